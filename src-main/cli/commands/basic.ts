@@ -1,0 +1,52 @@
+import { operations, OPERATION_NAMES, type OperationName } from '../../core/contract/operations.js';
+import { CliError, table } from '../output.js';
+import { call, withDesk, type CommonFlags, type Io } from '../context.js';
+
+/** `provider-desk list`: the providers in a table (or JSON). */
+export async function list(flags: CommonFlags & { search?: string | undefined }, io: Io): Promise<void> {
+  await withDesk(flags, io, async (desk) => {
+    const page = await call(desk, 'providers.list', { search: flags.search, sort: 'name', order: 'asc', limit: 10_000 });
+    if (flags.json) return io.out(JSON.stringify(page, null, 2));
+    if (page.items.length === 0) return io.out('No providers yet. Add one in the app, with the API, or with `provider-desk import config.json`.');
+    io.out(
+      table(
+        ['NAME', 'TYPE', 'ENABLED', 'HEALTH', 'KEYS', 'BASE URL'],
+        page.items.map((p) => [p.name, p.type, p.enabled ? 'yes' : 'no', p.status === 'untested' ? 'untested' : p.state, String(p.api_keys.length), p.base_url]),
+      ),
+    );
+  });
+}
+
+/** `provider-desk token [--rotate]`: prints the local API token. */
+export async function token(flags: CommonFlags & { rotate?: boolean | undefined }, io: Io): Promise<void> {
+  await withDesk(flags, io, async (desk) => {
+    if (flags.rotate) {
+      const { token: rotated } = await call(desk, 'token.rotate', {});
+      io.out(rotated);
+      io.err(`Token rotated; the old one no longer works. Also written to ${desk.token.filePath}`);
+      return;
+    }
+    io.out(desk.token.current());
+  });
+}
+
+/** `provider-desk call <operation> [json]`: any contract operation, for scripts. */
+export async function callOperation(args: string[], flags: CommonFlags, io: Io): Promise<void> {
+  const [name, json] = args;
+  if (!name || !(OPERATION_NAMES as string[]).includes(name)) {
+    throw new CliError(`Usage: provider-desk call <operation> [json-input]\nOperations: ${OPERATION_NAMES.join(', ')}`, 2);
+  }
+  let input: unknown = {};
+  if (json) {
+    try {
+      input = JSON.parse(json);
+    } catch {
+      throw new CliError('The input must be JSON, e.g. \'{"idOrName":"openai"}\'', 2);
+    }
+  }
+  const operation = operations[name as OperationName];
+  await withDesk(flags, io, async (desk) => {
+    const result = await call(desk, name as OperationName, input, operation.streams ? (event) => io.err(`[${event.done}/${event.total}] ${event.provider.name}: ${event.ok ? 'ok' : 'failed'}`) : undefined);
+    io.out(JSON.stringify(result, null, 2));
+  });
+}

@@ -1,0 +1,3 @@
+import type { ExtraCommand } from './extra.js';
+
+export const CONFIG_COMMANDS: ExtraCommand[] = [];

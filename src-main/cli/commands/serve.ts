@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Desk } from '../../core/desk.js';
+import { startApiServer, DEFAULT_PORT } from '../../core/http/server.js';
+import { DeskError } from '../../core/contract/errors.js';
+import { createFileLogger, parseLogLevel } from '../../core/log/logger.js';
+import { CliError } from '../output.js';
+import { dataDirOf, type CommonFlags, type Io } from '../context.js';
+
+export interface ServeFlags extends CommonFlags {
+  port?: string | undefined;
+  ui?: boolean | undefined;
+  origin?: string[] | undefined;
+}
+
+function builtRendererDir(): string {
+  return fileURLToPath(new URL('../../../out/renderer', import.meta.url));
+}
+
+/** Runs the backend without Electron until SIGTERM/SIGINT, then shuts down cleanly. */
+export async function serve(flags: ServeFlags, io: Io): Promise<void> {
+  const port = flags.port === undefined ? Number(io.env.PROVIDER_DESK_PORT ?? DEFAULT_PORT) : Number(flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be an integer between 0 and 65535 (got "${flags.port}")`, 2);
+  const dataDir = dataDirOf(flags, io);
+  const uiDir = flags.ui ? builtRendererDir() : undefined;
+  if (uiDir && !existsSync(uiDir)) throw new CliError('The GUI is not built yet: run `npm run build` first (or drop --ui).');
+  const logger = createFileLogger(dataDir, parseLogLevel(io.env.PROVIDER_DESK_LOG_LEVEL));
+  let desk: Desk;
+  try {
+    desk = new Desk({ dataDir, env: io.env, logger });
+  } catch (error) {
+    if (error instanceof DeskError) throw new CliError(error.message);
+    throw error;
+  }
+  const origins = [...(flags.origin ?? []), ...(io.env.PROVIDER_DESK_ALLOWED_ORIGINS?.split(',').filter(Boolean) ?? [])];
+  let server;
+  try {
+    server = await startApiServer(desk, { port, origins, uiDir });
+  } catch (error) {
+    await desk.close();
+    throw new CliError(error instanceof Error ? error.message : String(error));
+  }
+  desk.token.ensureFile();
+  logger.info('server started', { port: server.port });
+  io.out(`Provider Desk API listening on ${server.url}`);
+  io.out(`Data dir: ${dataDir}`);
+  io.out(desk.token.fromEnvironment ? 'Token: from PROVIDER_DESK_TOKEN' : `Token file: ${desk.token.filePath}`);
+  if (uiDir) io.out(`GUI: ${server.url}/?token=<token>  (or open ${server.url}/ and paste the token)`);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  io.out('Shutting down…');
+  await server.close();
+  logger.info('server stopped', { port: server.port });
+  await desk.close();
+}

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+
+/** Bifrost-style durations: integer milliseconds, or a Go duration string such as "500ms" or "2s". */
+const durationMs = z.union([
+  z.number().int().nonnegative(),
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?(ms|s|m)$/, 'must be milliseconds or a duration like "500ms"')
+    .transform((text) => {
+      const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text);
+      const value = Number(match?.[1]);
+      const unit = match?.[2];
+      return Math.round(unit === 'ms' ? value : unit === 's' ? value * 1000 : value * 60_000);
+    }),
+]);
+
+export const NETWORK_DEFAULTS = {
+  extra_headers: {} as Record<string, string>,
+  default_request_timeout_in_seconds: 30,
+  max_retries: 0,
+  retry_backoff_initial: 500,
+  retry_backoff_max: 5000,
+  insecure_skip_verify: false,
+  ca_cert_pem: '',
+  allow_private_network: false,
+};
+
+/** Header names a user may not override: they carry auth or framing. */
+const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be a valid HTTP header name');
+
+export const NetworkConfigInput = z
+  .object({
+    base_url: z.string().optional(),
+    extra_headers: z.record(headerName, z.string().regex(/^[^\r\n]*$/, 'must not contain line breaks')).optional(),
+    default_request_timeout_in_seconds: z.number().int().min(1).max(3600).optional(),
+    max_retries: z.number().int().min(0).max(10).optional(),
+    retry_backoff_initial: durationMs.optional(),
+    retry_backoff_max: durationMs.optional(),
+    insecure_skip_verify: z.boolean().optional(),
+    ca_cert_pem: z.string().optional(),
+    allow_private_network: z.boolean().optional(),
+  })
+  .superRefine((value, ctx) => {
+    const initial = value.retry_backoff_initial ?? NETWORK_DEFAULTS.retry_backoff_initial;
+    const max = value.retry_backoff_max ?? NETWORK_DEFAULTS.retry_backoff_max;
+    if (initial < 100) ctx.addIssue({ code: 'custom', path: ['retry_backoff_initial'], message: 'must be at least 100 ms' });
+    if (max > 1_000_000) ctx.addIssue({ code: 'custom', path: ['retry_backoff_max'], message: 'must be at most 1000000 ms' });
+    if (initial > max) ctx.addIssue({ code: 'custom', path: ['retry_backoff_initial'], message: 'must not exceed retry_backoff_max' });
+  });
+export type NetworkConfigInput = z.infer<typeof NetworkConfigInput>;
+
+/** The network config as stored and used: every field present. base_url lives on the provider itself. */
+export interface NetworkConfig {
+  extra_headers: Record<string, string>;
+  default_request_timeout_in_seconds: number;
+  max_retries: number;
+  retry_backoff_initial: number;
+  retry_backoff_max: number;
+  insecure_skip_verify: boolean;
+  ca_cert_pem: string;
+  allow_private_network: boolean;
+}
+
+export const PROXY_TYPES = ['none', 'http', 'socks5', 'environment'] as const;
+export const ProxyConfigInput = z
+  .object({
+    type: z.enum(PROXY_TYPES).optional(),
+    url: z.string().optional(),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    ca_cert_pem: z.string().optional(),
+  })
+  .superRefine((value, ctx) => {
+    const type = value.type ?? (value.url ? 'http' : 'none');
+    if ((type === 'http' || type === 'socks5') && !value.url) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: `is required for a ${type} proxy` });
+    }
+    if (value.url && !/^(https?|socks5h?):\/\/[^\s]+$/i.test(value.url)) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'must be an http://, https:// or socks5:// URL' });
+    }
+  });
+export type ProxyConfigInput = z.infer<typeof ProxyConfigInput>;
+
+export interface ProxyConfig {
+  type: (typeof PROXY_TYPES)[number];
+  url: string;
+  username: string;
+  /** Plaintext only in memory; stored in the vault. */
+  password: string;
+  ca_cert_pem: string;
+}
+
+export const ConcurrencyInput = z
+  .object({
+    concurrency: z.number().int().min(1, 'must be at least 1'),
+    buffer_size: z.number().int().min(1, 'must be at least 1'),
+  })
+  .refine((v) => v.concurrency <= v.buffer_size, { path: ['concurrency'], message: 'must not exceed buffer_size' });
+export type ConcurrencyAndBufferSize = z.infer<typeof ConcurrencyInput>;
+export const CONCURRENCY_DEFAULTS: ConcurrencyAndBufferSize = { concurrency: 1000, buffer_size: 5000 };
+
+export const REQUEST_TYPES = [
+  'list_models',
+  'text_completion',
+  'text_completion_stream',
+  'chat_completion',
+  'chat_completion_stream',
+  'responses',
+  'responses_stream',
+  'count_tokens',
+  'embedding',
+  'speech',
+  'speech_stream',
+  'transcription',
+  'transcription_stream',
+  'image_generation',
+  'image_generation_stream',
+  'batch_create',
+  'batch_list',
+  'batch_retrieve',
+  'batch_cancel',
+  'batch_results',
+  'file_upload',
+  'file_list',
+  'file_retrieve',
+  'file_delete',
+  'file_content',
+] as const;
+
+export const BASE_PROVIDER_TYPES = ['anthropic', 'bedrock', 'cohere', 'gemini', 'openai', 'huggingface', 'replicate'] as const;
+
+export const CustomProviderConfigInput = z.object({
+  is_key_less: z.boolean().optional(),
+  base_provider_type: z.enum(BASE_PROVIDER_TYPES, { message: `must be one of ${BASE_PROVIDER_TYPES.join(', ')}` }),
+  allowed_requests: z.partialRecord(z.enum(REQUEST_TYPES), z.boolean()).nullable().optional(),
+  request_path_overrides: z.record(z.string(), z.string()).nullable().optional(),
+});
+export type CustomProviderConfigInput = z.infer<typeof CustomProviderConfigInput>;
+
+export interface CustomProviderConfig {
+  is_key_less: boolean;
+  base_provider_type: (typeof BASE_PROVIDER_TYPES)[number];
+  allowed_requests: Partial<Record<(typeof REQUEST_TYPES)[number], boolean>> | null;
+  request_path_overrides: Record<string, string> | null;
+}

@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { CONCURRENCY_DEFAULTS, NETWORK_DEFAULTS, PROXY_TYPES, BASE_PROVIDER_TYPES, REQUEST_TYPES } from './config-schemas.js';
+import { PROVIDER_CAPABILITIES } from '../catalog/types.js';
+
+export const ERROR_CLASSES = [
+  'auth_failed',
+  'forbidden',
+  'not_found',
+  'rate_limited',
+  'quota_exceeded',
+  'server_error',
+  'timeout',
+  'dns_failed',
+  'connection_refused',
+  'tls_failed',
+  'proxy_failed',
+  'blocked_private_network',
+  'invalid_response',
+  'missing_credentials',
+] as const;
+export type ErrorClass = (typeof ERROR_CLASSES)[number];
+
+export const MODEL_CAPABILITIES = ['chat', 'embedding', 'vision', 'tools', 'reasoning', 'audio', 'image', 'rerank'] as const;
+export type ModelCapability = (typeof MODEL_CAPABILITIES)[number];
+
+export const CheckResultSchema = z
+  .object({
+    key_id: z.string().nullable().meta({ description: 'The key checked; null for a keyless provider.' }),
+    ok: z.boolean(),
+    latency_ms: z.number().int().nonnegative(),
+    http_status: z.number().int().nullable(),
+    error_class: z.enum(ERROR_CLASSES).nullable(),
+    message: z.string().meta({ description: 'What happened, with a hint that says what to fix.' }),
+    hint: z.string().nullable().optional(),
+    checked_at: z.string(),
+  })
+  .meta({ id: 'CheckResult' });
+export type CheckResult = z.infer<typeof CheckResultSchema>;
+
+export const ModelSchema = z
+  .object({
+    id: z.string(),
+    display_name: z.string(),
+    capabilities: z.array(z.enum(MODEL_CAPABILITIES)),
+    context_window: z.number().int().nullable(),
+    owned_by: z.string().nullable(),
+    key_id: z.string().nullable().optional(),
+    fetched_at: z.string().optional(),
+  })
+  .meta({ id: 'Model' });
+export type ModelInfo = z.infer<typeof ModelSchema>;
+
+export const ApiKeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    masked: z.string().meta({ description: 'The key with its middle hidden; env.VAR references are shown as written.' }),
+    source: z.enum(['literal', 'env']),
+    enabled: z.boolean(),
+    weight: z.number(),
+    models: z.array(z.string()),
+    blacklisted_models: z.array(z.string()),
+    use_for_batch_api: z.boolean(),
+    key_config: z.record(z.string(), z.unknown()).nullable(),
+    status: z.enum(['untested', 'ok', 'error']),
+    last_check: CheckResultSchema.nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'ApiKey' });
+export type ApiKey = z.infer<typeof ApiKeySchema>;
+
+export const NetworkConfigSchema = z.object({
+  extra_headers: z.record(z.string(), z.string()).default(NETWORK_DEFAULTS.extra_headers),
+  default_request_timeout_in_seconds: z.number().int(),
+  max_retries: z.number().int(),
+  retry_backoff_initial: z.number().int(),
+  retry_backoff_max: z.number().int(),
+  insecure_skip_verify: z.boolean(),
+  ca_cert_pem: z.string(),
+  allow_private_network: z.boolean(),
+});
+
+export const ProxyConfigSchema = z.object({
+  type: z.enum(PROXY_TYPES),
+  url: z.string(),
+  username: z.string(),
+  has_password: z.boolean(),
+  ca_cert_pem: z.string(),
+});
+
+export const CustomProviderConfigSchema = z.object({
+  is_key_less: z.boolean(),
+  base_provider_type: z.enum(BASE_PROVIDER_TYPES),
+  allowed_requests: z.partialRecord(z.enum(REQUEST_TYPES), z.boolean()).nullable(),
+  request_path_overrides: z.record(z.string(), z.string()).nullable(),
+});
+
+export const ProviderSchema = z
+  .object({
+    id: z.uuid(),
+    seq: z.number().int(),
+    name: z.string(),
+    display_name: z.string(),
+    type: z.string(),
+    base_url: z.string(),
+    enabled: z.boolean(),
+    description: z.string(),
+    settings: z.record(z.string(), z.unknown()).meta({ description: 'Type-specific settings; secret fields appear only as has_<field>: true.' }),
+    network_config: NetworkConfigSchema,
+    proxy_config: ProxyConfigSchema,
+    concurrency_and_buffer_size: z.object({ concurrency: z.number().int(), buffer_size: z.number().int() }),
+    custom_provider_config: CustomProviderConfigSchema.nullable(),
+    send_back_raw_request: z.boolean(),
+    send_back_raw_response: z.boolean(),
+    store_raw_request_response: z.boolean(),
+    capabilities: z.array(z.enum(PROVIDER_CAPABILITIES)),
+    status: z.enum(['untested', 'active', 'error']),
+    state: z.enum(['online', 'offline', 'unknown']),
+    last_check: CheckResultSchema.nullable(),
+    models_count: z.number().int(),
+    config_hash: z.string(),
+    revision: z.number().int(),
+    api_keys: z.array(ApiKeySchema),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'Provider' });
+export type Provider = z.infer<typeof ProviderSchema>;
+
+export { CONCURRENCY_DEFAULTS, NETWORK_DEFAULTS };

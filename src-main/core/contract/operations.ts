@@ -1,0 +1,274 @@
+import { z } from 'zod';
+import { defineOperation } from './operation.js';
+import { ApiKeySchema, CheckResultSchema, ModelSchema, ProviderSchema } from './domain-schemas.js';
+import { ApiKeyCreateInput, ApiKeyPatch, ProviderCreateInput, ProviderPatch } from './provider-inputs.js';
+import { PROVIDER_SORT_FIELDS } from './sort-fields.js';
+
+const IdOrName = z.string().min(1).max(200).meta({ description: 'The provider id (uuid) or name.' });
+const Revision = z.coerce.number().int().positive().optional().meta({ description: 'Expected revision (If-Match); a stale write gets 412.' });
+const csv = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((s) => s.trim()).filter(Boolean));
+
+export const ProviderListInput = z
+  .object({
+    search: z.string().max(200).optional(),
+    type: csv.optional().meta({ description: 'Comma-separated catalog types.' }),
+    health: z.enum(['online', 'offline', 'error', 'untested']).optional(),
+    sort: z.enum(PROVIDER_SORT_FIELDS).optional(),
+    order: z.enum(['asc', 'desc']).optional(),
+    limit: z.coerce.number().int().min(1).max(10_000).optional(),
+    offset: z.coerce.number().int().min(0).optional(),
+  })
+  .strict();
+
+export const TestInput = z
+  .object({
+    idOrName: IdOrName,
+    deep: z.boolean().optional(),
+    model: z.string().min(1).optional(),
+    key_id: z.string().optional().meta({ description: 'Test only this key.' }),
+  })
+  .strict();
+
+export const TestOutput = z.object({ ok: z.boolean(), results: z.array(CheckResultSchema) });
+
+export const TestAllProgress = z.object({
+  done: z.number().int(),
+  total: z.number().int(),
+  provider: z.object({ id: z.string(), name: z.string() }),
+  ok: z.boolean(),
+  results: z.array(CheckResultSchema),
+});
+export type TestAllProgress = z.infer<typeof TestAllProgress>;
+
+export const TestAllOutput = z.object({
+  total: z.number().int(),
+  passed: z.number().int(),
+  failed: z.number().int(),
+  duration_ms: z.number().int(),
+  providers: z.array(z.object({ id: z.string(), name: z.string(), ok: z.boolean(), results: z.array(CheckResultSchema) })),
+});
+
+export const ModelsOutput = z.object({ models: z.array(ModelSchema), fetched_at: z.string().nullable() });
+
+export const ImportDiff = z.object({
+  added: z.array(z.string()),
+  changed: z.array(z.string()),
+  unchanged: z.array(z.string()),
+  removed: z.array(z.string()),
+  applied: z.boolean().optional(),
+});
+
+export const AppInfo = z.object({
+  version: z.string(),
+  data_dir: z.string(),
+  api: z.object({ url: z.string(), port: z.number().int(), enabled: z.boolean() }),
+  vault: z.object({ slots: z.array(z.string()), keychain_backend: z.string().nullable(), warning: z.string().nullable() }),
+});
+
+const Empty = z.object({}).strict();
+
+/** Every operation of Provider Desk. IPC, the native HTTP API, the CLI, the renderer's client and OpenAPI derive from this table. */
+export const operations = {
+  health: defineOperation({
+    summary: 'Liveness check (no auth)',
+    method: 'GET',
+    path: '/api/v1/health',
+    input: Empty,
+    output: z.object({ ok: z.literal(true), version: z.string() }),
+    errors: [],
+    public: true,
+    tag: 'app',
+    example: { output: { ok: true, version: '0.1.0' } },
+  }),
+  'app.info': defineOperation({
+    summary: 'Version, data dir, local API and vault status',
+    method: 'GET',
+    path: '/api/v1/info',
+    input: Empty,
+    output: AppInfo,
+    errors: ['unauthorized'],
+    tag: 'app',
+  }),
+  'catalog.list': defineOperation({
+    summary: 'Every provider type with its defaults',
+    method: 'GET',
+    path: '/api/v1/catalog',
+    input: Empty,
+    output: z.object({
+      types: z.array(
+        z.object({
+          id: z.string(),
+          label: z.string(),
+          default_base_url: z.string().nullable(),
+          base_url_template: z.string().nullable(),
+          auth: z.string(),
+          key_required: z.boolean(),
+          key_hint: z.string(),
+          capabilities: z.array(z.string()),
+          model_list: z.string(),
+          local: z.boolean(),
+          aliases: z.array(z.string()),
+          settings: z.array(z.object({ name: z.string(), label: z.string(), secret: z.boolean(), required: z.boolean(), placeholder: z.string(), multiline: z.boolean() })),
+          docs_url: z.string(),
+        }),
+      ),
+    }),
+    errors: ['unauthorized'],
+    tag: 'catalog',
+  }),
+  'providers.list': defineOperation({
+    summary: 'List providers with search, filters, sorting and paging',
+    method: 'GET',
+    path: '/api/v1/providers',
+    input: ProviderListInput,
+    output: z.object({ items: z.array(ProviderSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }),
+    errors: ['unauthorized', 'validation_failed'],
+    tag: 'providers',
+    example: { input: { search: 'openai', sort: 'name', order: 'asc', limit: 20 } },
+  }),
+  'providers.create': defineOperation({
+    summary: 'Create a provider (with optional keys)',
+    method: 'POST',
+    path: '/api/v1/providers',
+    input: ProviderCreateInput,
+    output: ProviderSchema,
+    status: 201,
+    errors: ['unauthorized', 'validation_failed', 'conflict'],
+    tag: 'providers',
+    example: { input: { name: 'openai', type: 'openai', api_keys: [{ name: 'work', value: 'sk-proj-…' }] } },
+  }),
+  'providers.get': defineOperation({
+    summary: 'Get one provider by id or name',
+    method: 'GET',
+    path: '/api/v1/providers/{idOrName}',
+    input: z.object({ idOrName: IdOrName }).strict(),
+    output: ProviderSchema,
+    errors: ['unauthorized', 'not_found'],
+    tag: 'providers',
+  }),
+  'providers.update': defineOperation({
+    summary: 'Change a provider (fields present are changed; blocks merge; null clears a block)',
+    method: 'PATCH',
+    path: '/api/v1/providers/{idOrName}',
+    input: ProviderPatch.extend({ idOrName: IdOrName, revision: Revision }),
+    output: ProviderSchema,
+    errors: ['unauthorized', 'validation_failed', 'not_found', 'conflict', 'precondition_failed'],
+    revisionField: 'revision',
+    tag: 'providers',
+    example: { input: { display_name: 'OpenAI (work)', network_config: { max_retries: 2 } } },
+  }),
+  'providers.delete': defineOperation({
+    summary: 'Delete a provider and its keys, models and checks',
+    method: 'DELETE',
+    path: '/api/v1/providers/{idOrName}',
+    input: z.object({ idOrName: IdOrName }).strict(),
+    output: ProviderSchema,
+    errors: ['unauthorized', 'not_found'],
+    tag: 'providers',
+  }),
+  'keys.create': defineOperation({
+    summary: 'Add an API key to a provider',
+    method: 'POST',
+    path: '/api/v1/providers/{idOrName}/keys',
+    input: ApiKeyCreateInput.extend({ idOrName: IdOrName }),
+    output: ApiKeySchema,
+    status: 201,
+    errors: ['unauthorized', 'validation_failed', 'not_found', 'conflict'],
+    tag: 'keys',
+    example: { input: { name: 'backup', value: 'env.OPENAI_API_KEY' } },
+  }),
+  'keys.update': defineOperation({
+    summary: 'Rename, enable/disable, reweigh or replace a key',
+    method: 'PATCH',
+    path: '/api/v1/providers/{idOrName}/keys/{keyId}',
+    input: ApiKeyPatch.extend({ idOrName: IdOrName, keyId: z.string().min(1) }),
+    output: ApiKeySchema,
+    errors: ['unauthorized', 'validation_failed', 'not_found', 'conflict'],
+    tag: 'keys',
+  }),
+  'keys.delete': defineOperation({
+    summary: 'Delete a key',
+    method: 'DELETE',
+    path: '/api/v1/providers/{idOrName}/keys/{keyId}',
+    input: z.object({ idOrName: IdOrName, keyId: z.string().min(1) }).strict(),
+    output: ApiKeySchema,
+    errors: ['unauthorized', 'not_found'],
+    tag: 'keys',
+  }),
+  'keys.copy': defineOperation({
+    summary: 'Copy a key to the clipboard, cleared after 30 s (desktop app only; the key never reaches the page or HTTP)',
+    method: 'POST',
+    path: '/api/v1/providers/{idOrName}/keys/{keyId}/copy',
+    input: z.object({ idOrName: IdOrName, keyId: z.string().min(1) }).strict(),
+    output: z.object({ copied: z.literal(true), clears_in_seconds: z.number().int() }),
+    errors: ['not_found', 'forbidden'],
+    transports: ['ipc'],
+    tag: 'keys',
+  }),
+  'providers.test': defineOperation({
+    summary: 'Test every enabled key (or the keyless endpoint) now',
+    method: 'POST',
+    path: '/api/v1/providers/{idOrName}/test',
+    input: TestInput,
+    output: TestOutput,
+    errors: ['unauthorized', 'validation_failed', 'not_found'],
+    tag: 'health',
+    example: { input: { deep: true, model: 'gpt-4o-mini' } },
+  }),
+  'providers.checks': defineOperation({
+    summary: 'The recent check history of a provider',
+    method: 'GET',
+    path: '/api/v1/providers/{idOrName}/checks',
+    input: z.object({ idOrName: IdOrName }).strict(),
+    output: z.object({ checks: z.array(CheckResultSchema) }),
+    errors: ['unauthorized', 'not_found'],
+    tag: 'health',
+  }),
+  'models.list': defineOperation({
+    summary: 'The stored model list (fetched first when none is stored; 502 when the upstream fails)',
+    method: 'GET',
+    path: '/api/v1/providers/{idOrName}/models',
+    input: z.object({ idOrName: IdOrName }).strict(),
+    output: ModelsOutput,
+    errors: ['unauthorized', 'not_found', 'upstream_failed'],
+    tag: 'models',
+  }),
+  'models.refresh': defineOperation({
+    summary: 'Fetch the model list from the provider now',
+    method: 'POST',
+    path: '/api/v1/providers/{idOrName}/models/refresh',
+    input: z.object({ idOrName: IdOrName }).strict(),
+    output: ModelsOutput,
+    errors: ['unauthorized', 'not_found', 'upstream_failed', 'conflict'],
+    tag: 'models',
+  }),
+  'providers.testAll': defineOperation({
+    summary: 'Test every enabled provider in parallel, streaming progress',
+    method: 'POST',
+    path: '/api/v1/test-all',
+    input: z.object({ concurrency: z.number().int().min(1).max(256).optional(), only: z.array(z.string()).optional() }).strict(),
+    output: TestAllOutput,
+    errors: ['unauthorized', 'validation_failed'],
+    streams: true,
+    tag: 'health',
+  }),
+  'token.rotate': defineOperation({
+    summary: 'Replace the local API token (the old one stops working at once)',
+    method: 'POST',
+    path: '/api/v1/token/rotate',
+    input: Empty,
+    output: z.object({ token: z.string() }),
+    errors: ['unauthorized', 'conflict'],
+    tag: 'app',
+  }),
+} as const;
+
+export type Operations = typeof operations;
+export type OperationName = keyof Operations;
+export type OperationInput<N extends OperationName> = z.input<Operations[N]['input']>;
+export type ParsedInput<N extends OperationName> = z.output<Operations[N]['input']>;
+export type OperationOutput<N extends OperationName> = z.output<Operations[N]['output']>;
+
+export const OPERATION_NAMES = Object.keys(operations) as OperationName[];

@@ -1,0 +1,194 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Desk } from '../desk.js';
+import { allowedOrigins, cookieValue, isAllowedHost, presentedToken, SESSION_COOKIE, SessionStore } from './guard.js';
+import { failureBody, surfaceOf, type GenericFailure } from './surfaces/registry.js';
+import { registerNativeRoutes } from './native-routes.js';
+import { buildOpenApi } from './openapi.js';
+import { registerSurfaces } from './surfaces/index.js';
+
+export const DEFAULT_PORT = 3100;
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+export const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
+
+export interface ApiServerOptions {
+  port?: number;
+  /** Extra browser origins allowed to call the API (never `*`). */
+  origins?: readonly string[];
+  /** Serve the built renderer at `/` (browser mode). */
+  uiDir?: string | undefined;
+}
+
+export interface ApiServer {
+  app: FastifyInstance;
+  sessions: SessionStore;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+class BadJsonError extends Error {
+  readonly statusCode = 400;
+  readonly kind = 'invalid_json';
+}
+
+/** Routes that answer without a token: health, the GUI's static files, and the token login itself. */
+function isPublic(method: string, path: string): boolean {
+  if (path === '/api/v1/health' || path === '/api/v1/openapi.json') return method === 'GET' && path === '/api/v1/health';
+  if (path === '/api/v1/session') return true;
+  return !path.startsWith('/api/') && !path.startsWith('/bifrost');
+}
+
+export function sendFailure(reply: FastifyReply, path: string, failure: GenericFailure, message?: string, detail?: string): FastifyReply {
+  const shape = failureBody(surfaceOf(path), failure, message, detail);
+  return reply.code(shape.status).send(shape.body);
+}
+
+/** The loopback server: guards (Host, Origin, token), native routes from the contract, the compatible surfaces, optional GUI. */
+export async function startApiServer(desk: Desk, options: ApiServerOptions = {}): Promise<ApiServer> {
+  const sessions = new SessionStore();
+  const state = { port: options.port ?? DEFAULT_PORT };
+  const app = Fastify({
+    logger: false,
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+  });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      done(new BadJsonError(error instanceof Error ? error.message : 'unparseable'), undefined);
+    }
+  });
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+    const bytes = body as Buffer;
+    if (bytes.length === 0) return done(null, undefined);
+    // curl -d without a Content-Type header still sends JSON more often than not.
+    try {
+      done(null, JSON.parse(bytes.toString('utf8')));
+    } catch {
+      const error = new Error('unsupported media type') as Error & { statusCode: number };
+      error.statusCode = 415;
+      done(error, undefined);
+    }
+  });
+
+  const origins = () => allowedOrigins(state.port, options.origins ?? []);
+
+  app.addHook('onRequest', async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    if (!isAllowedHost(request.headers.host, state.port)) return sendFailure(reply, path, 'forbidden_host');
+    const origin = request.headers.origin;
+    if (origin !== undefined) {
+      if (!origins().has(origin)) return sendFailure(reply, path, 'forbidden_origin');
+      reply.header('access-control-allow-origin', origin);
+      reply.header('vary', 'Origin');
+      reply.header('access-control-allow-credentials', 'true');
+      if (request.method === 'OPTIONS') {
+        reply.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE');
+        reply.header('access-control-allow-headers', 'authorization, content-type, if-match, coder-session-token');
+        reply.header('access-control-max-age', '600');
+        return reply.code(204).send();
+      }
+    }
+    if (isPublic(request.method, path)) return;
+    const session = cookieValue(request.headers.cookie, SESSION_COOKIE);
+    if (sessions.valid(session)) return;
+    if (!desk.token.verify(presentedToken(request.headers))) {
+      if (surfaceOf(path) === 'agentstack') reply.header('www-authenticate', 'Basic');
+      return sendFailure(reply, path, 'unauthorized');
+    }
+  });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    desk.logger.debug('request', { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, duration_ms: Math.round(reply.elapsedTime) });
+  });
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    if (error instanceof BadJsonError) return sendFailure(reply, path, 'invalid_json', undefined, error.message);
+    if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendFailure(reply, path, 'payload_too_large');
+    if (error.statusCode === 415) return sendFailure(reply, path, 'unsupported_media_type');
+    if (error.statusCode === 408) return sendFailure(reply, path, 'timeout');
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return sendFailure(reply, path, 'invalid_json', 'Bad request', error.message);
+    desk.logger.error('unhandled error', { route: request.routeOptions.url ?? path, error: error.name, code: error.code ?? '' });
+    return sendFailure(reply, path, 'internal', 'Internal error');
+  });
+
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    return sendFailure(reply, path, 'not_found', `No route for ${request.method} ${path}`);
+  });
+
+  app.get('/api/v1/openapi.json', async () => buildOpenApi(desk.version));
+  registerNativeRoutes(app, desk);
+  registerSurfaces(app, desk);
+  registerSession(app, desk, sessions);
+  if (options.uiDir) {
+    const { registerUi } = await import('./ui.js');
+    registerUi(app, desk, sessions, options.uiDir);
+  }
+
+  try {
+    await app.listen({ host: '127.0.0.1', port: state.port });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(`Port ${state.port} on 127.0.0.1 is already in use (is Provider Desk already running?). Choose another with --port.`);
+    }
+    throw error;
+  }
+  const address = app.server.address();
+  if (address && typeof address === 'object') state.port = address.port;
+  const url = `http://127.0.0.1:${state.port}`;
+  desk.api = { url, port: state.port, enabled: true };
+  const unsubscribe = onTokenRotated(desk, () => sessions.clear());
+  return {
+    app,
+    sessions,
+    url,
+    port: state.port,
+    close: async () => {
+      unsubscribe();
+      desk.api = { ...desk.api, enabled: false };
+      await app.close();
+    },
+  };
+}
+
+function onTokenRotated(desk: Desk, listener: () => void): () => void {
+  desk.token.events.on('rotated', listener);
+  return () => desk.token.events.off('rotated', listener);
+}
+
+/** POST /api/v1/session {token} logs a browser in (HttpOnly, SameSite=Strict cookie); DELETE logs out. */
+function registerSession(app: FastifyInstance, desk: Desk, sessions: SessionStore): void {
+  app.post('/api/v1/session', async (request, reply) => {
+    const body = request.body as { token?: unknown } | undefined;
+    const token = typeof body?.token === 'string' ? body.token : presentedToken(request.headers);
+    if (!desk.token.verify(token)) return sendFailure(reply, '/api/v1/session', 'unauthorized', 'That token is not valid');
+    reply.header('set-cookie', sessionCookie(sessions.create()));
+    return { ok: true };
+  });
+  app.delete('/api/v1/session', async (request, reply) => {
+    sessions.revoke(cookieValue(request.headers.cookie, SESSION_COOKIE));
+    reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
+    return { ok: true };
+  });
+}
+
+export function sessionCookie(id: string): string {
+  return `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200`;
+}

@@ -1,0 +1,148 @@
+import { catalogEntry } from '../catalog/catalog.js';
+import {
+  CONCURRENCY_DEFAULTS,
+  NETWORK_DEFAULTS,
+  type ConcurrencyAndBufferSize,
+  type CustomProviderConfig,
+  type NetworkConfig,
+} from '../contract/config-schemas.js';
+import type { ApiKey, CheckResult, ModelInfo, Provider } from '../contract/domain-schemas.js';
+import type { KeyRow, ModelRow, ProviderRow } from '../store/rows.js';
+import { coderMask, type MaskParts } from './masking.js';
+import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { redactedView, SECRET_LIST_KEY } from './secret-fields.js';
+
+/** The proxy block as stored: the password lives in the provider's sealed secrets. */
+export interface StoredProxy {
+  type: 'none' | 'http' | 'socks5' | 'environment';
+  url: string;
+  username: string;
+  ca_cert_pem: string;
+}
+export const PROXY_DEFAULTS: StoredProxy = { type: 'none', url: '', username: '', ca_cert_pem: '' };
+export const PROXY_PASSWORD_PATH = 'proxy.password';
+
+export function parseJson<T>(text: string | null, fallback: T): T {
+  if (text === null || text === '') return fallback;
+  return JSON.parse(text) as T;
+}
+
+export function secretPathsOf(jsonWithList: Record<string, unknown>): string[] {
+  const list = jsonWithList[SECRET_LIST_KEY];
+  return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
+}
+
+export function networkOf(row: ProviderRow): NetworkConfig {
+  return { ...NETWORK_DEFAULTS, ...parseJson<Partial<NetworkConfig>>(row.network_config, {}) };
+}
+
+export function proxyOf(row: ProviderRow): StoredProxy {
+  return { ...PROXY_DEFAULTS, ...parseJson<Partial<StoredProxy>>(row.proxy_config, {}) };
+}
+
+export function concurrencyOf(row: ProviderRow): ConcurrencyAndBufferSize {
+  return { ...CONCURRENCY_DEFAULTS, ...parseJson<Partial<ConcurrencyAndBufferSize>>(row.concurrency, {}) };
+}
+
+export function customOf(row: ProviderRow): CustomProviderConfig | null {
+  return parseJson<CustomProviderConfig | null>(row.custom_provider_config, null);
+}
+
+export function settingsOf(row: ProviderRow): Record<string, unknown> {
+  return parseJson<Record<string, unknown>>(row.settings, {});
+}
+
+export function keyMaskParts(row: KeyRow): MaskParts {
+  return { head: row.mask_head, tail: row.mask_tail, length: row.secret_length };
+}
+
+/** A key as every output shows it: never the secret, only its mask (or its env reference as written). */
+export function toApiKey(row: KeyRow): ApiKey {
+  const config = parseJson<Record<string, unknown> | null>(row.key_config, null);
+  return {
+    id: row.id,
+    name: row.name,
+    masked: row.secret_ref ?? coderMask(keyMaskParts(row)),
+    source: row.secret_ref ? 'env' : 'literal',
+    enabled: row.enabled === 1,
+    weight: row.weight,
+    models: parseJson<string[]>(row.models, []),
+    blacklisted_models: parseJson<string[]>(row.blacklisted_models, []),
+    use_for_batch_api: row.use_for_batch_api === 1,
+    key_config: config ? redactedView(config, secretPathsOf(config)) : null,
+    status: row.status as ApiKey['status'],
+    last_check: parseJson<CheckResult | null>(row.last_check, null),
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+export function toProvider(row: ProviderRow, keys: KeyRow[], modelsCount: number): Provider {
+  const settings = settingsOf(row);
+  const proxy = proxyOf(row);
+  const proxyHasPassword = secretPathsOf(settings).includes(PROXY_PASSWORD_PATH);
+  const visibleSettings = redactedView(
+    settings,
+    secretPathsOf(settings).filter((p) => p !== PROXY_PASSWORD_PATH),
+  );
+  return {
+    id: row.id,
+    seq: row.seq,
+    name: row.name,
+    display_name: row.display_name,
+    type: row.type,
+    base_url: row.base_url,
+    enabled: row.enabled === 1,
+    description: row.description,
+    settings: visibleSettings,
+    network_config: networkOf(row),
+    proxy_config: { ...proxy, has_password: proxyHasPassword },
+    concurrency_and_buffer_size: concurrencyOf(row),
+    custom_provider_config: customOf(row),
+    send_back_raw_request: row.send_back_raw_request === 1,
+    send_back_raw_response: row.send_back_raw_response === 1,
+    store_raw_request_response: row.store_raw_request_response === 1,
+    capabilities: catalogEntry(row.type).capabilities,
+    status: row.status as Provider['status'],
+    state: row.state as Provider['state'],
+    last_check: parseJson<CheckResult | null>(row.last_check, null),
+    models_count: modelsCount,
+    config_hash: row.config_hash,
+    revision: row.revision,
+    api_keys: keys.map(toApiKey),
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+export function toModel(row: ModelRow): ModelInfo {
+  return {
+    id: row.model_id,
+    display_name: row.display_name,
+    capabilities: parseJson<ModelInfo['capabilities']>(row.capabilities, []),
+    context_window: row.context_window,
+    owned_by: row.owned_by,
+    key_id: row.key_id,
+    fetched_at: row.fetched_at,
+  };
+}
+
+/**
+ * Bifrost's config_hash: SHA-256 over the name and the canonical JSON of each present config block and the true raw flags.
+ * Keys are excluded; the base URL is part of network_config.
+ */
+export function providerConfigHash(row: Pick<ProviderRow, 'name' | 'base_url' | 'network_config' | 'proxy_config' | 'concurrency' | 'custom_provider_config' | 'send_back_raw_request' | 'send_back_raw_response' | 'store_raw_request_response' | 'type' | 'settings' | 'display_name' | 'description' | 'enabled'>): string {
+  const parts: Record<string, unknown> = {
+    name: row.name,
+    network_config: { ...NETWORK_DEFAULTS, ...parseJson<object>(row.network_config, {}), base_url: row.base_url },
+    concurrency_and_buffer_size: parseJson<object>(row.concurrency, CONCURRENCY_DEFAULTS),
+  };
+  const proxy = parseJson<StoredProxy>(row.proxy_config, PROXY_DEFAULTS);
+  if (proxy.type !== 'none') parts.proxy_config = proxy;
+  const custom = parseJson<object | null>(row.custom_provider_config, null);
+  if (custom) parts.custom_provider_config = custom;
+  if (row.send_back_raw_request) parts.send_back_raw_request = true;
+  if (row.send_back_raw_response) parts.send_back_raw_response = true;
+  if (row.store_raw_request_response) parts.store_raw_request_response = true;
+  return sha256Hex(canonicalJson(parts));
+}

@@ -1,0 +1,69 @@
+import { CATALOG } from '../catalog/catalog.js';
+import type { OperationName, OperationOutput, ParsedInput, TestAllProgress } from '../contract/operations.js';
+import type { Desk } from '../desk.js';
+
+export interface CallContext {
+  transport: 'http' | 'ipc' | 'cli';
+  /** Progress of a streaming operation (test-all). */
+  onProgress?: (event: TestAllProgress) => void;
+}
+
+export type Handler<N extends OperationName> = (input: ParsedInput<N>, ctx: CallContext) => OperationOutput<N> | Promise<OperationOutput<N>>;
+export type Handlers = { [N in OperationName]: Handler<N> };
+
+/** Maps each contract operation onto the services. The only place where operation names meet service methods. */
+export function createHandlers(desk: Desk): Handlers {
+  const { providers, health } = desk;
+  return {
+    health: () => ({ ok: true as const, version: desk.version }),
+    'app.info': () => desk.info(),
+    'catalog.list': () => ({
+      types: CATALOG.map((e) => ({
+        id: e.id,
+        label: e.label,
+        default_base_url: e.defaultBaseUrl,
+        base_url_template: e.baseUrlTemplate ?? null,
+        auth: e.auth,
+        key_required: e.keyRequired,
+        key_hint: e.keyHint,
+        capabilities: e.capabilities,
+        model_list: e.modelList,
+        local: e.local,
+        aliases: e.aliases,
+        settings: e.settings.map((s) => ({
+          name: s.name,
+          label: s.label,
+          secret: s.secret ?? false,
+          required: s.required ?? false,
+          placeholder: s.placeholder ?? '',
+          multiline: s.multiline ?? false,
+        })),
+        docs_url: e.docsUrl,
+      })),
+    }),
+    'providers.list': (input) =>
+      providers.list({
+        search: input.search,
+        types: input.type,
+        health: input.health,
+        sortBy: input.sort,
+        order: input.order ?? (input.sort ? 'asc' : 'desc'),
+        limit: input.limit,
+        offset: input.offset,
+      }),
+    'providers.create': (input) => providers.create(input),
+    'providers.get': (input) => providers.get(input.idOrName),
+    'providers.update': ({ idOrName, revision, ...patch }) => providers.update(idOrName, patch, revision),
+    'providers.delete': (input) => providers.remove(input.idOrName),
+    'keys.create': ({ idOrName, ...key }) => providers.addKey(idOrName, key),
+    'keys.update': ({ idOrName, keyId, ...patch }) => providers.updateKey(idOrName, keyId, patch),
+    'keys.delete': (input) => providers.removeKey(input.idOrName, input.keyId),
+    'keys.copy': (input) => desk.copyKey(input.idOrName, input.keyId),
+    'providers.test': (input) => health.test(input.idOrName, { deep: input.deep, model: input.model, keyId: input.key_id }),
+    'providers.checks': (input) => health.history(input.idOrName),
+    'models.list': (input) => health.models(input.idOrName),
+    'models.refresh': (input) => health.refresh(input.idOrName),
+    'providers.testAll': (input, ctx) => health.testAll(input, ctx.onProgress),
+    'token.rotate': () => ({ token: desk.token.rotate() }),
+  };
+}

@@ -1,0 +1,257 @@
+import { catalogEntry } from '../catalog/catalog.js';
+import { DeskError } from '../contract/errors.js';
+import type { CheckResult, ModelInfo } from '../contract/domain-schemas.js';
+import type { TestAllProgress } from '../contract/operations.js';
+import type { ProbeEngine, ProbeKey, ProbeTarget } from '../probe/types.js';
+import type { KeyRow, ProviderRow } from '../store/rows.js';
+import { customOf, networkOf, parseJson, proxyOf, settingsOf, toModel, PROXY_PASSWORD_PATH } from './codec.js';
+import { mergeSecrets } from './secret-fields.js';
+import { openKey, openProviderSecrets, resolveEnvRefs } from './provider-writer.js';
+import type { ProviderService } from './provider-service.js';
+
+export interface TestOptions {
+  deep?: boolean | undefined;
+  model?: string | undefined;
+  keyId?: string | undefined;
+}
+
+/** Keeps exactly `limit` tasks in flight until all are done; results come back in input order. */
+export async function runWithLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(Math.max(1, limit), items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+/** Connection tests, model listing and test-all: probes through the engine, results stored by the service. */
+export class HealthService {
+  private readonly refreshing = new Set<string>();
+
+  constructor(
+    private readonly providers: ProviderService,
+    private readonly probe: ProbeEngine,
+    private readonly keyConcurrency = 4,
+  ) {}
+
+  /** Builds what the probe needs, with secrets opened in memory for the duration of the check. */
+  private target(row: ProviderRow): ProbeTarget {
+    const vault = this.providers.vault;
+    const secrets = resolveEnvRefs(vault, openProviderSecrets(vault, row));
+    const { [PROXY_PASSWORD_PATH]: proxyPassword = '', ...settingSecrets } = secrets;
+    return {
+      providerId: row.id,
+      name: row.name,
+      entry: catalogEntry(row.type),
+      baseUrl: row.base_url,
+      settings: mergeSecrets(settingsOf(row), settingSecrets),
+      network: networkOf(row),
+      proxy: { ...proxyOf(row), password: proxyPassword },
+      custom: customOf(row),
+    };
+  }
+
+  private failure(keyId: string | null, error: unknown): CheckResult {
+    const message = error instanceof DeskError ? error.message : 'The key could not be read from the vault';
+    return {
+      key_id: keyId,
+      ok: false,
+      latency_ms: 0,
+      http_status: null,
+      error_class: 'missing_credentials',
+      message,
+      hint: 'Set the referenced environment variable or replace the key',
+      checked_at: new Date().toISOString(),
+    };
+  }
+
+  private keysToCheck(row: ProviderRow, onlyKey?: string): Array<KeyRow | null> {
+    const entry = catalogEntry(row.type);
+    const keys = this.providers.repo.keysOf(row.id).filter((k) => k.enabled === 1 && (!onlyKey || k.id === onlyKey || k.name === onlyKey));
+    if (onlyKey && keys.length === 0) throw new DeskError('not_found', `Key "${onlyKey}" not found or disabled for provider "${row.name}"`);
+    if (keys.length > 0) return keys;
+    const keyless = !entry.keyRequired || customOf(row)?.is_key_less === true;
+    return keyless ? [null] : [];
+  }
+
+  private probeKey(row: ProviderRow, target: ProbeTarget, key: KeyRow | null): ProbeKey {
+    if (!key) return { keyId: null, secret: null, keyConfig: null };
+    const opened = openKey(this.providers.vault, key);
+    return { keyId: key.id, secret: opened.secret, keyConfig: opened.keyConfig };
+  }
+
+  /** Tests each enabled key; stores per-key results, the provider's health and (on success) its models, in one transaction. */
+  async test(idOrName: string, options: TestOptions = {}): Promise<{ ok: boolean; results: CheckResult[] }> {
+    const row = this.providers.requireRow(idOrName);
+    const keys = this.keysToCheck(row, options.keyId);
+    let results: CheckResult[];
+    let models: ModelInfo[] | null = null;
+    let modelsKey: string | null = null;
+    if (keys.length === 0) {
+      results = [
+        {
+          key_id: null,
+          ok: false,
+          latency_ms: 0,
+          http_status: null,
+          error_class: 'missing_credentials',
+          message: `${catalogEntry(row.type).label} needs an API key and this provider has no enabled key`,
+          hint: 'Add a key (or enable one) and test again',
+          checked_at: new Date().toISOString(),
+        },
+      ];
+    } else {
+      let target: ProbeTarget;
+      try {
+        target = this.target(row);
+      } catch (error) {
+        target = undefined as never;
+        results = keys.map((k) => this.failure(k?.id ?? null, error));
+        this.record(row, keys, results, null, null);
+        return { ok: false, results };
+      }
+      const outcomes = await runWithLimit(keys, this.keyConcurrency, async (key) => {
+        let probeKey: ProbeKey;
+        try {
+          probeKey = this.probeKey(row, target, key);
+        } catch (error) {
+          return { result: this.failure(key?.id ?? null, error), models: null };
+        }
+        return this.probe.checkKey(target, probeKey, { deep: options.deep, model: options.model });
+      });
+      results = outcomes.map((o) => o.result);
+      const firstWithModels = outcomes.find((o) => o.result.ok && o.models);
+      if (firstWithModels) {
+        models = firstWithModels.models;
+        modelsKey = firstWithModels.result.key_id;
+      }
+    }
+    this.record(row, keys, results, models, modelsKey);
+    return { ok: results.length > 0 && results.every((r) => r.ok), results };
+  }
+
+  private record(row: ProviderRow, keys: Array<KeyRow | null>, results: CheckResult[], models: ModelInfo[] | null, modelsKey: string | null): void {
+    const repo = this.providers.repo;
+    const ok = results.length > 0 && results.every((r) => r.ok);
+    const summary = results.find((r) => !r.ok) ?? results[0] ?? null;
+    repo.transaction(() => {
+      const current = repo.findProvider(row.id);
+      if (!current) return; // deleted while the test ran
+      for (const result of results) {
+        repo.addCheckResult(row.id, result.key_id, JSON.stringify(result), result.checked_at);
+        const key = keys.find((k) => k?.id === result.key_id);
+        if (key) {
+          const stored = repo.keysOf(row.id).find((k) => k.id === key.id);
+          if (stored) repo.updateKey({ ...stored, status: result.ok ? 'ok' : 'error', last_check: JSON.stringify(result) });
+        }
+      }
+      const next: ProviderRow = {
+        ...current,
+        status: ok ? 'active' : 'error',
+        state: results.some((r) => r.ok) ? 'online' : 'offline',
+        last_check: summary ? JSON.stringify(summary) : null,
+      };
+      if (models) {
+        this.storeModels(row.id, models, modelsKey);
+        next.models_status = 'ok';
+        next.models_error = null;
+      }
+      repo.updateProvider(next, current.revision);
+    });
+    this.providers.emit('health', row.id);
+  }
+
+  private storeModels(providerId: string, models: ModelInfo[], keyId: string | null): void {
+    const fetchedAt = new Date().toISOString();
+    this.providers.repo.replaceModels(
+      providerId,
+      models.map((m) => ({
+        provider_id: providerId,
+        model_id: m.id,
+        key_id: keyId,
+        display_name: m.display_name,
+        capabilities: JSON.stringify(m.capabilities),
+        context_window: m.context_window,
+        owned_by: m.owned_by,
+        fetched_at: fetchedAt,
+      })),
+    );
+  }
+
+  /** The stored models; fetched first when none are stored. */
+  async models(idOrName: string): Promise<{ models: ModelInfo[]; fetched_at: string | null }> {
+    const row = this.providers.requireRow(idOrName);
+    const stored = this.providers.repo.modelsOf(row.id);
+    if (stored.length > 0 || row.models_status === 'ok') {
+      return { models: stored.map(toModel), fetched_at: stored[0]?.fetched_at ?? null };
+    }
+    return this.refresh(idOrName);
+  }
+
+  /** Lists models now with the first enabled key that works; a failure is a 502 carrying the check result, never an empty list. */
+  async refresh(idOrName: string): Promise<{ models: ModelInfo[]; fetched_at: string | null }> {
+    const row = this.providers.requireRow(idOrName);
+    if (this.refreshing.has(row.id)) throw new DeskError('conflict', `A model refresh for "${row.name}" is already running`);
+    this.refreshing.add(row.id);
+    try {
+      const keys = this.keysToCheck(row);
+      if (keys.length === 0) {
+        throw new DeskError('upstream_failed', `${catalogEntry(row.type).label} needs an API key to list models; add one`, {
+          details: { error_class: 'missing_credentials' },
+        });
+      }
+      const target = this.target(row);
+      let lastFailure: CheckResult | null = null;
+      for (const key of keys) {
+        const listed = await this.probe.listModels(target, this.probeKey(row, target, key));
+        if (listed.ok) {
+          this.providers.repo.transaction(() => {
+            const current = this.providers.repo.findProvider(row.id);
+            if (!current) return;
+            this.storeModels(row.id, listed.models, key?.id ?? null);
+            this.providers.repo.updateProvider({ ...current, models_status: 'ok', models_error: null }, current.revision);
+          });
+          this.providers.emit('models', row.id);
+          const fresh = this.providers.repo.modelsOf(row.id);
+          return { models: fresh.map(toModel), fetched_at: fresh[0]?.fetched_at ?? new Date().toISOString() };
+        }
+        lastFailure = listed.result;
+      }
+      const failure = lastFailure as CheckResult;
+      this.providers.repo.transaction(() => {
+        const current = this.providers.repo.findProvider(row.id);
+        if (current) this.providers.repo.updateProvider({ ...current, models_status: 'error', models_error: failure.message }, current.revision);
+      });
+      throw new DeskError('upstream_failed', `Listing models failed: ${failure.message}`, { details: failure });
+    } finally {
+      this.refreshing.delete(row.id);
+    }
+  }
+
+  /** Tests every enabled provider (or `only`) under one concurrency limit, reporting each as it finishes. */
+  async testAll(options: { concurrency?: number | undefined; only?: string[] | undefined }, onProgress?: (progress: TestAllProgress) => void) {
+    const started = Date.now();
+    const rows = this.providers.repo
+      .allProviders()
+      .filter((r) => r.enabled === 1 && (!options.only || options.only.includes(r.name) || options.only.includes(r.id)));
+    let done = 0;
+    const providers = await runWithLimit(rows, options.concurrency ?? 16, async (row) => {
+      const outcome = await this.test(row.id).catch((error: unknown) => ({ ok: false, results: [this.failure(null, error)] }));
+      done += 1;
+      onProgress?.({ done, total: rows.length, provider: { id: row.id, name: row.name }, ok: outcome.ok, results: outcome.results });
+      return { id: row.id, name: row.name, ok: outcome.ok, results: outcome.results };
+    });
+    const passed = providers.filter((p) => p.ok).length;
+    return { total: rows.length, passed, failed: rows.length - passed, duration_ms: Date.now() - started, providers };
+  }
+
+  history(idOrName: string): { checks: CheckResult[] } {
+    const row = this.providers.requireRow(idOrName);
+    return { checks: this.providers.repo.checkHistory(row.id).map((c) => parseJson<CheckResult>(c.result, null as never)) };
+  }
+}

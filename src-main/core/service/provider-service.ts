@@ -1,0 +1,304 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { catalogEntry } from '../catalog/catalog.js';
+import { DeskError, validationError } from '../contract/errors.js';
+import type { ApiKeyCreateInput, ApiKeyPatch, ProviderCreateInput, ProviderPatch } from '../contract/provider-inputs.js';
+import type { ApiKey, Provider } from '../contract/domain-schemas.js';
+import type { ProviderQuery } from '../store/repository.js';
+import type { Repository } from '../store/repository.js';
+import type { KeyRow, ProviderRow } from '../store/rows.js';
+import type { Vault } from '../vault/vault.js';
+import { toApiKey, toProvider } from './codec.js';
+import {
+  applyNetwork,
+  applyProxy,
+  applySettings,
+  finishProviderRow,
+  initialNetwork,
+  newKeyRow,
+  normaliseCustom,
+  openKey,
+  openProviderSecrets,
+  parseJson,
+  patchKeyRow,
+  proxyOf,
+  resolveBaseUrl,
+  settingsJson,
+  settingsOf,
+} from './provider-writer.js';
+import { PROXY_DEFAULTS, concurrencyOf } from './codec.js';
+
+export interface ServiceEvents {
+  /** Something about providers changed (any write); the GUI refreshes on it. */
+  changed: [{ providerId: string | null; kind: 'created' | 'updated' | 'deleted' | 'keys' | 'health' | 'models' | 'import' }];
+}
+
+export interface ProviderPage {
+  items: Provider[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** Every provider and key operation: validation, one transaction per write, stable errors. The only writer of the store. */
+export class ProviderService {
+  readonly events = new EventEmitter<ServiceEvents>();
+
+  constructor(
+    readonly repo: Repository,
+    readonly vault: Vault,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  timestamp(): string {
+    return this.now().toISOString();
+  }
+
+  emit(kind: ServiceEvents['changed'][0]['kind'], providerId: string | null): void {
+    this.events.emit('changed', { providerId, kind });
+  }
+
+  // --- reads ------------------------------------------------------------------
+  list(query: ProviderQuery): ProviderPage {
+    const limit = query.limit ?? 100;
+    const offset = query.offset ?? 0;
+    const { rows, total } = this.repo.queryProviders({ ...query, limit, offset });
+    return { items: this.present(rows), total, limit, offset };
+  }
+
+  /** Maps rows to outputs with two batched queries (keys, model counts) instead of one per row. */
+  present(rows: ProviderRow[]): Provider[] {
+    const ids = rows.map((r) => r.id);
+    const keys = this.repo.keysOfMany(ids);
+    const counts = this.repo.modelCounts(ids);
+    return rows.map((row) => toProvider(row, keys.get(row.id) ?? [], counts.get(row.id) ?? 0));
+  }
+
+  requireRow(idOrName: string): ProviderRow {
+    const row = this.repo.findProvider(idOrName);
+    if (!row) throw new DeskError('not_found', `Provider "${idOrName}" not found`);
+    return row;
+  }
+
+  get(idOrName: string): Provider {
+    const [provider] = this.present([this.requireRow(idOrName)]);
+    if (!provider) throw new DeskError('not_found', `Provider "${idOrName}" not found`);
+    return provider;
+  }
+
+  // --- provider writes ----------------------------------------------------------
+  create(input: ProviderCreateInput): Provider {
+    const entry = catalogEntry(input.type);
+    const id = randomUUID();
+    const now = this.timestamp();
+    const { plain, secrets } = applySettings(entry, {}, {}, input.settings);
+    const proxy = applyProxy({ ...PROXY_DEFAULTS }, secrets, input.proxy_config);
+    const row = finishProviderRow(
+      this.vault,
+      {
+        id,
+        name: input.name,
+        display_name: input.display_name ?? '',
+        type: entry.id,
+        base_url: resolveBaseUrl(entry, input.base_url, plain),
+        enabled: input.enabled === false ? 0 : 1,
+        description: input.description ?? '',
+        settings: settingsJson(plain, secrets),
+        network_config: JSON.stringify(initialNetwork(entry, input.network_config)),
+        proxy_config: JSON.stringify(proxy),
+        concurrency: JSON.stringify(input.concurrency_and_buffer_size ?? concurrencyOf({ concurrency: '{}' } as ProviderRow)),
+        custom_provider_config: normaliseCustom(input.custom_provider_config, null),
+        send_back_raw_request: input.send_back_raw_request ? 1 : 0,
+        send_back_raw_response: input.send_back_raw_response ? 1 : 0,
+        store_raw_request_response: input.store_raw_request_response ? 1 : 0,
+        status: 'untested',
+        state: 'unknown',
+        last_check: null,
+        models_status: 'none',
+        models_error: null,
+        revision: 1,
+        created_at: now,
+        updated_at: now,
+      },
+      secrets,
+    );
+    this.repo.transaction(() => {
+      if (this.repo.nameExists(row.name)) {
+        throw new DeskError('conflict', `A provider named "${row.name}" already exists`, { fields: [{ path: 'name', message: 'is already used' }] });
+      }
+      this.repo.insertProvider(row);
+      const keys: KeyRow[] = [];
+      (input.api_keys ?? []).forEach((keyInput, index) => {
+        try {
+          const key = newKeyRow(this.vault, id, keyInput, keys, now);
+          this.repo.insertKey(key);
+          keys.push(key);
+        } catch (error) {
+          if (error instanceof DeskError && error.fields) {
+            throw new DeskError(error.code, error.message, { fields: error.fields.map((f) => ({ ...f, path: `api_keys[${index}].${f.path}` })) });
+          }
+          throw error;
+        }
+      });
+    });
+    this.emit('created', id);
+    return this.get(id);
+  }
+
+  /**
+   * Applies a patch in one transaction. `expectedRevision` (from If-Match) makes a stale write fail with 412.
+   * Blocks present in the patch are merged over the stored ones; `null` clears a nullable block.
+   */
+  update(idOrName: string, patch: ProviderPatch, expectedRevision?: number): Provider {
+    const id = this.repo.transaction(() => {
+      const row = this.requireRow(idOrName);
+      if (expectedRevision !== undefined && expectedRevision !== row.revision) {
+        throw new DeskError('precondition_failed', `Provider "${row.name}" changed since revision ${expectedRevision} (now ${row.revision}); reload and retry`);
+      }
+      if (patch.name !== undefined && patch.name !== row.name && this.repo.nameExists(patch.name)) {
+        throw new DeskError('conflict', `A provider named "${patch.name}" already exists`, { fields: [{ path: 'name', message: 'is already used' }] });
+      }
+      const entry = catalogEntry(row.type);
+      const touchesSecrets = patch.settings !== undefined || patch.proxy_config !== undefined;
+      const previousSecrets = touchesSecrets ? openProviderSecrets(this.vault, row) : {};
+      const { plain, secrets } = touchesSecrets ? applySettings(entry, settingsOf(row), previousSecrets, patch.settings) : { plain: settingsOf(row), secrets: {} };
+      const proxy = applyProxy(proxyOf(row), secrets, patch.proxy_config);
+      const base: Omit<ProviderRow, 'seq' | 'secrets' | 'config_hash'> = {
+        ...row,
+        name: patch.name ?? row.name,
+        display_name: patch.display_name ?? row.display_name,
+        base_url: patch.base_url !== undefined ? resolveBaseUrl(entry, patch.base_url, plain) : row.base_url,
+        enabled: patch.enabled === undefined ? row.enabled : patch.enabled ? 1 : 0,
+        description: patch.description ?? row.description,
+        network_config: JSON.stringify(applyNetwork(parseJson(row.network_config, {}), patch.network_config)),
+        proxy_config: JSON.stringify(proxy),
+        concurrency: patch.concurrency_and_buffer_size ? JSON.stringify(patch.concurrency_and_buffer_size) : row.concurrency,
+        custom_provider_config: normaliseCustom(patch.custom_provider_config, row.custom_provider_config),
+        send_back_raw_request: flag(patch.send_back_raw_request, row.send_back_raw_request),
+        send_back_raw_response: flag(patch.send_back_raw_response, row.send_back_raw_response),
+        store_raw_request_response: flag(patch.store_raw_request_response, row.store_raw_request_response),
+        revision: row.revision + 1,
+        updated_at: this.timestamp(),
+      };
+      const finished = touchesSecrets
+        ? finishProviderRow(this.vault, { ...base, settings: settingsJson(plain, secrets) }, secrets)
+        : { ...finishProviderRow(this.vault, base, {}), secrets: row.secrets };
+      if (!this.repo.updateProvider({ ...finished, seq: row.seq }, row.revision)) {
+        throw new DeskError('precondition_failed', `Provider "${row.name}" was changed by someone else; reload and retry`);
+      }
+      return row.id;
+    });
+    this.emit('updated', id);
+    return this.get(id);
+  }
+
+  remove(idOrName: string): Provider {
+    const removed = this.repo.transaction(() => {
+      const provider = this.get(idOrName);
+      this.repo.deleteProvider(provider.id);
+      return provider;
+    });
+    this.emit('deleted', removed.id);
+    return removed;
+  }
+
+  // --- keys -----------------------------------------------------------------------
+  private requireKey(row: ProviderRow, keyId: string): { key: KeyRow; siblings: KeyRow[] } {
+    const siblings = this.repo.keysOf(row.id);
+    const key = siblings.find((k) => k.id === keyId || k.name === keyId);
+    if (!key) throw new DeskError('not_found', `Key "${keyId}" not found for provider "${row.name}"`);
+    return { key, siblings };
+  }
+
+  /** Bumps the provider's revision and timestamp when its keys change, so If-Match covers keys too. */
+  private touch(row: ProviderRow): void {
+    const next = { ...row, revision: row.revision + 1, updated_at: this.timestamp() };
+    if (!this.repo.updateProvider(next, row.revision)) throw new DeskError('precondition_failed', `Provider "${row.name}" was changed by someone else; retry`);
+  }
+
+  addKey(idOrName: string, input: ApiKeyCreateInput): ApiKey {
+    const key = this.repo.transaction(() => {
+      const row = this.requireRow(idOrName);
+      const siblings = this.repo.keysOf(row.id);
+      if (input.id !== undefined && siblings.some((k) => k.id === input.id)) {
+        throw new DeskError('conflict', `A key with id "${input.id}" already exists`, { fields: [{ path: 'id', message: 'is already used' }] });
+      }
+      const created = newKeyRow(this.vault, row.id, input, siblings, this.timestamp());
+      this.repo.insertKey(created);
+      this.touch(row);
+      return created;
+    });
+    this.emit('keys', key.provider_id);
+    return toApiKey(key);
+  }
+
+  updateKey(idOrName: string, keyId: string, patch: ApiKeyPatch): ApiKey {
+    const key = this.repo.transaction(() => {
+      const row = this.requireRow(idOrName);
+      const { key: current, siblings } = this.requireKey(row, keyId);
+      const next = patchKeyRow(this.vault, current, patch, siblings, this.timestamp());
+      this.repo.updateKey(next);
+      this.touch(row);
+      return next;
+    });
+    this.emit('keys', key.provider_id);
+    return toApiKey(key);
+  }
+
+  removeKey(idOrName: string, keyId: string): ApiKey {
+    const key = this.repo.transaction(() => {
+      const row = this.requireRow(idOrName);
+      const { key: current } = this.requireKey(row, keyId);
+      this.repo.deleteKey(current.id);
+      this.touch(row);
+      return current;
+    });
+    this.emit('keys', key.provider_id);
+    return toApiKey(key);
+  }
+
+  /**
+   * Makes the provider's keys exactly `entries` (Coder's PATCH): `{id}` keeps a key, `{value}` inserts one, the rest are deleted.
+   * Runs inside the caller's transaction when there is one.
+   */
+  replaceKeys(row: ProviderRow, entries: Array<{ id: string } | { value: string }>): void {
+    const siblings = this.repo.keysOf(row.id);
+    const keep = new Set<string>();
+    entries.forEach((entry, index) => {
+      if ('id' in entry) {
+        if (keep.has(entry.id)) throw validationError([{ path: `api_keys[${index}].id`, message: 'is listed twice' }]);
+        if (!siblings.some((k) => k.id === entry.id)) {
+          throw validationError([{ path: `api_keys[${index}].id`, message: 'api_keys references an unknown id for this provider' }]);
+        }
+        keep.add(entry.id);
+      }
+    });
+    for (const key of siblings) if (!keep.has(key.id)) this.repo.deleteKey(key.id);
+    const remaining = siblings.filter((k) => keep.has(k.id));
+    const now = this.timestamp();
+    entries.forEach((entry, position) => {
+      if ('value' in entry) {
+        const created = newKeyRow(this.vault, row.id, { value: entry.value }, remaining, now);
+        created.position = position;
+        this.repo.insertKey(created);
+        remaining.push(created);
+      } else {
+        const existing = remaining.find((k) => k.id === entry.id);
+        if (existing && existing.position !== position) this.repo.updateKey({ ...existing, position });
+      }
+    });
+  }
+
+  /** Decrypts one key for the desktop app's "Copy key" (IPC only; the HTTP API never reveals keys). */
+  revealKey(idOrName: string, keyId: string): { value: string } {
+    const row = this.requireRow(idOrName);
+    const { key } = this.requireKey(row, keyId);
+    const { secret } = openKey(this.vault, key);
+    if (secret === null) throw new DeskError('not_found', 'This key has no secret');
+    return { value: secret };
+  }
+}
+
+function flag(value: boolean | undefined, previous: number): number {
+  return value === undefined ? previous : value ? 1 : 0;
+}

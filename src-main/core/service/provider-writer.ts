@@ -1,0 +1,233 @@
+import { randomUUID } from 'node:crypto';
+import type { CatalogEntry } from '../catalog/types.js';
+import { NETWORK_DEFAULTS, type NetworkConfigInput, type ProxyConfigInput, type CustomProviderConfigInput } from '../contract/config-schemas.js';
+import type { ApiKeyCreateInput, ApiKeyPatch } from '../contract/provider-inputs.js';
+import { DeskError, validationError } from '../contract/errors.js';
+import type { KeyRow, ProviderRow } from '../store/rows.js';
+import { isEnvRef, type Vault } from '../vault/vault.js';
+import { maskParts } from './masking.js';
+import { PROXY_DEFAULTS, PROXY_PASSWORD_PATH, parseJson, providerConfigHash, proxyOf, secretPathsOf, settingsOf, type StoredProxy } from './codec.js';
+import { mergeSecrets, REDACTED, SECRET_LIST_KEY, splitSecrets } from './secret-fields.js';
+
+/** Types whose base URL is built from settings (endpoint, region, project), so none is required up front. */
+const BASE_URL_FROM_SETTINGS = new Set(['azure', 'bedrock', 'vertex']);
+
+export function providerSecretsAad(providerId: string): string {
+  return `providers:${providerId}:secrets`;
+}
+export function keyValueAad(keyId: string): string {
+  return `api_keys:${keyId}:value`;
+}
+export function keyConfigAad(keyId: string): string {
+  return `api_keys:${keyId}:config`;
+}
+
+/** Opens a provider's sealed secrets (settings secrets, proxy password). Plaintext stays in memory. */
+export function openProviderSecrets(vault: Vault, row: Pick<ProviderRow, 'id' | 'secrets'>): Record<string, string> {
+  if (!row.secrets) return {};
+  return JSON.parse(vault.openText(row.secrets, providerSecretsAad(row.id))) as Record<string, string>;
+}
+
+function sealSecrets(vault: Vault, aad: string, secrets: Record<string, string>): Buffer | null {
+  return Object.keys(secrets).length === 0 ? null : vault.sealText(JSON.stringify(secrets), aad);
+}
+
+export function resolveBaseUrl(entry: CatalogEntry, given: string | undefined, settings: Record<string, unknown>): string {
+  if (given) return given.replace(/\/+$/, '');
+  if (entry.defaultBaseUrl) return entry.defaultBaseUrl;
+  if (entry.id === 'azure' && typeof settings.endpoint === 'string' && settings.endpoint) return settings.endpoint.replace(/\/+$/, '');
+  if (BASE_URL_FROM_SETTINGS.has(entry.id)) return '';
+  throw validationError([{ path: 'base_url', message: `is required for type ${entry.id} (it has no default)` }]);
+}
+
+export function settingSecretNames(entry: CatalogEntry): Set<string> {
+  return new Set(entry.settings.filter((f) => f.secret).map((f) => f.name));
+}
+
+/** Settings after a patch: shallow merge (null removes a field), secrets split out and kept unless replaced. */
+export function applySettings(
+  entry: CatalogEntry,
+  previousPlain: Record<string, unknown>,
+  previousSecrets: Record<string, string>,
+  patch: Record<string, unknown> | undefined,
+): { plain: Record<string, unknown>; secrets: Record<string, string> } {
+  const merged: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(previousPlain)) if (key !== SECRET_LIST_KEY) merged[key] = value;
+  for (const path of Object.keys(previousSecrets)) if (path !== PROXY_PASSWORD_PATH && !path.includes('.')) merged[path] = REDACTED;
+  for (const [key, value] of Object.entries(patch ?? {})) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  const { plain, secrets } = splitSecrets(merged, previousSecrets, settingSecretNames(entry));
+  const proxyPassword = previousSecrets[PROXY_PASSWORD_PATH];
+  if (proxyPassword !== undefined) secrets[PROXY_PASSWORD_PATH] = proxyPassword;
+  return { plain, secrets };
+}
+
+export function applyProxy(previous: StoredProxy, secrets: Record<string, string>, patch: ProxyConfigInput | null | undefined): StoredProxy {
+  if (patch === undefined) return previous;
+  if (patch === null) {
+    delete secrets[PROXY_PASSWORD_PATH];
+    return { ...PROXY_DEFAULTS };
+  }
+  const next: StoredProxy = {
+    type: patch.type ?? (patch.url ? 'http' : previous.type),
+    url: patch.url ?? previous.url,
+    username: patch.username ?? previous.username,
+    ca_cert_pem: patch.ca_cert_pem === REDACTED ? previous.ca_cert_pem : (patch.ca_cert_pem ?? previous.ca_cert_pem),
+  };
+  if (patch.password !== undefined && patch.password !== REDACTED) {
+    if (patch.password === '') delete secrets[PROXY_PASSWORD_PATH];
+    else secrets[PROXY_PASSWORD_PATH] = patch.password;
+  }
+  if (next.type === 'none') delete secrets[PROXY_PASSWORD_PATH];
+  return next;
+}
+
+export function applyNetwork(previous: Record<string, unknown>, patch: NetworkConfigInput | undefined): Record<string, unknown> {
+  if (!patch) return previous;
+  const { base_url: _ignored, ...rest } = patch;
+  const next = { ...previous, ...rest };
+  if (patch.ca_cert_pem === REDACTED) next.ca_cert_pem = typeof previous.ca_cert_pem === 'string' ? previous.ca_cert_pem : '';
+  return next;
+}
+
+export function normaliseCustom(custom: CustomProviderConfigInput | null | undefined, previous: string | null): string | null {
+  if (custom === undefined) return previous;
+  if (custom === null) return null;
+  return JSON.stringify({
+    is_key_less: custom.is_key_less ?? false,
+    base_provider_type: custom.base_provider_type,
+    allowed_requests: custom.allowed_requests ?? null,
+    request_path_overrides: custom.request_path_overrides ?? null,
+  });
+}
+
+/** Stores the settings JSON with the list of secret paths it has in the vault, so outputs can say "set" without decrypting. */
+export function settingsJson(plain: Record<string, unknown>, secrets: Record<string, string>): string {
+  const paths = Object.keys(secrets).sort();
+  return JSON.stringify(paths.length > 0 ? { ...plain, [SECRET_LIST_KEY]: paths } : plain);
+}
+
+export function finishProviderRow(vault: Vault, row: Omit<ProviderRow, 'seq' | 'secrets' | 'config_hash'>, secrets: Record<string, string>): Omit<ProviderRow, 'seq'> {
+  const complete = { ...row, secrets: sealSecrets(vault, providerSecretsAad(row.id), secrets), config_hash: '' };
+  complete.config_hash = providerConfigHash(complete);
+  return complete;
+}
+
+export function initialNetwork(entry: CatalogEntry, input: NetworkConfigInput | undefined): Record<string, unknown> {
+  return applyNetwork({ ...NETWORK_DEFAULTS, allow_private_network: entry.local }, input);
+}
+
+export { proxyOf, settingsOf, secretPathsOf, parseJson };
+
+/** Validates key fields that depend on the provider and on its other keys. */
+export function checkKeyName(name: string, existing: KeyRow[], exceptId?: string): void {
+  if (existing.some((k) => k.name === name && k.id !== exceptId)) {
+    throw new DeskError('conflict', `A key named "${name}" already exists for this provider`, { fields: [{ path: 'name', message: 'is already used' }] });
+  }
+}
+
+export function nextKeyName(existing: KeyRow[]): string {
+  const used = new Set(existing.map((k) => k.name));
+  for (let n = existing.length + 1; ; n++) if (!used.has(`key-${n}`)) return `key-${n}`;
+}
+
+function applySecret(vault: Vault, row: KeyRow, value: string): void {
+  const stored = vault.store(value, keyValueAad(row.id));
+  if (stored.kind === 'env') {
+    row.secret_ref = stored.ref;
+    row.secret_sealed = null;
+    row.mask_head = '';
+    row.mask_tail = '';
+    row.secret_length = 0;
+  } else {
+    const parts = maskParts(value);
+    row.secret_ref = null;
+    row.secret_sealed = stored.sealed;
+    row.mask_head = parts.head;
+    row.mask_tail = parts.tail;
+    row.secret_length = parts.length;
+  }
+}
+
+function applyKeyConfig(vault: Vault, row: KeyRow, config: Record<string, unknown> | null | undefined): void {
+  if (config === undefined) return;
+  if (config === null) {
+    row.key_config = null;
+    row.key_config_secrets = null;
+    return;
+  }
+  const previous = row.key_config_secrets ? (JSON.parse(vault.openText(row.key_config_secrets, keyConfigAad(row.id))) as Record<string, string>) : {};
+  const { plain, secrets } = splitSecrets(config, previous);
+  row.key_config = settingsJson(plain, secrets);
+  row.key_config_secrets = sealSecrets(vault, keyConfigAad(row.id), secrets);
+}
+
+export function newKeyRow(vault: Vault, providerId: string, input: ApiKeyCreateInput, existing: KeyRow[], now: string): KeyRow {
+  const row: KeyRow = {
+    id: input.id ?? randomUUID(),
+    provider_id: providerId,
+    position: existing.reduce((max, k) => Math.max(max, k.position + 1), 0),
+    name: input.name ?? nextKeyName(existing),
+    secret_sealed: null,
+    secret_ref: null,
+    mask_head: '',
+    mask_tail: '',
+    secret_length: 0,
+    enabled: input.enabled === false ? 0 : 1,
+    weight: input.weight ?? 1,
+    models: JSON.stringify(input.models ?? []),
+    blacklisted_models: JSON.stringify(input.blacklisted_models ?? []),
+    use_for_batch_api: input.use_for_batch_api ? 1 : 0,
+    key_config: null,
+    key_config_secrets: null,
+    status: 'untested',
+    last_check: null,
+    created_at: now,
+    updated_at: now,
+  };
+  checkKeyName(row.name, existing);
+  applySecret(vault, row, input.value);
+  applyKeyConfig(vault, row, input.key_config);
+  return row;
+}
+
+/** A patched copy of a key row; a new secret resets its health. `<REDACTED>` or a masked echo keeps the stored secret. */
+export function patchKeyRow(vault: Vault, row: KeyRow, patch: ApiKeyPatch, siblings: KeyRow[], now: string): KeyRow {
+  const next: KeyRow = { ...row, updated_at: now };
+  if (patch.name !== undefined) {
+    checkKeyName(patch.name, siblings, row.id);
+    next.name = patch.name;
+  }
+  if (patch.value !== undefined && patch.value !== REDACTED) {
+    applySecret(vault, next, patch.value);
+    next.status = 'untested';
+    next.last_check = null;
+  }
+  if (patch.enabled !== undefined) next.enabled = patch.enabled ? 1 : 0;
+  if (patch.weight !== undefined) next.weight = patch.weight;
+  if (patch.models !== undefined) next.models = JSON.stringify(patch.models);
+  if (patch.blacklisted_models !== undefined) next.blacklisted_models = JSON.stringify(patch.blacklisted_models);
+  if (patch.use_for_batch_api !== undefined) next.use_for_batch_api = patch.use_for_batch_api ? 1 : 0;
+  applyKeyConfig(vault, next, patch.key_config);
+  return next;
+}
+
+/** Reads a key's secret and typed-config secrets for use (probe, reveal). */
+export function openKey(vault: Vault, row: KeyRow): { secret: string | null; keyConfig: Record<string, unknown> | null } {
+  let secret: string | null = null;
+  if (row.secret_ref) secret = vault.reveal({ kind: 'env', ref: row.secret_ref }, keyValueAad(row.id));
+  else if (row.secret_sealed) secret = vault.openText(row.secret_sealed, keyValueAad(row.id));
+  const plain = parseJson<Record<string, unknown> | null>(row.key_config, null);
+  if (!plain) return { secret, keyConfig: null };
+  const sealed = row.key_config_secrets ? (JSON.parse(vault.openText(row.key_config_secrets, keyConfigAad(row.id))) as Record<string, string>) : {};
+  return { secret, keyConfig: mergeSecrets(plain, resolveEnvRefs(vault, sealed)) };
+}
+
+/** Secrets inside settings and key configs may be `env.VAR` references too; they resolve here, at use. */
+export function resolveEnvRefs(vault: Vault, secrets: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(secrets).map(([path, value]) => [path, isEnvRef(value) ? vault.reveal({ kind: 'env', ref: value }, path) : value]),
+  );
+}

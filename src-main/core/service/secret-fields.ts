@@ -1,0 +1,83 @@
+/** Splitting objects into their plain part and their secret part (which goes to the vault), and back. */
+
+export const REDACTED = '<REDACTED>';
+export const SECRET_LIST_KEY = '_secret_fields';
+
+/** Field names that hold secrets inside settings blocks and Bifrost typed key configs. */
+const SECRET_FIELD_NAMES = new Set([
+  'access_key',
+  'access_key_secret',
+  'secret_key',
+  'session_token',
+  'auth_credentials',
+  'service_account_json',
+  'api_key',
+  'client_secret',
+  'password',
+]);
+
+export function isSecretFieldName(name: string): boolean {
+  return SECRET_FIELD_NAMES.has(name);
+}
+
+export interface SplitResult {
+  plain: Record<string, unknown>;
+  secrets: Record<string, string>;
+}
+
+/**
+ * Moves secret string fields (top level and one level of nested blocks) into `secrets`, keyed by dotted path.
+ * A value of `<REDACTED>` means "keep what is stored" and is resolved against `previous`.
+ */
+export function splitSecrets(input: Record<string, unknown>, previous: Record<string, string>, extraSecretNames: ReadonlySet<string> = new Set()): SplitResult {
+  const plain: Record<string, unknown> = {};
+  const secrets: Record<string, string> = {};
+  const take = (path: string, value: string): void => {
+    if (value === REDACTED) {
+      const kept = previous[path];
+      if (kept !== undefined) secrets[path] = kept;
+    } else if (value !== '') {
+      secrets[path] = value;
+    }
+  };
+  for (const [key, value] of Object.entries(input)) {
+    if (key === SECRET_LIST_KEY) continue;
+    if ((isSecretFieldName(key) || extraSecretNames.has(key)) && typeof value === 'string') {
+      take(key, value);
+    } else if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const nested: Record<string, unknown> = {};
+      for (const [inner, innerValue] of Object.entries(value as Record<string, unknown>)) {
+        if (isSecretFieldName(inner) && typeof innerValue === 'string') take(`${key}.${inner}`, innerValue);
+        else nested[inner] = innerValue;
+      }
+      plain[key] = nested;
+    } else {
+      plain[key] = value;
+    }
+  }
+  return { plain, secrets };
+}
+
+/** The plain object with every stored secret shown as `<REDACTED>` (for output). */
+export function redactedView(plain: Record<string, unknown>, secretPaths: readonly string[]): Record<string, unknown> {
+  return mergeSecrets(plain, Object.fromEntries(secretPaths.map((path) => [path, REDACTED])));
+}
+
+/** Puts secrets back at their dotted paths (for probes, in memory only). */
+export function mergeSecrets(plain: Record<string, unknown>, secrets: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = structuredClone(plain);
+  delete out[SECRET_LIST_KEY];
+  for (const [path, value] of Object.entries(secrets)) {
+    const dot = path.indexOf('.');
+    if (dot === -1) {
+      out[path] = value;
+    } else {
+      const block = path.slice(0, dot);
+      const existing = out[block];
+      const target = existing && typeof existing === 'object' && !Array.isArray(existing) ? (existing as Record<string, unknown>) : {};
+      target[path.slice(dot + 1)] = value;
+      out[block] = target;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,45 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { MIGRATIONS } from './migrations/index.js';
+
+export type Db = Database.Database;
+
+export const DB_FILE = 'provider-desk.sqlite';
+
+/** Opens (creating if needed) the store in a data dir: WAL, foreign keys, a busy timeout for a second process, migrations. */
+export function openDatabase(dataDir: string): Db {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const db = new Database(join(dataDir, DB_FILE));
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 10000');
+  db.pragma('synchronous = NORMAL');
+  migrate(db);
+  return db;
+}
+
+/** Runs each pending migration in its own immediate transaction, bumping user_version with it. */
+export function migrate(db: Db): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`This data dir was written by a newer Provider Desk (schema ${current}; this version knows ${MIGRATIONS.length})`);
+  }
+  for (let index = current; index < MIGRATIONS.length; index++) {
+    const step = MIGRATIONS[index];
+    if (!step) break;
+    db.transaction(() => {
+      // Re-read inside the write lock: another process may have migrated meanwhile.
+      const now = db.pragma('user_version', { simple: true }) as number;
+      if (now > index) return;
+      db.exec(step.sql);
+      db.pragma(`user_version = ${index + 1}`);
+    }).immediate();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Runs `work` as one IMMEDIATE transaction (takes the write lock up front, so concurrent writers queue instead of failing). */
+export function writeTransaction<T>(db: Db, work: () => T): T {
+  return db.transaction(work).immediate();
+}

@@ -1,0 +1,4 @@
+import * as initial from './0001-initial.js';
+
+/** Numbered schema steps; entry i brings the database to user_version i + 1. Append only. */
+export const MIGRATIONS: ReadonlyArray<{ name: string; sql: string }> = [{ name: '0001-initial', sql: initial.sql }];

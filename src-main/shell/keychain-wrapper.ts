@@ -1,0 +1,26 @@
+import type { SafeStorage } from 'electron';
+import type { KeyWrapper } from '../core/vault/key-slots.js';
+
+/** The `os-keychain` slot: Electron safeStorage (Keychain, DPAPI, libsecret/kwallet) wraps the data key. */
+export function keychainWrapper(safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'>, backend: string): KeyWrapper {
+  return {
+    kind: 'os-keychain',
+    description: `OS keychain (${backend})`,
+    prepare() {
+      if (!safeStorage.isEncryptionAvailable()) throw new Error('The OS keychain is not available');
+    },
+    // safeStorage works on strings; the data key travels as hex inside it.
+    wrap: (dataKey) => safeStorage.encryptString(dataKey.toString('hex')),
+    unwrap: (wrapped) => Buffer.from(safeStorage.decryptString(wrapped), 'hex'),
+  };
+}
+
+/** Linux only: which secret store Electron picked; `basic_text` means no real keychain. */
+export function keychainBackend(safeStorage: SafeStorage, platform: NodeJS.Platform): string {
+  if (platform !== 'linux') return platform === 'darwin' ? 'keychain' : 'dpapi';
+  try {
+    return safeStorage.getSelectedStorageBackend();
+  } catch {
+    return 'unknown';
+  }
+}

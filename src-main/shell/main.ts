@@ -1,0 +1,83 @@
+import { app, BrowserWindow, ipcMain, safeStorage, dialog, clipboard } from 'electron';
+import Store from 'electron-store';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Desk } from '../core/desk.js';
+import { startApiServer, type ApiServer } from '../core/http/server.js';
+import { PREFERENCE_DEFAULTS, type Preferences, type PreferencesData } from '../core/preferences.js';
+import { keychainBackend, keychainWrapper } from './keychain-wrapper.js';
+import { forwardEvents, registerIpc, trustedSender } from './ipc.js';
+import { createMainWindow } from './window.js';
+
+export interface ShellDeps {
+  app: typeof app;
+  BrowserWindow: typeof BrowserWindow;
+  ipcMain: typeof ipcMain;
+  safeStorage: typeof safeStorage;
+  dialog: typeof dialog;
+  clipboard: typeof clipboard;
+  preferences: (cwd: string) => Preferences;
+}
+
+function electronStorePreferences(cwd: string): Preferences {
+  const store = new Store<PreferencesData>({ cwd, name: 'preferences', defaults: PREFERENCE_DEFAULTS });
+  return { get: (key) => store.get(key), set: (key, value) => store.set({ [key]: value } as Partial<PreferencesData>) };
+}
+
+export const electronDeps: ShellDeps = { app, BrowserWindow, ipcMain, safeStorage, dialog, clipboard, preferences: electronStorePreferences };
+
+export interface RunningShell {
+  desk: Desk;
+  server: ApiServer | null;
+  window: BrowserWindow;
+  quit(): Promise<void>;
+}
+
+/** Starts the desktop app: one locked instance, the vault with the OS keychain slot, the loopback API, one secure window. */
+export async function startShell(deps: ShellDeps = electronDeps): Promise<RunningShell | null> {
+  if (!deps.app.requestSingleInstanceLock()) {
+    deps.app.quit();
+    return null;
+  }
+  await deps.app.whenReady();
+  const dataDir = process.env.PROVIDER_DESK_DATA_DIR ?? deps.app.getPath('userData');
+  const preferences = deps.preferences(dataDir);
+  const backend = keychainBackend(deps.safeStorage, process.platform);
+  const wrappers = deps.safeStorage.isEncryptionAvailable() ? [keychainWrapper(deps.safeStorage, backend)] : [];
+  const desk = new Desk({ dataDir, wrappers, keychainBackend: backend, clipboard: { writeText: (text) => deps.clipboard.writeText(text), readText: () => deps.clipboard.readText(), clear: () => deps.clipboard.clear() } });
+  if (backend === 'basic_text') {
+    desk.logger.warn('no OS keychain: safeStorage backend is basic_text');
+  }
+
+  let server: ApiServer | null = null;
+  if (preferences.get('apiEnabled')) {
+    try {
+      server = await startApiServer(desk, { port: preferences.get('apiPort') });
+      desk.token.ensureFile();
+    } catch (error) {
+      desk.logger.warn('local API not started', { error: error instanceof Error ? error.message : 'unknown' });
+      deps.dialog.showErrorBox('Local API not started', error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const indexHtml = join(here, '../renderer/index.html');
+  const devUrl = process.env.ELECTRON_RENDERER_URL;
+  const window = createMainWindow(deps.BrowserWindow, { preloadPath: join(here, '../preload/index.cjs'), devUrl, indexHtml });
+  const allowedUrl = (url: string) => (devUrl ? url.startsWith(devUrl) : url.startsWith('file://') && url.includes('/renderer/index.html'));
+  const disposeIpc = registerIpc(deps.ipcMain, desk, trustedSender(allowedUrl));
+  const disposeEvents = forwardEvents(desk, () => (window.isDestroyed() ? undefined : window.webContents));
+  const quit = async () => {
+    disposeIpc();
+    disposeEvents();
+    await server?.close();
+    await desk.close();
+  };
+  deps.app.on('second-instance', () => {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  deps.app.on('window-all-closed', () => deps.app.quit());
+  deps.app.on('will-quit', () => void quit());
+  return { desk, server, window, quit };
+}

@@ -1,0 +1,44 @@
+import type { ErrorBody, FieldError, Result } from '@contract/errors';
+import type { OperationInput, OperationName, OperationOutput, TestAllProgress } from '@contract/operations';
+
+export type ClientEvent = { type: 'changed'; providerId: string | null; kind: string } | { type: 'progress'; operation: OperationName; progress: TestAllProgress };
+
+/** How the client reaches the backend: IPC in the desktop app, HTTP in a browser. */
+export interface DeskTransport {
+  readonly kind: 'ipc' | 'http';
+  invoke(name: OperationName, input: unknown): Promise<Result<unknown>>;
+  subscribe(listener: (event: ClientEvent) => void): () => void;
+}
+
+/** An operation that failed, with its stable code and the fields at fault, and a message fit to show. */
+export class DeskClientError extends Error {
+  readonly code: string;
+  readonly fields: FieldError[];
+
+  constructor(error: ErrorBody | { code: string; message: string; fields?: FieldError[] }) {
+    super(error.message);
+    this.name = 'DeskClientError';
+    this.code = error.code;
+    this.fields = error.fields ?? [];
+  }
+
+  /** The message for a field, if the backend named it (e.g. `base_url`, `api_keys[0].value`). */
+  fieldMessage(path: string): string | undefined {
+    return this.fields.find((f) => f.path === path)?.message;
+  }
+}
+
+/** The renderer's one way to the backend, typed by the contract. */
+export class DeskClient {
+  constructor(readonly transport: DeskTransport) {}
+
+  async call<N extends OperationName>(name: N, input: OperationInput<N>): Promise<OperationOutput<N>> {
+    const result = await this.transport.invoke(name, input);
+    if (!result.ok) throw new DeskClientError(result.error);
+    return result.data as OperationOutput<N>;
+  }
+
+  subscribe(listener: (event: ClientEvent) => void): () => void {
+    return this.transport.subscribe(listener);
+  }
+}

@@ -1,0 +1,106 @@
+import type { Result } from '@contract/errors';
+import { operations, type OperationName } from '@contract/operations';
+import type { ClientEvent, DeskTransport } from './desk-client';
+
+type Fetch = typeof fetch;
+
+/** Fills `{param}` segments from the input and returns the rest of the input. */
+export function buildRequest(name: OperationName, input: unknown): { method: string; path: string; query: URLSearchParams; body: Record<string, unknown> | undefined } {
+  const op = operations[name];
+  const rest: Record<string, unknown> = { ...((input ?? {}) as Record<string, unknown>) };
+  const path = op.path.replace(/\{(\w+)\}/g, (_m, param: string) => {
+    const value = rest[param];
+    delete rest[param];
+    return encodeURIComponent(String(value ?? ''));
+  });
+  const query = new URLSearchParams();
+  if (op.method === 'GET' || op.method === 'DELETE') {
+    for (const [key, value] of Object.entries(rest)) {
+      if (value === undefined || value === null) continue;
+      query.set(key, Array.isArray(value) ? value.join(',') : String(value));
+    }
+    return { method: op.method, path, query, body: undefined };
+  }
+  return { method: op.method, path, query, body: rest };
+}
+
+/**
+ * The browser transport: the native HTTP API with the session cookie set by the token login
+ * (or a bearer token, for tests and scripts). Streams (test-all) arrive as NDJSON and become progress events.
+ */
+export function httpTransport(options: { baseUrl?: string; token?: string; fetch?: Fetch } = {}): DeskTransport {
+  const listeners = new Set<(event: ClientEvent) => void>();
+  const doFetch: Fetch = options.fetch ?? ((...args) => fetch(...args));
+  const base = options.baseUrl ?? '';
+
+  const emit = (event: ClientEvent) => listeners.forEach((l) => l(event));
+
+  return {
+    kind: 'http',
+    async invoke(name, input) {
+      const { method, path, query, body } = buildRequest(name, input);
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      let response: Response;
+      try {
+        response = await doFetch(`${base}${path}${query.size > 0 ? `?${query}` : ''}`, {
+          method,
+          headers,
+          credentials: 'same-origin',
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        });
+      } catch {
+        return { ok: false, error: { code: 'internal', message: 'Provider Desk is not reachable. Is the server still running?' } };
+      }
+      if (operations[name].streams && response.ok && response.body) return readStream(name, response, emit);
+      const text = await response.text();
+      let payload: unknown = undefined;
+      try {
+        payload = text ? JSON.parse(text) : undefined;
+      } catch {
+        payload = undefined;
+      }
+      if (response.ok) {
+        if (method !== 'GET') emit({ type: 'changed', providerId: null, kind: 'updated' });
+        return { ok: true, data: payload };
+      }
+      const error = (payload as { error?: { code?: string; message?: string } } | undefined)?.error;
+      if (error?.code && error.message) return { ok: false, error: error as Extract<Result<unknown>, { ok: false }>['error'] };
+      return { ok: false, error: { code: response.status === 401 ? 'unauthorized' : 'internal', message: `The server answered ${response.status}` } };
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+async function readStream(name: OperationName, response: Response, emit: (event: ClientEvent) => void): Promise<Result<unknown>> {
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffered = '';
+  let outcome: Result<unknown> = { ok: false, error: { code: 'internal', message: 'The stream ended without a result' } };
+  for (;;) {
+    const { value, done } = await reader.read();
+    buffered += decoder.decode(value ?? new Uint8Array(), { stream: !done });
+    let newline: number;
+    while ((newline = buffered.indexOf('\n')) !== -1) {
+      const line = buffered.slice(0, newline).trim();
+      buffered = buffered.slice(newline + 1);
+      if (!line) continue;
+      const message = JSON.parse(line) as { type: string; result?: unknown; error?: { code: string; message: string } } & Record<string, unknown>;
+      if (message.type === 'progress') {
+        const { type: _type, ...progress } = message;
+        emit({ type: 'progress', operation: name, progress: progress as never });
+      } else if (message.type === 'result') {
+        outcome = { ok: true, data: message.result };
+      } else if (message.type === 'error' && message.error) {
+        outcome = { ok: false, error: message.error as never };
+      }
+    }
+    if (done) break;
+  }
+  emit({ type: 'changed', providerId: null, kind: 'health' });
+  return outcome;
+}

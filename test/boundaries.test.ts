@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+
+function sources(dir: string): string[] {
+  return readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && /\.(ts|tsx)$/.test(e.name))
+    .map((e) => relative(root, join(e.parentPath, e.name)));
+}
+
+const importsOf = (file: string) => [...readFileSync(join(root, file), 'utf8').matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => ({
+  spec: m[1] ?? m[2] ?? m[3] ?? '',
+  typeOnly: /^(import|export)\s+type\s/.test(m[0]),
+}));
+
+describe('layer boundaries', () => {
+  it('keeps electron out of src-main/core and the CLI (Node tests load them)', () => {
+    const offenders = [...sources('src-main/core'), ...sources('src-main/cli')].filter((f) =>
+      importsOf(f).some((i) => (i.spec === 'electron' || i.spec.startsWith('electron/') || i.spec === 'electron-store') && !i.typeOnly),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('lets only src-main/shell and src-main/index.ts import electron in the main process', () => {
+    const offenders = sources('src-main')
+      .filter((f) => !f.startsWith('src-main/shell/') && f !== 'src-main/index.ts')
+      .filter((f) => importsOf(f).some((i) => i.spec === 'electron'));
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps core from reaching into the shell, the CLI or the renderer', () => {
+    const offenders = sources('src-main/core').filter((f) => importsOf(f).some((i) => /\/(shell|cli)\/|src-renderer/.test(i.spec)));
+    expect(offenders).toEqual([]);
+  });
+
+  it('lets the renderer use only the contract from src-main, never Node or Electron modules', () => {
+    const offenders = sources('src-renderer/src').filter((f) =>
+      importsOf(f).some(
+        (i) =>
+          (i.spec.includes('src-main/') && !i.typeOnly) ||
+          i.spec === 'electron' ||
+          i.spec.startsWith('node:') ||
+          (i.spec.startsWith('@contract/') && /(desk|service|store|vault|http)/.test(i.spec)),
+      ),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps the contract free of Node built-ins so the renderer can load it', () => {
+    const offenders = [...sources('src-main/core/contract'), ...sources('src-main/core/catalog')].filter((f) => importsOf(f).some((i) => i.spec.startsWith('node:')));
+    expect(offenders).toEqual([]);
+  });
+});

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Desk, type DeskOptions } from '../../src-main/core/desk.js';
+import { startApiServer, type ApiServer, type ApiServerOptions } from '../../src-main/core/http/server.js';
+import { silentLogger } from '../../src-main/core/log/logger.js';
+
+export function tempDir(prefix = 'pd-test-'): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** A real Desk on a real SQLite file in a fresh temp dir. */
+export function openTestDesk(options: Partial<DeskOptions> = {}): Desk {
+  const dataDir = options.dataDir ?? tempDir().path;
+  return new Desk({ logger: silentLogger, env: { ...process.env, PROVIDER_DESK_MASTER_KEY: undefined, PROVIDER_DESK_TOKEN: undefined }, ...options, dataDir });
+}
+
+export interface TestServer {
+  desk: Desk;
+  server: ApiServer;
+  url: string;
+  token: string;
+  /** fetch against the server with the token (unless headers say otherwise). */
+  request(path: string, init?: RequestInit & { json?: unknown; noAuth?: boolean }): Promise<{ status: number; body: any; headers: Headers; text: string }>;
+  close(): Promise<void>;
+}
+
+/** A real server on an ephemeral loopback port over a real store. */
+export async function startTestServer(deskOptions: Partial<DeskOptions> = {}, serverOptions: ApiServerOptions = {}): Promise<TestServer> {
+  const desk = openTestDesk(deskOptions);
+  const server = await startApiServer(desk, { port: 0, ...serverOptions });
+  const token = desk.token.current();
+  return {
+    desk,
+    server,
+    url: server.url,
+    token,
+    async request(path, init = {}) {
+      const headers = new Headers(init.headers);
+      if (!init.noAuth && !headers.has('authorization')) headers.set('authorization', `Bearer ${token}`);
+      let body = init.body;
+      if (init.json !== undefined) {
+        headers.set('content-type', 'application/json');
+        body = JSON.stringify(init.json);
+      }
+      const response = await fetch(server.url + path, { ...init, headers, body });
+      const text = await response.text();
+      let parsed: unknown = undefined;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      return { status: response.status, body: parsed, headers: response.headers, text };
+    },
+    async close() {
+      await server.close();
+      await desk.close();
+    },
+  };
+}
