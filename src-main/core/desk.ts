@@ -13,6 +13,7 @@ import { createProbeEngine } from './probe/engine.js';
 import { VERSION } from './version.js';
 import type { OperationOutput } from './contract/operations.js';
 import { DeskError } from './contract/errors.js';
+import { confPreferences, type Preferences, type PreferencesData } from './preferences.js';
 
 export interface DeskOptions {
   dataDir: string;
@@ -24,6 +25,8 @@ export interface DeskOptions {
   /** Filled in by whoever runs the HTTP server, for app.info. */
   api?: { url: string; port: number; enabled: boolean };
   keychainBackend?: string | null;
+  /** UI preferences (electron-store in the app, conf headless). */
+  preferences?: Preferences;
   /** The desktop clipboard (the shell gives Electron's); without it keys cannot be copied. */
   clipboard?: Clipboard;
 }
@@ -49,6 +52,7 @@ export class Desk {
   readonly logger: Logger;
   readonly probe: ProbeEngine & { close?: () => Promise<void> };
   api: { url: string; port: number; enabled: boolean };
+  readonly preferences: Preferences;
 
   constructor(readonly options: DeskOptions) {
     const env = options.env ?? process.env;
@@ -68,6 +72,7 @@ export class Desk {
     this.health = new HealthService(this.providers, this.probe);
     this.token = new ApiToken(this.repo, this.vault, options.dataDir, env);
     this.api = options.api ?? { url: '', port: 0, enabled: false };
+    this.preferences = options.preferences ?? confPreferences(options.dataDir);
     this.dispatch = createDispatcher(createHandlers(this), this.logger);
   }
 
@@ -86,6 +91,10 @@ export class Desk {
             : null,
       },
     };
+  }
+
+  preferencesView(): { theme: PreferencesData['theme']; apiPort: number; apiEnabled: boolean } {
+    return { theme: this.preferences.get('theme'), apiPort: this.preferences.get('apiPort'), apiEnabled: this.preferences.get('apiEnabled') };
   }
 
   /** Puts a key on the clipboard and takes it off again after 30 s, unless the user copied something else meanwhile. */

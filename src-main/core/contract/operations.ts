@@ -69,6 +69,12 @@ export const AppInfo = z.object({
 
 const Empty = z.object({}).strict();
 
+export const PreferencesSchema = z.object({
+  theme: z.enum(['light', 'dark', 'system']),
+  apiPort: z.number().int().min(1024, 'must be 1024 or higher').max(65535),
+  apiEnabled: z.boolean(),
+});
+
 /** Every operation of Provider Desk. IPC, the native HTTP API, the CLI, the renderer's client and OpenAPI derive from this table. */
 export const operations = {
   health: defineOperation({
@@ -253,6 +259,33 @@ export const operations = {
     errors: ['unauthorized', 'validation_failed'],
     streams: true,
     tag: 'health',
+  }),
+  'token.get': defineOperation({
+    summary: 'The local API token (for the GUI\'s copy button and curl example)',
+    method: 'GET',
+    path: '/api/v1/token',
+    input: Empty,
+    output: z.object({ token: z.string(), file: z.string().nullable(), from_environment: z.boolean() }),
+    errors: ['unauthorized'],
+    tag: 'app',
+  }),
+  'preferences.get': defineOperation({
+    summary: 'UI and local API preferences',
+    method: 'GET',
+    path: '/api/v1/preferences',
+    input: Empty,
+    output: PreferencesSchema,
+    errors: ['unauthorized'],
+    tag: 'app',
+  }),
+  'preferences.update': defineOperation({
+    summary: 'Change preferences (theme applies at once; API port and on/off at the next start of the app)',
+    method: 'PATCH',
+    path: '/api/v1/preferences',
+    input: PreferencesSchema.partial().strict(),
+    output: PreferencesSchema,
+    errors: ['unauthorized', 'validation_failed'],
+    tag: 'app',
   }),
   'token.rotate': defineOperation({
     summary: 'Replace the local API token (the old one stops working at once)',

@@ -65,5 +65,11 @@ export function createHandlers(desk: Desk): Handlers {
     'models.refresh': (input) => health.refresh(input.idOrName),
     'providers.testAll': (input, ctx) => health.testAll(input, ctx.onProgress),
     'token.rotate': () => ({ token: desk.token.rotate() }),
+    'token.get': () => ({ token: desk.token.current(), file: desk.token.fromEnvironment ? null : desk.token.filePath, from_environment: desk.token.fromEnvironment }),
+    'preferences.get': () => desk.preferencesView(),
+    'preferences.update': (input) => {
+      for (const [key, value] of Object.entries(input)) if (value !== undefined) desk.preferences.set(key as 'theme', value as 'light');
+      return desk.preferencesView();
+    },
   };
 }
