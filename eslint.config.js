@@ -11,14 +11,25 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node }, ecmaVersion: 2023, sourceType: 'module' },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
     },
   },
   {
     // Layering (see STYLE.md): core and the CLI never import electron; only the shell does.
     files: ['src-main/core/**/*.ts', 'src-main/cli/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'src-main/core must run in plain Node: only src-main/shell may import electron.' }, { name: 'electron-store', message: 'Use the Preferences interface; electron-store belongs to the shell.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'src-main/core must run in plain Node: only src-main/shell may import electron.' },
+            { name: 'electron-store', message: 'Use the Preferences interface; electron-store belongs to the shell.' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -27,7 +38,17 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/src-main/**', 'node:*', 'electron'], message: 'The renderer talks to the backend only through DeskClient; import the contract via @contract.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src-main/**', 'node:*', 'electron'],
+              message: 'The renderer talks to the backend only through DeskClient; import the contract via @contract.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -13,7 +13,9 @@ if (major < 22) {
   try {
     bundled = require.resolve('node/bin/node');
   } catch {
-    console.error(`Provider Desk needs Node.js 22 or newer (this is ${process.version}). Run \`npm install\` in the project, or install Node 22.`);
+    console.error(
+      `Provider Desk needs Node.js 22 or newer (this is ${process.version}). Run \`npm install\` in the project, or install Node 22.`,
+    );
     process.exit(1);
   }
   const child = spawn(bundled, [here, ...process.argv.slice(2)], { stdio: 'inherit' });

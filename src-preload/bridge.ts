@@ -2,8 +2,7 @@ import type { Result } from '../src-main/core/contract/errors.js';
 import type { OperationName, TestAllProgress } from '../src-main/core/contract/operations.js';
 
 export type DeskEvent =
-  | { type: 'changed'; providerId: string | null; kind: string }
-  | { type: 'progress'; operation: OperationName; progress: TestAllProgress };
+  { type: 'changed'; providerId: string | null; kind: string } | { type: 'progress'; operation: OperationName; progress: TestAllProgress };
 
 /** What the preload exposes as `window.desk`. */
 export interface DeskBridge {

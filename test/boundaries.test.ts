@@ -10,10 +10,15 @@ function sources(dir: string): string[] {
     .map((e) => relative(root, join(e.parentPath, e.name)));
 }
 
-const importsOf = (file: string) => [...readFileSync(join(root, file), 'utf8').matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => ({
-  spec: m[1] ?? m[2] ?? m[3] ?? '',
-  typeOnly: /^(import|export)\s+type\s/.test(m[0]),
-}));
+const importsOf = (file: string) =>
+  [
+    ...readFileSync(join(root, file), 'utf8').matchAll(
+      /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g,
+    ),
+  ].map((m) => ({
+    spec: m[1] ?? m[2] ?? m[3] ?? '',
+    typeOnly: /^(import|export)\s+type\s/.test(m[0]),
+  }));
 
 describe('layer boundaries', () => {
   it('keeps electron out of src-main/core and the CLI (Node tests load them)', () => {
@@ -49,7 +54,9 @@ describe('layer boundaries', () => {
   });
 
   it('keeps the contract free of Node built-ins so the renderer can load it', () => {
-    const offenders = [...sources('src-main/core/contract'), ...sources('src-main/core/catalog')].filter((f) => importsOf(f).some((i) => i.spec.startsWith('node:')));
+    const offenders = [...sources('src-main/core/contract'), ...sources('src-main/core/catalog')].filter((f) =>
+      importsOf(f).some((i) => i.spec.startsWith('node:')),
+    );
     expect(offenders).toEqual([]);
   });
 });

@@ -41,7 +41,12 @@ export function describeError(error: ErrorBody): string {
 }
 
 /** Calls a contract operation through the dispatcher, as every transport does; errors become CliErrors. */
-export async function call<N extends OperationName>(desk: Desk, name: N, input: unknown, onProgress?: Parameters<Desk['dispatch']>[2]['onProgress']): Promise<OperationOutput<N>> {
+export async function call<N extends OperationName>(
+  desk: Desk,
+  name: N,
+  input: unknown,
+  onProgress?: Parameters<Desk['dispatch']>[2]['onProgress'],
+): Promise<OperationOutput<N>> {
   const result = await desk.dispatch(name, input, { transport: 'cli', ...(onProgress ? { onProgress } : {}) });
   if (!result.ok) throw new CliError(describeError(result.error));
   return result.data;

@@ -94,7 +94,11 @@ export class Desk {
   }
 
   preferencesView(): { theme: PreferencesData['theme']; apiPort: number; apiEnabled: boolean } {
-    return { theme: this.preferences.get('theme'), apiPort: this.preferences.get('apiPort'), apiEnabled: this.preferences.get('apiEnabled') };
+    return {
+      theme: this.preferences.get('theme'),
+      apiPort: this.preferences.get('apiPort'),
+      apiEnabled: this.preferences.get('apiEnabled'),
+    };
   }
 
   /** Puts a key on the clipboard and takes it off again after 30 s, unless the user copied something else meanwhile. */

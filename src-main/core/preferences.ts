@@ -9,7 +9,13 @@ export interface PreferencesData {
   lastView: string;
 }
 
-export const PREFERENCE_DEFAULTS: PreferencesData = { theme: 'system', apiPort: 3100, apiEnabled: true, windowBounds: null, lastView: 'providers' };
+export const PREFERENCE_DEFAULTS: PreferencesData = {
+  theme: 'system',
+  apiPort: 3100,
+  apiEnabled: true,
+  windowBounds: null,
+  lastView: 'providers',
+};
 
 export interface Preferences {
   get<K extends keyof PreferencesData>(key: K): PreferencesData[K];

@@ -6,7 +6,11 @@ export const INVOKE_CHANNEL = 'desk:invoke';
 export const EVENT_CHANNEL = 'desk:event';
 
 /** One IPC handler over the dispatcher. Calls from any frame other than our own page are refused. */
-export function registerIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, desk: Desk, isTrustedSender: (event: IpcMainInvokeEvent) => boolean): () => void {
+export function registerIpc(
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
+  desk: Desk,
+  isTrustedSender: (event: IpcMainInvokeEvent) => boolean,
+): () => void {
   ipcMain.handle(INVOKE_CHANNEL, async (event, name: unknown, input: unknown) => {
     if (!isTrustedSender(event)) return { ok: false, error: { code: 'forbidden', message: 'This window may not call Provider Desk' } };
     if (typeof name !== 'string' || !(OPERATION_NAMES as string[]).includes(name)) {

@@ -2,7 +2,10 @@ import type { SafeStorage } from 'electron';
 import type { KeyWrapper } from '../core/vault/key-slots.js';
 
 /** The `os-keychain` slot: Electron safeStorage (Keychain, DPAPI, libsecret/kwallet) wraps the data key. */
-export function keychainWrapper(safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'>, backend: string): KeyWrapper {
+export function keychainWrapper(
+  safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'>,
+  backend: string,
+): KeyWrapper {
   return {
     kind: 'os-keychain',
     description: `OS keychain (${backend})`,

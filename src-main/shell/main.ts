@@ -24,7 +24,15 @@ function electronStorePreferences(cwd: string): Preferences {
   return { get: (key) => store.get(key), set: (key, value) => store.set({ [key]: value } as Partial<PreferencesData>) };
 }
 
-export const electronDeps: ShellDeps = { app, BrowserWindow, ipcMain, safeStorage, dialog, clipboard, preferences: electronStorePreferences };
+export const electronDeps: ShellDeps = {
+  app,
+  BrowserWindow,
+  ipcMain,
+  safeStorage,
+  dialog,
+  clipboard,
+  preferences: electronStorePreferences,
+};
 
 export interface RunningShell {
   desk: Desk;
@@ -44,7 +52,17 @@ export async function startShell(deps: ShellDeps = electronDeps): Promise<Runnin
   const preferences = deps.preferences(dataDir);
   const backend = keychainBackend(deps.safeStorage, process.platform);
   const wrappers = deps.safeStorage.isEncryptionAvailable() ? [keychainWrapper(deps.safeStorage, backend)] : [];
-  const desk = new Desk({ dataDir, wrappers, keychainBackend: backend, preferences, clipboard: { writeText: (text) => deps.clipboard.writeText(text), readText: () => deps.clipboard.readText(), clear: () => deps.clipboard.clear() } });
+  const desk = new Desk({
+    dataDir,
+    wrappers,
+    keychainBackend: backend,
+    preferences,
+    clipboard: {
+      writeText: (text) => deps.clipboard.writeText(text),
+      readText: () => deps.clipboard.readText(),
+      clear: () => deps.clipboard.clear(),
+    },
+  });
   if (backend === 'basic_text') {
     desk.logger.warn('no OS keychain: safeStorage backend is basic_text');
   }

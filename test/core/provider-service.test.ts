@@ -15,7 +15,14 @@ describe('ProviderService', () => {
   it('fills the catalog default base URL and local defaults', () => {
     desk = openTestDesk();
     const openai = desk.providers.create({ name: 'openai', type: 'openai' });
-    expect(openai).toMatchObject({ base_url: 'https://api.openai.com/v1', enabled: true, status: 'untested', state: 'unknown', revision: 1, seq: 1 });
+    expect(openai).toMatchObject({
+      base_url: 'https://api.openai.com/v1',
+      enabled: true,
+      status: 'untested',
+      state: 'unknown',
+      revision: 1,
+      seq: 1,
+    });
     expect(openai.network_config.allow_private_network).toBe(false);
     const ollama = desk.providers.create({ name: 'ollama', type: 'ollama' });
     expect(ollama).toMatchObject({ base_url: 'http://localhost:11434', seq: 2 });
@@ -32,7 +39,13 @@ describe('ProviderService', () => {
 
   it('names each invalid field', async () => {
     desk = openTestDesk();
-    const result = await call('providers.create', { name: 'Bad Name', type: 'nope', base_url: 'ftp://x', api_keys: [{ value: ' padded ' }], surprise: 1 });
+    const result = await call('providers.create', {
+      name: 'Bad Name',
+      type: 'nope',
+      base_url: 'ftp://x',
+      api_keys: [{ value: ' padded ' }],
+      surprise: 1,
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('validation_failed');
@@ -43,7 +56,9 @@ describe('ProviderService', () => {
 
   it('requires a base URL for types without a default', () => {
     desk = openTestDesk();
-    expect(() => desk.providers.create({ name: 'compat', type: 'openai-compat' })).toThrow(/base_url is required|is required for type openai-compat/);
+    expect(() => desk.providers.create({ name: 'compat', type: 'openai-compat' })).toThrow(
+      /base_url is required|is required for type openai-compat/,
+    );
   });
 
   it('rejects a duplicate name with conflict and writes nothing', () => {
@@ -56,9 +71,16 @@ describe('ProviderService', () => {
 
   it('rolls back the whole create when one key is invalid', () => {
     desk = openTestDesk();
-    expect(() => desk.providers.create({ name: 'x', type: 'openai', api_keys: [{ name: 'a', value: 'sk-1111111111' }, { name: 'a', value: 'sk-2222222222' }] })).toThrow(
-      /already exists/,
-    );
+    expect(() =>
+      desk.providers.create({
+        name: 'x',
+        type: 'openai',
+        api_keys: [
+          { name: 'a', value: 'sk-1111111111' },
+          { name: 'a', value: 'sk-2222222222' },
+        ],
+      }),
+    ).toThrow(/already exists/);
     expect(desk.providers.list({}).total).toBe(0);
   });
 
@@ -99,7 +121,11 @@ describe('ProviderService', () => {
     desk.providers.update('bedrock', { settings: { region: 'us-east-1', access_key_secret: '<REDACTED>' } });
     const row = desk.providers.requireRow('bedrock');
     const { openProviderSecrets } = await import('../../src-main/core/service/provider-writer.js');
-    expect(openProviderSecrets(desk.vault, row)).toEqual({ access_key: 'AKIAEXAMPLE123', access_key_secret: 'bedrock-secret-canary', 'proxy.password': 'proxy-pass-canary' });
+    expect(openProviderSecrets(desk.vault, row)).toEqual({
+      access_key: 'AKIAEXAMPLE123',
+      access_key_secret: 'bedrock-secret-canary',
+      'proxy.password': 'proxy-pass-canary',
+    });
     desk.providers.update('bedrock', { proxy_config: null });
     expect(openProviderSecrets(desk.vault, desk.providers.requireRow('bedrock'))).not.toHaveProperty('proxy.password');
   });
@@ -141,7 +167,12 @@ describe('ProviderService', () => {
     ] as const) {
       desk.providers.create({ name, type });
     }
-    expect(desk.providers.list({ search: 'ta' }).items.map((p) => p.name).sort()).toEqual(['beta', 'delta']);
+    expect(
+      desk.providers
+        .list({ search: 'ta' })
+        .items.map((p) => p.name)
+        .sort(),
+    ).toEqual(['beta', 'delta']);
     expect(desk.providers.list({ types: ['openai'], sortBy: 'name', order: 'desc' }).items.map((p) => p.name)).toEqual(['gamma', 'alpha']);
     const page = desk.providers.list({ sortBy: 'name', order: 'asc', limit: 2, offset: 1 });
     expect(page).toMatchObject({ total: 4, limit: 2, offset: 1 });

@@ -43,7 +43,10 @@ describe('store', () => {
     db.prepare(
       `INSERT INTO providers (id, name, type, network_config, proxy_config, concurrency, config_hash, created_at, updated_at) VALUES ('p1', 'a', 'openai', '{}', '{}', '{}', 'h', ?, ?)`,
     ).run(now, now);
-    db.prepare(`INSERT INTO api_keys (id, provider_id, position, name, created_at, updated_at) VALUES ('k1', 'p1', 0, 'key-1', ?, ?)`).run(now, now);
+    db.prepare(`INSERT INTO api_keys (id, provider_id, position, name, created_at, updated_at) VALUES ('k1', 'p1', 0, 'key-1', ?, ?)`).run(
+      now,
+      now,
+    );
     db.prepare(`INSERT INTO models (provider_id, model_id, display_name, fetched_at) VALUES ('p1', 'm', 'm', ?)`).run(now);
     db.prepare('DELETE FROM providers WHERE id = ?').run('p1');
     expect(db.prepare('SELECT COUNT(*) AS n FROM api_keys').get()).toEqual({ n: 0 });

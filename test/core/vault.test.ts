@@ -32,7 +32,11 @@ describe('vault', () => {
   it('keeps everything across a restart with the same data dir', async () => {
     const dir = tempDir();
     const first = openTestDesk({ dataDir: dir.path });
-    const created = first.providers.create({ name: 'anthropic', type: 'anthropic', api_keys: [{ name: 'main', value: 'sk-ant-api03-abcdefgh' }] });
+    const created = first.providers.create({
+      name: 'anthropic',
+      type: 'anthropic',
+      api_keys: [{ name: 'main', value: 'sk-ant-api03-abcdefgh' }],
+    });
     const token = first.token.current();
     await first.close();
     const second = openTestDesk({ dataDir: dir.path });
@@ -60,7 +64,9 @@ describe('vault', () => {
     desk.providers.create({ name: 'openai', type: 'openai', api_keys: [{ value: 'sk-secret-value-1234567890' }] });
     await desk.close();
     expect(existsSync(join(dir.path, 'master.key'))).toBe(false);
-    expect(() => openTestDesk({ dataDir: dir.path, env: { PROVIDER_DESK_MASTER_KEY: 'b'.repeat(64) } })).toThrow(/Cannot unlock the vault.*wrong master key/);
+    expect(() => openTestDesk({ dataDir: dir.path, env: { PROVIDER_DESK_MASTER_KEY: 'b'.repeat(64) } })).toThrow(
+      /Cannot unlock the vault.*wrong master key/,
+    );
     expect(() => openTestDesk({ dataDir: dir.path, env: { PROVIDER_DESK_MASTER_KEY: 'not-hex' } })).toThrow(/64 hexadecimal/);
     expect(() => openTestDesk({ dataDir: dir.path, env: {} })).toThrow(/master key file .* is missing/);
     const reopened = openTestDesk({ dataDir: dir.path, env: { PROVIDER_DESK_MASTER_KEY: right } });
@@ -72,7 +78,9 @@ describe('vault', () => {
   it('binds each ciphertext to its row: a sealed secret moved to another row does not open', () => {
     const slots: Array<{ kind: string; wrapped: Buffer }> = [];
     const dir = tempDir();
-    const vault = Vault.open({ listSlots: () => slots, putSlot: (kind, wrapped) => slots.push({ kind, wrapped }) }, [keyfileWrapper(dir.path, {})]);
+    const vault = Vault.open({ listSlots: () => slots, putSlot: (kind, wrapped) => slots.push({ kind, wrapped }) }, [
+      keyfileWrapper(dir.path, {}),
+    ]);
     const sealed = vault.sealText('secret', 'api_keys:one:value');
     expect(vault.openText(sealed, 'api_keys:one:value')).toBe('secret');
     expect(() => vault.openText(sealed, 'api_keys:two:value')).toThrow(DeskError);

@@ -13,7 +13,12 @@ export function tempDir(prefix = 'pd-test-'): { path: string; remove(): void } {
 /** A real Desk on a real SQLite file in a fresh temp dir. */
 export function openTestDesk(options: Partial<DeskOptions> = {}): Desk {
   const dataDir = options.dataDir ?? tempDir().path;
-  return new Desk({ logger: silentLogger, env: { ...process.env, PROVIDER_DESK_MASTER_KEY: undefined, PROVIDER_DESK_TOKEN: undefined }, ...options, dataDir });
+  return new Desk({
+    logger: silentLogger,
+    env: { ...process.env, PROVIDER_DESK_MASTER_KEY: undefined, PROVIDER_DESK_TOKEN: undefined },
+    ...options,
+    dataDir,
+  });
 }
 
 export interface TestServer {
@@ -22,7 +27,10 @@ export interface TestServer {
   url: string;
   token: string;
   /** fetch against the server with the token (unless headers say otherwise). */
-  request(path: string, init?: RequestInit & { json?: unknown; noAuth?: boolean }): Promise<{ status: number; body: any; headers: Headers; text: string }>;
+  request(
+    path: string,
+    init?: RequestInit & { json?: unknown; noAuth?: boolean },
+  ): Promise<{ status: number; body: any; headers: Headers; text: string }>;
   close(): Promise<void>;
 }
 
@@ -46,7 +54,7 @@ export async function startTestServer(deskOptions: Partial<DeskOptions> = {}, se
       }
       const response = await fetch(server.url + path, { ...init, headers, body });
       const text = await response.text();
-      let parsed: unknown = undefined;
+      let parsed: unknown;
       try {
         parsed = text ? JSON.parse(text) : undefined;
       } catch {

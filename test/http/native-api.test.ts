@@ -10,7 +10,12 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 /** Raw request, so tests can send any Host header. */
-function raw(path: string, headers: Record<string, string>, method = 'GET', body?: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function raw(
+  path: string,
+  headers: Record<string, string>,
+  method = 'GET',
+  body?: string,
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port: t.server.port, path, method, headers }, (res) => {
       let data = '';
@@ -52,7 +57,12 @@ describe('native API', () => {
   it('creates a provider (201, catalog default base URL, masked keys) and reads it by id or name', async () => {
     const res = await t.request('/api/v1/providers', {
       method: 'POST',
-      json: { name: 'openai-work', type: 'openai', display_name: 'OpenAI (work)', api_keys: [{ name: 'main', value: 'sk-proj-abcdefghijklmnopqrstuvwxyz' }] },
+      json: {
+        name: 'openai-work',
+        type: 'openai',
+        display_name: 'OpenAI (work)',
+        api_keys: [{ name: 'main', value: 'sk-proj-abcdefghijklmnopqrstuvwxyz' }],
+      },
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
@@ -86,7 +96,10 @@ describe('native API', () => {
     expect(bad.body.error.code).toBe('bad_request');
     const arr = await t.request('/api/v1/providers', { method: 'POST', json: [1, 2] });
     expect(arr.status).toBe(400);
-    const big = await t.request('/api/v1/providers', { method: 'POST', json: { name: 'big', type: 'openai', description: 'x'.repeat(1024 * 1024 + 10) } });
+    const big = await t.request('/api/v1/providers', {
+      method: 'POST',
+      json: { name: 'big', type: 'openai', description: 'x'.repeat(1024 * 1024 + 10) },
+    });
     expect(big.status).toBe(413);
     const unknown = await t.request('/api/v1/nope');
     expect(unknown.status).toBe(404);
@@ -106,17 +119,28 @@ describe('native API', () => {
 
   it('patches with If-Match: the current ETag works, a stale one gets 412', async () => {
     await t.request('/api/v1/providers', { method: 'POST', json: { name: 'etag-test', type: 'mistral' } });
-    const ok = await t.request('/api/v1/providers/etag-test', { method: 'PATCH', json: { display_name: 'A' }, headers: { 'if-match': '"1"' } });
+    const ok = await t.request('/api/v1/providers/etag-test', {
+      method: 'PATCH',
+      json: { display_name: 'A' },
+      headers: { 'if-match': '"1"' },
+    });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('etag')).toBe('"2"');
-    const stale = await t.request('/api/v1/providers/etag-test', { method: 'PATCH', json: { display_name: 'B' }, headers: { 'if-match': '"1"' } });
+    const stale = await t.request('/api/v1/providers/etag-test', {
+      method: 'PATCH',
+      json: { display_name: 'B' },
+      headers: { 'if-match': '"1"' },
+    });
     expect(stale.status).toBe(412);
     expect((await t.request('/api/v1/providers/etag-test')).body.display_name).toBe('A');
   });
 
   it('adds, changes and deletes keys', async () => {
     await t.request('/api/v1/providers', { method: 'POST', json: { name: 'keys-test', type: 'openai' } });
-    const added = await t.request('/api/v1/providers/keys-test/keys', { method: 'POST', json: { name: 'k', value: 'sk-1234567890abcdef' } });
+    const added = await t.request('/api/v1/providers/keys-test/keys', {
+      method: 'POST',
+      json: { name: 'k', value: 'sk-1234567890abcdef' },
+    });
     expect(added.status).toBe(201);
     expect(added.body).toMatchObject({ name: 'k', masked: 'sk...ef' });
     const changed = await t.request(`/api/v1/providers/keys-test/keys/${added.body.id}`, { method: 'PATCH', json: { enabled: false } });
@@ -141,8 +165,12 @@ describe('native API', () => {
   it('serves an OpenAPI 3.1 document generated from the contract', async () => {
     const res = await t.request('/api/v1/openapi.json');
     expect(res.body.openapi).toBe('3.1.0');
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/v1/providers', '/api/v1/providers/{idOrName}', '/api/v1/providers/{idOrName}/keys/{keyId}']));
-    expect(res.body.paths['/api/v1/providers'].post.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['name', 'type']));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/providers', '/api/v1/providers/{idOrName}', '/api/v1/providers/{idOrName}/keys/{keyId}']),
+    );
+    expect(res.body.paths['/api/v1/providers'].post.requestBody.content['application/json'].schema.required).toEqual(
+      expect.arrayContaining(['name', 'type']),
+    );
     expect(res.body.paths['/api/v1/providers/{idOrName}/keys/{keyId}/copy']).toBeUndefined();
   });
 

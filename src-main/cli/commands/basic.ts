@@ -7,11 +7,19 @@ export async function list(flags: CommonFlags & { search?: string | undefined },
   await withDesk(flags, io, async (desk) => {
     const page = await call(desk, 'providers.list', { search: flags.search, sort: 'name', order: 'asc', limit: 10_000 });
     if (flags.json) return io.out(JSON.stringify(page, null, 2));
-    if (page.items.length === 0) return io.out('No providers yet. Add one in the app, with the API, or with `provider-desk import config.json`.');
+    if (page.items.length === 0)
+      return io.out('No providers yet. Add one in the app, with the API, or with `provider-desk import config.json`.');
     io.out(
       table(
         ['NAME', 'TYPE', 'ENABLED', 'HEALTH', 'KEYS', 'BASE URL'],
-        page.items.map((p) => [p.name, p.type, p.enabled ? 'yes' : 'no', p.status === 'untested' ? 'untested' : p.state, String(p.api_keys.length), p.base_url]),
+        page.items.map((p) => [
+          p.name,
+          p.type,
+          p.enabled ? 'yes' : 'no',
+          p.status === 'untested' ? 'untested' : p.state,
+          String(p.api_keys.length),
+          p.base_url,
+        ]),
       ),
     );
   });
@@ -46,7 +54,14 @@ export async function callOperation(args: string[], flags: CommonFlags, io: Io):
   }
   const operation = operations[name as OperationName];
   await withDesk(flags, io, async (desk) => {
-    const result = await call(desk, name as OperationName, input, operation.streams ? (event) => io.err(`[${event.done}/${event.total}] ${event.provider.name}: ${event.ok ? 'ok' : 'failed'}`) : undefined);
+    const result = await call(
+      desk,
+      name as OperationName,
+      input,
+      operation.streams
+        ? (event) => io.err(`[${event.done}/${event.total}] ${event.provider.name}: ${event.ok ? 'ok' : 'failed'}`)
+        : undefined,
+    );
     io.out(JSON.stringify(result, null, 2));
   });
 }

@@ -20,7 +20,8 @@ function builtRendererDir(): string {
 /** Runs the backend without Electron until SIGTERM/SIGINT, then shuts down cleanly. */
 export async function serve(flags: ServeFlags, io: Io): Promise<void> {
   const port = flags.port === undefined ? Number(io.env.PROVIDER_DESK_PORT ?? DEFAULT_PORT) : Number(flags.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be an integer between 0 and 65535 (got "${flags.port}")`, 2);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError(`--port must be an integer between 0 and 65535 (got "${flags.port}")`, 2);
   const dataDir = dataDirOf(flags, io);
   const uiDir = flags.ui ? builtRendererDir() : undefined;
   if (uiDir && !existsSync(uiDir)) throw new CliError('The GUI is not built yet: run `npm run build` first (or drop --ui).');

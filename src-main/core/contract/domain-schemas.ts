@@ -106,7 +106,9 @@ export const ProviderSchema = z
     base_url: z.string(),
     enabled: z.boolean(),
     description: z.string(),
-    settings: z.record(z.string(), z.unknown()).meta({ description: 'Type-specific settings; secret fields appear only as has_<field>: true.' }),
+    settings: z
+      .record(z.string(), z.unknown())
+      .meta({ description: 'Type-specific settings; secret fields appear only as has_<field>: true.' }),
     network_config: NetworkConfigSchema,
     proxy_config: ProxyConfigSchema,
     concurrency_and_buffer_size: z.object({ concurrency: z.number().int(), buffer_size: z.number().int() }),

@@ -5,7 +5,12 @@ import { ApiKeyCreateInput, ApiKeyPatch, ProviderCreateInput, ProviderPatch } fr
 import { PROVIDER_SORT_FIELDS } from './sort-fields.js';
 
 const IdOrName = z.string().min(1).max(200).meta({ description: 'The provider id (uuid) or name.' });
-const Revision = z.coerce.number().int().positive().optional().meta({ description: 'Expected revision (If-Match); a stale write gets 412.' });
+const Revision = z.coerce
+  .number()
+  .int()
+  .positive()
+  .optional()
+  .meta({ description: 'Expected revision (If-Match); a stale write gets 412.' });
 const csv = z
   .union([z.string(), z.array(z.string())])
   .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((s) => s.trim()).filter(Boolean));
@@ -116,7 +121,16 @@ export const operations = {
           model_list: z.string(),
           local: z.boolean(),
           aliases: z.array(z.string()),
-          settings: z.array(z.object({ name: z.string(), label: z.string(), secret: z.boolean(), required: z.boolean(), placeholder: z.string(), multiline: z.boolean() })),
+          settings: z.array(
+            z.object({
+              name: z.string(),
+              label: z.string(),
+              secret: z.boolean(),
+              required: z.boolean(),
+              placeholder: z.string(),
+              multiline: z.boolean(),
+            }),
+          ),
           docs_url: z.string(),
         }),
       ),
@@ -261,7 +275,7 @@ export const operations = {
     tag: 'health',
   }),
   'token.get': defineOperation({
-    summary: 'The local API token (for the GUI\'s copy button and curl example)',
+    summary: "The local API token (for the GUI's copy button and curl example)",
     method: 'GET',
     path: '/api/v1/token',
     input: Empty,

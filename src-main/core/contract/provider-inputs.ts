@@ -5,12 +5,18 @@ import { ConcurrencyInput, CustomProviderConfigInput, NetworkConfigInput, ProxyC
 export const NAME_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 export const NAME_MESSAGE = 'must match ^[a-z0-9]+(-[a-z0-9]+)*$ (lowercase letters, digits and single dashes, e.g. "my-openai")';
 
-export const ProviderName = z.string({ message: 'is required' }).min(1, 'is required').max(64, 'must be at most 64 characters').regex(NAME_PATTERN, NAME_MESSAGE);
+export const ProviderName = z
+  .string({ message: 'is required' })
+  .min(1, 'is required')
+  .max(64, 'must be at most 64 characters')
+  .regex(NAME_PATTERN, NAME_MESSAGE);
 
 export const ProviderType = z
   .string({ message: 'is required' })
   .min(1, 'is required')
-  .refine((value) => resolveTypeId(value) !== undefined, { message: `must be one of ${CATALOG_IDS.join(', ')} (or an alias: google, other)` })
+  .refine((value) => resolveTypeId(value) !== undefined, {
+    message: `must be one of ${CATALOG_IDS.join(', ')} (or an alias: google, other)`,
+  })
   .transform((value) => resolveTypeId(value) ?? value);
 
 export const HttpUrl = z

@@ -11,7 +11,12 @@ export function isAllowedHost(host: string | undefined, port: number): boolean {
 
 /** Origins that may call the API from a browser: the server's own pages, plus any the user lists. */
 export function allowedOrigins(port: number, extra: readonly string[]): Set<string> {
-  return new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`, ...extra.map((o) => o.replace(/\/+$/, ''))]);
+  return new Set([
+    `http://127.0.0.1:${port}`,
+    `http://localhost:${port}`,
+    `http://[::1]:${port}`,
+    ...extra.map((o) => o.replace(/\/+$/, '')),
+  ]);
 }
 
 /** The token a request carries: Bearer, Coder-Session-Token, Basic (any user, token as password), or none. */

@@ -22,14 +22,26 @@ export function sendNativeError(reply: FastifyReply, error: ErrorBody): FastifyR
 function inputOf(request: FastifyRequest, revisionField: string | undefined): Record<string, unknown> | ErrorBody {
   const body = request.body;
   if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
-    return { code: 'validation_failed', message: 'The request body must be a JSON object', fields: [{ path: '(body)', message: 'must be a JSON object' }] };
+    return {
+      code: 'validation_failed',
+      message: 'The request body must be a JSON object',
+      fields: [{ path: '(body)', message: 'must be a JSON object' }],
+    };
   }
-  const input: Record<string, unknown> = { ...(request.query as object), ...((body as object | undefined) ?? {}), ...(request.params as object) };
+  const input: Record<string, unknown> = {
+    ...(request.query as object),
+    ...((body as object | undefined) ?? {}),
+    ...(request.params as object),
+  };
   if (revisionField) {
     const ifMatch = request.headers['if-match'];
     const revision = revisionFromIfMatch(Array.isArray(ifMatch) ? ifMatch[0] : ifMatch);
     if (Number.isNaN(revision)) {
-      return { code: 'validation_failed', message: 'If-Match must be an ETag given by this API, e.g. "3"', fields: [{ path: 'If-Match', message: 'must be a revision ETag' }] };
+      return {
+        code: 'validation_failed',
+        message: 'If-Match must be an ETag given by this API, e.g. "3"',
+        fields: [{ path: 'If-Match', message: 'must be a revision ETag' }],
+      };
     }
     if (revision !== undefined) input[revisionField] = revision;
   }
@@ -41,7 +53,13 @@ function isErrorBody(value: unknown): value is ErrorBody {
 }
 
 /** Streams progress as NDJSON lines (or SSE when asked), then the result. */
-async function streamOperation(desk: Desk, name: OperationName, input: Record<string, unknown>, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+async function streamOperation(
+  desk: Desk,
+  name: OperationName,
+  input: Record<string, unknown>,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
   const sse = String(request.headers.accept ?? '').includes('text/event-stream');
   reply.hijack();
   const raw = reply.raw;
@@ -49,7 +67,9 @@ async function streamOperation(desk: Desk, name: OperationName, input: Record<st
     'content-type': sse ? 'text/event-stream' : 'application/x-ndjson',
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
-    ...(reply.getHeader('access-control-allow-origin') ? { 'access-control-allow-origin': String(reply.getHeader('access-control-allow-origin')), vary: 'Origin' } : {}),
+    ...(reply.getHeader('access-control-allow-origin')
+      ? { 'access-control-allow-origin': String(reply.getHeader('access-control-allow-origin')), vary: 'Origin' }
+      : {}),
   });
   const send = (type: string, data: unknown): void => {
     raw.write(sse ? `event: ${type}\ndata: ${JSON.stringify(data)}\n\n` : `${JSON.stringify({ type, ...(data as object) })}\n`);

@@ -38,13 +38,23 @@ export function buildOpenApi(version: string): Record<string, unknown> {
     const hasBody = op.method !== 'GET' && op.method !== 'DELETE';
     const parameters: unknown[] = pathParams.map((param) => ({ name: param, in: 'path', required: true, schema: { type: 'string' } }));
     if (!hasBody) {
-      for (const [key, schema] of Object.entries(properties)) parameters.push({ name: key, in: 'query', required: required.includes(key), schema });
+      for (const [key, schema] of Object.entries(properties))
+        parameters.push({ name: key, in: 'query', required: required.includes(key), schema });
     }
-    if (op.revisionField) parameters.push({ name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'The ETag (revision) you read; a stale write gets 412.' });
+    if (op.revisionField)
+      parameters.push({
+        name: 'If-Match',
+        in: 'header',
+        required: false,
+        schema: { type: 'string' },
+        description: 'The ETag (revision) you read; a stale write gets 412.',
+      });
     const status = String(op.status ?? 200);
     const responses: Record<string, unknown> = {
       [status]: {
-        description: op.streams ? 'NDJSON lines ({"type":"progress",...} then {"type":"result","result":...}); SSE with Accept: text/event-stream' : 'Success',
+        description: op.streams
+          ? 'NDJSON lines ({"type":"progress",...} then {"type":"result","result":...}); SSE with Accept: text/event-stream'
+          : 'Success',
         content: {
           [op.streams ? 'application/x-ndjson' : 'application/json']: {
             schema: jsonSchema(op.output, 'output'),
@@ -54,7 +64,10 @@ export function buildOpenApi(version: string): Record<string, unknown> {
       },
     };
     for (const code of op.errors) {
-      responses[String(ERROR_CODES[code])] = { description: code, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+      responses[String(ERROR_CODES[code])] = {
+        description: code,
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      };
     }
     paths[op.path] ??= {};
     (paths[op.path] as Record<string, unknown>)[op.method.toLowerCase()] = {
@@ -81,7 +94,11 @@ export function buildOpenApi(version: string): Record<string, unknown> {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Provider Desk native API', version, description: 'Manage LLM providers and API keys kept by Provider Desk. Loopback only.' },
+    info: {
+      title: 'Provider Desk native API',
+      version,
+      description: 'Manage LLM providers and API keys kept by Provider Desk. Loopback only.',
+    },
     servers: [{ url: 'http://127.0.0.1:3100' }],
     security: [{ bearer: [] }],
     components: {

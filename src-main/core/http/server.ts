@@ -113,7 +113,12 @@ export async function startApiServer(desk: Desk, options: ApiServerOptions = {})
   });
 
   app.addHook('onResponse', async (request, reply) => {
-    desk.logger.debug('request', { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, duration_ms: Math.round(reply.elapsedTime) });
+    desk.logger.debug('request', {
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status: reply.statusCode,
+      duration_ms: Math.round(reply.elapsedTime),
+    });
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
@@ -122,7 +127,8 @@ export async function startApiServer(desk: Desk, options: ApiServerOptions = {})
     if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendFailure(reply, path, 'payload_too_large');
     if (error.statusCode === 415) return sendFailure(reply, path, 'unsupported_media_type');
     if (error.statusCode === 408) return sendFailure(reply, path, 'timeout');
-    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return sendFailure(reply, path, 'invalid_json', 'Bad request', error.message);
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)
+      return sendFailure(reply, path, 'invalid_json', 'Bad request', error.message);
     desk.logger.error('unhandled error', { route: request.routeOptions.url ?? path, error: error.name, code: error.code ?? '' });
     return sendFailure(reply, path, 'internal', 'Internal error');
   });
@@ -146,7 +152,7 @@ export async function startApiServer(desk: Desk, options: ApiServerOptions = {})
   } catch (error) {
     await app.close().catch(() => undefined);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new Error(`Port ${state.port} on 127.0.0.1 is already in use (is Provider Desk already running?). Choose another with --port.`);
+      throw new Error(`Port ${state.port} on 127.0.0.1 is already in use (is Provider Desk already running?). Choose another with --port.`, { cause: error });
     }
     throw error;
   }

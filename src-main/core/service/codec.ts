@@ -131,7 +131,25 @@ export function toModel(row: ModelRow): ModelInfo {
  * Bifrost's config_hash: SHA-256 over the name and the canonical JSON of each present config block and the true raw flags.
  * Keys are excluded; the base URL is part of network_config.
  */
-export function providerConfigHash(row: Pick<ProviderRow, 'name' | 'base_url' | 'network_config' | 'proxy_config' | 'concurrency' | 'custom_provider_config' | 'send_back_raw_request' | 'send_back_raw_response' | 'store_raw_request_response' | 'type' | 'settings' | 'display_name' | 'description' | 'enabled'>): string {
+export function providerConfigHash(
+  row: Pick<
+    ProviderRow,
+    | 'name'
+    | 'base_url'
+    | 'network_config'
+    | 'proxy_config'
+    | 'concurrency'
+    | 'custom_provider_config'
+    | 'send_back_raw_request'
+    | 'send_back_raw_response'
+    | 'store_raw_request_response'
+    | 'type'
+    | 'settings'
+    | 'display_name'
+    | 'description'
+    | 'enabled'
+  >,
+): string {
   const parts: Record<string, unknown> = {
     name: row.name,
     network_config: { ...NETWORK_DEFAULTS, ...parseJson<object>(row.network_config, {}), base_url: row.base_url },

@@ -8,7 +8,10 @@ export interface CallContext {
   onProgress?: (event: TestAllProgress) => void;
 }
 
-export type Handler<N extends OperationName> = (input: ParsedInput<N>, ctx: CallContext) => OperationOutput<N> | Promise<OperationOutput<N>>;
+export type Handler<N extends OperationName> = (
+  input: ParsedInput<N>,
+  ctx: CallContext,
+) => OperationOutput<N> | Promise<OperationOutput<N>>;
 export type Handlers = { [N in OperationName]: Handler<N> };
 
 /** Maps each contract operation onto the services. The only place where operation names meet service methods. */
@@ -65,7 +68,11 @@ export function createHandlers(desk: Desk): Handlers {
     'models.refresh': (input) => health.refresh(input.idOrName),
     'providers.testAll': (input, ctx) => health.testAll(input, ctx.onProgress),
     'token.rotate': () => ({ token: desk.token.rotate() }),
-    'token.get': () => ({ token: desk.token.current(), file: desk.token.fromEnvironment ? null : desk.token.filePath, from_environment: desk.token.fromEnvironment }),
+    'token.get': () => ({
+      token: desk.token.current(),
+      file: desk.token.fromEnvironment ? null : desk.token.filePath,
+      from_environment: desk.token.fromEnvironment,
+    }),
     'preferences.get': () => desk.preferencesView(),
     'preferences.update': (input) => {
       for (const [key, value] of Object.entries(input)) if (value !== undefined) desk.preferences.set(key as 'theme', value as 'light');

@@ -135,7 +135,13 @@ export class HealthService {
     return { ok: results.length > 0 && results.every((r) => r.ok), results };
   }
 
-  private record(row: ProviderRow, keys: Array<KeyRow | null>, results: CheckResult[], models: ModelInfo[] | null, modelsKey: string | null): void {
+  private record(
+    row: ProviderRow,
+    keys: Array<KeyRow | null>,
+    results: CheckResult[],
+    models: ModelInfo[] | null,
+    modelsKey: string | null,
+  ): void {
     const repo = this.providers.repo;
     const ok = results.length > 0 && results.every((r) => r.ok);
     const summary = results.find((r) => !r.ok) ?? results[0] ?? null;
@@ -225,7 +231,8 @@ export class HealthService {
       const failure = lastFailure as CheckResult;
       this.providers.repo.transaction(() => {
         const current = this.providers.repo.findProvider(row.id);
-        if (current) this.providers.repo.updateProvider({ ...current, models_status: 'error', models_error: failure.message }, current.revision);
+        if (current)
+          this.providers.repo.updateProvider({ ...current, models_status: 'error', models_error: failure.message }, current.revision);
       });
       throw new DeskError('upstream_failed', `Listing models failed: ${failure.message}`, { details: failure });
     } finally {
@@ -234,7 +241,10 @@ export class HealthService {
   }
 
   /** Tests every enabled provider (or `only`) under one concurrency limit, reporting each as it finishes. */
-  async testAll(options: { concurrency?: number | undefined; only?: string[] | undefined }, onProgress?: (progress: TestAllProgress) => void) {
+  async testAll(
+    options: { concurrency?: number | undefined; only?: string[] | undefined },
+    onProgress?: (progress: TestAllProgress) => void,
+  ) {
     const started = Date.now();
     const rows = this.providers.repo
       .allProviders()

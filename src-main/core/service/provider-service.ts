@@ -124,7 +124,9 @@ export class ProviderService {
     );
     this.repo.transaction(() => {
       if (this.repo.nameExists(row.name)) {
-        throw new DeskError('conflict', `A provider named "${row.name}" already exists`, { fields: [{ path: 'name', message: 'is already used' }] });
+        throw new DeskError('conflict', `A provider named "${row.name}" already exists`, {
+          fields: [{ path: 'name', message: 'is already used' }],
+        });
       }
       this.repo.insertProvider(row);
       const keys: KeyRow[] = [];
@@ -135,7 +137,9 @@ export class ProviderService {
           keys.push(key);
         } catch (error) {
           if (error instanceof DeskError && error.fields) {
-            throw new DeskError(error.code, error.message, { fields: error.fields.map((f) => ({ ...f, path: `api_keys[${index}].${f.path}` })) });
+            throw new DeskError(error.code, error.message, {
+              fields: error.fields.map((f) => ({ ...f, path: `api_keys[${index}].${f.path}` })),
+            });
           }
           throw error;
         }
@@ -153,15 +157,22 @@ export class ProviderService {
     const id = this.repo.transaction(() => {
       const row = this.requireRow(idOrName);
       if (expectedRevision !== undefined && expectedRevision !== row.revision) {
-        throw new DeskError('precondition_failed', `Provider "${row.name}" changed since revision ${expectedRevision} (now ${row.revision}); reload and retry`);
+        throw new DeskError(
+          'precondition_failed',
+          `Provider "${row.name}" changed since revision ${expectedRevision} (now ${row.revision}); reload and retry`,
+        );
       }
       if (patch.name !== undefined && patch.name !== row.name && this.repo.nameExists(patch.name)) {
-        throw new DeskError('conflict', `A provider named "${patch.name}" already exists`, { fields: [{ path: 'name', message: 'is already used' }] });
+        throw new DeskError('conflict', `A provider named "${patch.name}" already exists`, {
+          fields: [{ path: 'name', message: 'is already used' }],
+        });
       }
       const entry = catalogEntry(row.type);
       const touchesSecrets = patch.settings !== undefined || patch.proxy_config !== undefined;
       const previousSecrets = touchesSecrets ? openProviderSecrets(this.vault, row) : {};
-      const { plain, secrets } = touchesSecrets ? applySettings(entry, settingsOf(row), previousSecrets, patch.settings) : { plain: settingsOf(row), secrets: {} };
+      const { plain, secrets } = touchesSecrets
+        ? applySettings(entry, settingsOf(row), previousSecrets, patch.settings)
+        : { plain: settingsOf(row), secrets: {} };
       const proxy = applyProxy(proxyOf(row), secrets, patch.proxy_config);
       const base: Omit<ProviderRow, 'seq' | 'secrets' | 'config_hash'> = {
         ...row,
@@ -213,7 +224,8 @@ export class ProviderService {
   /** Bumps the provider's revision and timestamp when its keys change, so If-Match covers keys too. */
   private touch(row: ProviderRow): void {
     const next = { ...row, revision: row.revision + 1, updated_at: this.timestamp() };
-    if (!this.repo.updateProvider(next, row.revision)) throw new DeskError('precondition_failed', `Provider "${row.name}" was changed by someone else; retry`);
+    if (!this.repo.updateProvider(next, row.revision))
+      throw new DeskError('precondition_failed', `Provider "${row.name}" was changed by someone else; retry`);
   }
 
   addKey(idOrName: string, input: ApiKeyCreateInput): ApiKey {
@@ -221,7 +233,9 @@ export class ProviderService {
       const row = this.requireRow(idOrName);
       const siblings = this.repo.keysOf(row.id);
       if (input.id !== undefined && siblings.some((k) => k.id === input.id)) {
-        throw new DeskError('conflict', `A key with id "${input.id}" already exists`, { fields: [{ path: 'id', message: 'is already used' }] });
+        throw new DeskError('conflict', `A key with id "${input.id}" already exists`, {
+          fields: [{ path: 'id', message: 'is already used' }],
+        });
       }
       const created = newKeyRow(this.vault, row.id, input, siblings, this.timestamp());
       this.repo.insertKey(created);

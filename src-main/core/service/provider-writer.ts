@@ -1,12 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { CatalogEntry } from '../catalog/types.js';
-import { NETWORK_DEFAULTS, type NetworkConfigInput, type ProxyConfigInput, type CustomProviderConfigInput } from '../contract/config-schemas.js';
+import {
+  NETWORK_DEFAULTS,
+  type NetworkConfigInput,
+  type ProxyConfigInput,
+  type CustomProviderConfigInput,
+} from '../contract/config-schemas.js';
 import type { ApiKeyCreateInput, ApiKeyPatch } from '../contract/provider-inputs.js';
 import { DeskError, validationError } from '../contract/errors.js';
 import type { KeyRow, ProviderRow } from '../store/rows.js';
 import { isEnvRef, type Vault } from '../vault/vault.js';
 import { maskParts } from './masking.js';
-import { PROXY_DEFAULTS, PROXY_PASSWORD_PATH, parseJson, providerConfigHash, proxyOf, secretPathsOf, settingsOf, type StoredProxy } from './codec.js';
+import {
+  PROXY_DEFAULTS,
+  PROXY_PASSWORD_PATH,
+  parseJson,
+  providerConfigHash,
+  proxyOf,
+  secretPathsOf,
+  settingsOf,
+  type StoredProxy,
+} from './codec.js';
 import { mergeSecrets, REDACTED, SECRET_LIST_KEY, splitSecrets } from './secret-fields.js';
 
 /** Types whose base URL is built from settings (endpoint, region, project), so none is required up front. */
@@ -64,7 +78,11 @@ export function applySettings(
   return { plain, secrets };
 }
 
-export function applyProxy(previous: StoredProxy, secrets: Record<string, string>, patch: ProxyConfigInput | null | undefined): StoredProxy {
+export function applyProxy(
+  previous: StoredProxy,
+  secrets: Record<string, string>,
+  patch: ProxyConfigInput | null | undefined,
+): StoredProxy {
   if (patch === undefined) return previous;
   if (patch === null) {
     delete secrets[PROXY_PASSWORD_PATH];
@@ -109,7 +127,11 @@ export function settingsJson(plain: Record<string, unknown>, secrets: Record<str
   return JSON.stringify(paths.length > 0 ? { ...plain, [SECRET_LIST_KEY]: paths } : plain);
 }
 
-export function finishProviderRow(vault: Vault, row: Omit<ProviderRow, 'seq' | 'secrets' | 'config_hash'>, secrets: Record<string, string>): Omit<ProviderRow, 'seq'> {
+export function finishProviderRow(
+  vault: Vault,
+  row: Omit<ProviderRow, 'seq' | 'secrets' | 'config_hash'>,
+  secrets: Record<string, string>,
+): Omit<ProviderRow, 'seq'> {
   const complete = { ...row, secrets: sealSecrets(vault, providerSecretsAad(row.id), secrets), config_hash: '' };
   complete.config_hash = providerConfigHash(complete);
   return complete;
@@ -124,7 +146,9 @@ export { proxyOf, settingsOf, secretPathsOf, parseJson };
 /** Validates key fields that depend on the provider and on its other keys. */
 export function checkKeyName(name: string, existing: KeyRow[], exceptId?: string): void {
   if (existing.some((k) => k.name === name && k.id !== exceptId)) {
-    throw new DeskError('conflict', `A key named "${name}" already exists for this provider`, { fields: [{ path: 'name', message: 'is already used' }] });
+    throw new DeskError('conflict', `A key named "${name}" already exists for this provider`, {
+      fields: [{ path: 'name', message: 'is already used' }],
+    });
   }
 }
 
@@ -158,7 +182,9 @@ function applyKeyConfig(vault: Vault, row: KeyRow, config: Record<string, unknow
     row.key_config_secrets = null;
     return;
   }
-  const previous = row.key_config_secrets ? (JSON.parse(vault.openText(row.key_config_secrets, keyConfigAad(row.id))) as Record<string, string>) : {};
+  const previous = row.key_config_secrets
+    ? (JSON.parse(vault.openText(row.key_config_secrets, keyConfigAad(row.id))) as Record<string, string>)
+    : {};
   const { plain, secrets } = splitSecrets(config, previous);
   row.key_config = settingsJson(plain, secrets);
   row.key_config_secrets = sealSecrets(vault, keyConfigAad(row.id), secrets);
@@ -221,7 +247,9 @@ export function openKey(vault: Vault, row: KeyRow): { secret: string | null; key
   else if (row.secret_sealed) secret = vault.openText(row.secret_sealed, keyValueAad(row.id));
   const plain = parseJson<Record<string, unknown> | null>(row.key_config, null);
   if (!plain) return { secret, keyConfig: null };
-  const sealed = row.key_config_secrets ? (JSON.parse(vault.openText(row.key_config_secrets, keyConfigAad(row.id))) as Record<string, string>) : {};
+  const sealed = row.key_config_secrets
+    ? (JSON.parse(vault.openText(row.key_config_secrets, keyConfigAad(row.id))) as Record<string, string>)
+    : {};
   return { secret, keyConfig: mergeSecrets(plain, resolveEnvRefs(vault, sealed)) };
 }
 

@@ -29,7 +29,11 @@ export interface SplitResult {
  * Moves secret string fields (top level and one level of nested blocks) into `secrets`, keyed by dotted path.
  * A value of `<REDACTED>` means "keep what is stored" and is resolved against `previous`.
  */
-export function splitSecrets(input: Record<string, unknown>, previous: Record<string, string>, extraSecretNames: ReadonlySet<string> = new Set()): SplitResult {
+export function splitSecrets(
+  input: Record<string, unknown>,
+  previous: Record<string, string>,
+  extraSecretNames: ReadonlySet<string> = new Set(),
+): SplitResult {
   const plain: Record<string, unknown> = {};
   const secrets: Record<string, string> = {};
   const take = (path: string, value: string): void => {

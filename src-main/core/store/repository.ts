@@ -38,17 +38,22 @@ export class Repository implements KeySlotStore {
 
   putSlot(kind: string, wrapped: Buffer): void {
     this.db
-      .prepare('INSERT INTO key_slots (kind, wrapped, created_at) VALUES (?, ?, ?) ON CONFLICT (kind) DO UPDATE SET wrapped = excluded.wrapped')
+      .prepare(
+        'INSERT INTO key_slots (kind, wrapped, created_at) VALUES (?, ?, ?) ON CONFLICT (kind) DO UPDATE SET wrapped = excluded.wrapped',
+      )
       .run(kind, wrapped, new Date().toISOString());
   }
 
   getMeta(key: string): { value: string | null; sealed: Buffer | null } | undefined {
-    return this.db.prepare('SELECT value, sealed FROM meta WHERE key = ?').get(key) as { value: string | null; sealed: Buffer | null } | undefined;
+    return this.db.prepare('SELECT value, sealed FROM meta WHERE key = ?').get(key) as
+      { value: string | null; sealed: Buffer | null } | undefined;
   }
 
   setMeta(key: string, value: string | null, sealed: Buffer | null = null): void {
     this.db
-      .prepare('INSERT INTO meta (key, value, sealed) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, sealed = excluded.sealed')
+      .prepare(
+        'INSERT INTO meta (key, value, sealed) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, sealed = excluded.sealed',
+      )
       .run(key, value, sealed);
   }
 
@@ -206,7 +211,9 @@ export class Repository implements KeySlotStore {
   }
 
   addCheckResult(providerId: string, keyId: string | null, result: string, checkedAt: string): void {
-    this.db.prepare('INSERT INTO check_results (provider_id, key_id, result, checked_at) VALUES (?, ?, ?, ?)').run(providerId, keyId, result, checkedAt);
+    this.db
+      .prepare('INSERT INTO check_results (provider_id, key_id, result, checked_at) VALUES (?, ?, ?, ?)')
+      .run(providerId, keyId, result, checkedAt);
     // A short history per provider is enough for the GUI; older rows go.
     this.db
       .prepare(
@@ -216,7 +223,9 @@ export class Repository implements KeySlotStore {
   }
 
   checkHistory(providerId: string): Array<{ key_id: string | null; result: string; checked_at: string }> {
-    return this.db.prepare('SELECT key_id, result, checked_at FROM check_results WHERE provider_id = ? ORDER BY id DESC').all(providerId) as Array<{
+    return this.db
+      .prepare('SELECT key_id, result, checked_at FROM check_results WHERE provider_id = ? ORDER BY id DESC')
+      .all(providerId) as Array<{
       key_id: string | null;
       result: string;
       checked_at: string;

@@ -37,7 +37,8 @@ export function keyfileWrapper(dataDir: string, env: NodeJS.ProcessEnv = process
       throw new DeskError('vault_locked', `The vault's master key file ${path} is missing; restore it or set ${MASTER_KEY_ENV}`);
     }
     const text = readFileSync(path, 'utf8').trim();
-    if (!/^[0-9a-f]{64}$/i.test(text)) throw new DeskError('vault_locked', `The master key file ${path} is damaged (expected 64 hex characters)`);
+    if (!/^[0-9a-f]{64}$/i.test(text))
+      throw new DeskError('vault_locked', `The master key file ${path} is damaged (expected 64 hex characters)`);
     master = Buffer.from(text, 'hex');
     return master;
   };

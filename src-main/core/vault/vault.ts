@@ -43,7 +43,11 @@ export class Vault {
         wrapper.prepare(true);
         store.putSlot(wrapper.kind, wrapper.wrap(dataKey));
       }
-      return new Vault(dataKey, wrappers.map((w) => w.kind), env);
+      return new Vault(
+        dataKey,
+        wrappers.map((w) => w.kind),
+        env,
+      );
     }
 
     let dataKey: Buffer | undefined;
@@ -55,7 +59,11 @@ export class Vault {
         dataKey = wrapper.unwrap(slot.wrapped);
         break;
       } catch (error) {
-        failures.push(error instanceof DeskError ? error.message : `the ${wrapper.description} does not open the ${wrapper.kind} key slot (wrong master key?)`);
+        failures.push(
+          error instanceof DeskError
+            ? error.message
+            : `the ${wrapper.description} does not open the ${wrapper.kind} key slot (wrong master key?)`,
+        );
       }
     }
     if (!dataKey) {
