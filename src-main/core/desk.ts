@@ -8,7 +8,7 @@ import { ApiToken } from './service/api-token.js';
 import { createHandlers } from './service/handlers.js';
 import { createDispatcher, type Dispatch } from './service/dispatcher.js';
 import { createFileLogger, parseLogLevel, type Logger } from './log/logger.js';
-import type { ProbeEngine } from './probe/types.js';
+import type { ClosableProbeEngine, ProbeEngine } from './probe/types.js';
 import { createProbeEngine } from './probe/engine.js';
 import { VERSION } from './version.js';
 import type { OperationOutput } from './contract/operations.js';
@@ -50,7 +50,7 @@ export class Desk {
   readonly token: ApiToken;
   readonly dispatch: Dispatch;
   readonly logger: Logger;
-  readonly probe: ProbeEngine & { close?: () => Promise<void> };
+  readonly probe: ProbeEngine & Partial<Pick<ClosableProbeEngine, 'close'>>;
   api: { url: string; port: number; enabled: boolean };
   readonly preferences: Preferences;
 

@@ -1,3 +1,79 @@
+import type { CheckResult } from '../../core/contract/domain-schemas.js';
+import { CliError, table } from '../output.js';
+import { call, withDesk } from '../context.js';
 import type { ExtraCommand } from './extra.js';
 
-export const PROBE_COMMANDS: ExtraCommand[] = [];
+function verdict(result: CheckResult): string {
+  if (result.ok) return `ok ${result.latency_ms} ms`;
+  const status = result.http_status ? ` (${result.http_status})` : '';
+  return `${result.error_class ?? 'failed'}${status}`;
+}
+
+function resultRows(results: CheckResult[], keyNames: Map<string, string>): string[][] {
+  return results.map((r) => [
+    r.key_id ? (keyNames.get(r.key_id) ?? r.key_id) : '(keyless)',
+    verdict(r),
+    r.ok ? '' : `${r.message}${r.hint ? ` — ${r.hint}` : ''}`,
+  ]);
+}
+
+/** `provider-desk test <name> | --all`: exit 1 when any check fails. */
+const test: ExtraCommand = {
+  name: 'test',
+  usage: 'test <name> | --all',
+  summary: 'Test a provider (or every enabled one) now',
+  async run(args, flags, io) {
+    const [name] = args;
+    if (!name && !flags.all)
+      throw new CliError('Usage: provider-desk test <name> [--deep --model m] | provider-desk test --all [--concurrency n]', 2);
+    return withDesk(flags, io, async (desk) => {
+      if (flags.all) {
+        const concurrency = flags.concurrency ? Number(flags.concurrency) : undefined;
+        const summary = await call(desk, 'providers.testAll', { concurrency }, (event) =>
+          io.err(
+            `[${event.done}/${event.total}] ${event.provider.name}: ${event.ok ? 'ok' : `failed — ${event.results.find((r) => !r.ok)?.message ?? ''}`}`,
+          ),
+        );
+        if (flags.json) io.out(JSON.stringify(summary, null, 2));
+        else io.out(`${summary.passed} passed, ${summary.failed} failed of ${summary.total} providers in ${summary.duration_ms} ms`);
+        return summary.failed === 0 ? 0 : 1;
+      }
+      const provider = await call(desk, 'providers.get', { idOrName: name });
+      const outcome = await call(desk, 'providers.test', { idOrName: name, deep: flags.deep, model: flags.model });
+      if (flags.json) io.out(JSON.stringify(outcome, null, 2));
+      else {
+        const names = new Map(provider.api_keys.map((k) => [k.id, k.name]));
+        io.out(table(['KEY', 'RESULT', 'DETAILS'], resultRows(outcome.results, names)));
+      }
+      return outcome.ok ? 0 : 1;
+    });
+  },
+};
+
+/** `provider-desk models <name> [--refresh]`: the provider's models with capabilities. */
+const models: ExtraCommand = {
+  name: 'models',
+  usage: 'models <name> [--refresh]',
+  summary: "List a provider's models",
+  async run(args, flags, io) {
+    const [name] = args;
+    if (!name) throw new CliError('Usage: provider-desk models <name> [--refresh]', 2);
+    return withDesk(flags, io, async (desk) => {
+      const list = await call(desk, flags.refresh ? 'models.refresh' : 'models.list', { idOrName: name });
+      if (flags.json) {
+        io.out(JSON.stringify(list, null, 2));
+        return 0;
+      }
+      io.out(
+        table(
+          ['MODEL', 'CAPABILITIES', 'CONTEXT', 'OWNER'],
+          list.models.map((m) => [m.id, m.capabilities.join(','), m.context_window ? String(m.context_window) : '', m.owned_by ?? '']),
+        ),
+      );
+      io.out(`${list.models.length} models${list.fetched_at ? `, fetched ${list.fetched_at}` : ''}`);
+      return 0;
+    });
+  },
+};
+
+export const PROBE_COMMANDS: ExtraCommand[] = [test, models];

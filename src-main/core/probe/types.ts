@@ -40,5 +40,15 @@ export interface KeyCheckOutcome {
 export interface ProbeEngine {
   checkKey(target: ProbeTarget, key: ProbeKey, options?: ProbeOptions): Promise<KeyCheckOutcome>;
   /** Lists every model (all pages). On failure returns ok:false with the check result, never an empty list. */
-  listModels(target: ProbeTarget, key: ProbeKey, options?: ProbeOptions): Promise<{ ok: true; models: ModelInfo[] } | { ok: false; result: CheckResult }>;
+  listModels(
+    target: ProbeTarget,
+    key: ProbeKey,
+    options?: ProbeOptions,
+  ): Promise<{ ok: true; models: ModelInfo[] } | { ok: false; result: CheckResult }>;
+}
+
+/** The engine createProbeEngine returns: it owns sockets (one dispatcher per network config) until closed. */
+export interface ClosableProbeEngine extends ProbeEngine {
+  /** Closes every pooled connection; later checks fail with a clear message. */
+  close(): Promise<void>;
 }

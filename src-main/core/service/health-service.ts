@@ -3,8 +3,10 @@ import { DeskError } from '../contract/errors.js';
 import type { CheckResult, ModelInfo } from '../contract/domain-schemas.js';
 import type { TestAllProgress } from '../contract/operations.js';
 import type { ProbeEngine, ProbeKey, ProbeTarget } from '../probe/types.js';
+import { runWithConcurrency } from '../probe/concurrency.js';
 import type { KeyRow, ProviderRow } from '../store/rows.js';
-import { customOf, networkOf, parseJson, proxyOf, settingsOf, toModel, PROXY_PASSWORD_PATH } from './codec.js';
+import { customOf, networkOf, parseJson, proxyOf, settingsOf, toModel, PROXY_DEFAULTS, PROXY_PASSWORD_PATH } from './codec.js';
+import { NETWORK_DEFAULTS } from '../contract/config-schemas.js';
 import { mergeSecrets } from './secret-fields.js';
 import { openKey, openProviderSecrets, resolveEnvRefs } from './provider-writer.js';
 import type { ProviderService } from './provider-service.js';
@@ -13,20 +15,6 @@ export interface TestOptions {
   deep?: boolean | undefined;
   model?: string | undefined;
   keyId?: string | undefined;
-}
-
-/** Keeps exactly `limit` tasks in flight until all are done; results come back in input order. */
-export async function runWithLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(Math.max(1, limit), items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
 }
 
 /** Connection tests, model listing and test-all: probes through the engine, results stored by the service. */
@@ -115,7 +103,7 @@ export class HealthService {
         this.record(row, keys, results, null, null);
         return { ok: false, results };
       }
-      const outcomes = await runWithLimit(keys, this.keyConcurrency, async (key) => {
+      const outcomes = await runWithConcurrency(keys, this.keyConcurrency, async (key) => {
         let probeKey: ProbeKey;
         try {
           probeKey = this.probeKey(row, target, key);
@@ -250,7 +238,7 @@ export class HealthService {
       .allProviders()
       .filter((r) => r.enabled === 1 && (!options.only || options.only.includes(r.name) || options.only.includes(r.id)));
     let done = 0;
-    const providers = await runWithLimit(rows, options.concurrency ?? 16, async (row) => {
+    const providers = await runWithConcurrency(rows, options.concurrency ?? 16, async (row) => {
       const outcome = await this.test(row.id).catch((error: unknown) => ({ ok: false, results: [this.failure(null, error)] }));
       done += 1;
       onProgress?.({ done, total: rows.length, provider: { id: row.id, name: row.name }, ok: outcome.ok, results: outcome.results });
@@ -258,6 +246,37 @@ export class HealthService {
     });
     const passed = providers.filter((p) => p.ok).length;
     return { total: rows.length, passed, failed: rows.length - passed, duration_ms: Date.now() - started, providers };
+  }
+
+  /** Lists the models of a provider that is not saved yet (Agent Stack loads models before it creates one); stores nothing. */
+  async probeDraft(draft: {
+    type: string;
+    baseUrl: string;
+    secret: string | null;
+    settings?: Record<string, unknown>;
+  }): Promise<{ ok: true; result: CheckResult; models: ModelInfo[] } | { ok: false; result: CheckResult }> {
+    const entry = catalogEntry(draft.type);
+    const target: ProbeTarget = {
+      providerId: '',
+      name: entry.id,
+      entry,
+      baseUrl: draft.baseUrl,
+      settings: draft.settings ?? {},
+      network: { ...NETWORK_DEFAULTS, extra_headers: {}, allow_private_network: entry.local },
+      proxy: { ...PROXY_DEFAULTS, password: '' },
+      custom: null,
+    };
+    const outcome = await this.probe.checkKey(target, { keyId: null, secret: draft.secret, keyConfig: null });
+    return outcome.result.ok && outcome.models
+      ? { ok: true, result: outcome.result, models: outcome.models }
+      : { ok: false, result: outcome.result };
+  }
+
+  /** Records a passing probeDraft check as the new provider's health and models; joins the caller's transaction. */
+  recordDraftCheck(providerId: string, keyId: string | null, result: CheckResult, models: ModelInfo[]): void {
+    const row = this.providers.requireRow(providerId);
+    const key = keyId ? (this.providers.repo.keysOf(row.id).find((k) => k.id === keyId) ?? null) : null;
+    this.record(row, [key], [{ ...result, key_id: key?.id ?? null }], models, key?.id ?? null);
   }
 
   history(idOrName: string): { checks: CheckResult[] } {

@@ -1,0 +1,174 @@
+import { performance } from 'node:perf_hooks';
+import type { CheckResult, ModelInfo } from '../contract/domain-schemas.js';
+import { ADAPTERS, familyOf } from './adapters/registry.js';
+import type { AdapterContext } from './adapters/context.js';
+import { ProbeError, missingCredentials } from './errors.js';
+import { DispatcherPool } from './network/dispatchers.js';
+import { systemResolver, type Resolver } from './network/guarded-connect.js';
+import { ProviderHttp } from './network/http-client.js';
+import { SecretScrubber } from './scrub.js';
+import type { ClosableProbeEngine, KeyCheckOutcome, ProbeKey, ProbeOptions, ProbeTarget } from './types.js';
+
+export { runWithConcurrency, createLimiter, type Progress } from './concurrency.js';
+
+export interface ProbeEngineOptions {
+  /** Name resolution for connections and the private-network rule; tests map names to chosen addresses. */
+  resolve?: Resolver;
+  /** Clock for checked_at / fetched_at. */
+  now?: () => Date;
+}
+
+/** Field names in settings and key configs whose values are secrets (beyond those the catalog marks secret). */
+const SECRET_FIELD = /secret|token|password|private|credential|api_?key|service_account/i;
+
+function collectSecrets(target: ProbeTarget, key: ProbeKey, scrubber: SecretScrubber): void {
+  const addDeep = (value: unknown, depth = 0): void => {
+    if (typeof value === 'string') scrubber.add(value);
+    else if (value && typeof value === 'object' && depth < 4) {
+      if (!Array.isArray(value)) scrubber.add(JSON.stringify(value));
+      for (const inner of Object.values(value as Record<string, unknown>)) addDeep(inner, depth + 1);
+    }
+  };
+  const walk = (source: Record<string, unknown> | null, secretNames: Set<string>, depth = 0): void => {
+    if (!source || depth > 2) return;
+    for (const [name, value] of Object.entries(source)) {
+      if (secretNames.has(name) || SECRET_FIELD.test(name)) addDeep(value);
+      else if (value && typeof value === 'object' && !Array.isArray(value)) walk(value as Record<string, unknown>, secretNames, depth + 1);
+    }
+  };
+  scrubber.add(key.secret);
+  scrubber.add(target.proxy.password);
+  try {
+    scrubber.add(decodeURIComponent(new URL(target.proxy.url).password));
+  } catch {
+    /* no proxy URL */
+  }
+  const secretSettings = new Set(target.entry.settings.filter((s) => s.secret).map((s) => s.name));
+  walk(target.settings, secretSettings);
+  walk(key.keyConfig, secretSettings);
+}
+
+function dedupe(models: ModelInfo[]): ModelInfo[] {
+  const seen = new Set<string>();
+  return models.filter((m) => (seen.has(m.id) ? false : (seen.add(m.id), true)));
+}
+
+interface Attempt {
+  result: CheckResult;
+  models: ModelInfo[] | null;
+}
+
+/** Creates the probe engine: one adapter per model-list family over a shared, per-config pool of undici dispatchers. */
+export function createProbeEngine(options: ProbeEngineOptions = {}): ClosableProbeEngine {
+  const resolve = options.resolve ?? systemResolver;
+  const now = options.now ?? (() => new Date());
+  const pool = new DispatcherPool(resolve);
+  let closed = false;
+
+  function context(target: ProbeTarget, key: ProbeKey, signal: AbortSignal | undefined): AdapterContext {
+    const scrubber = new SecretScrubber();
+    collectSecrets(target, key, scrubber);
+    const secret = key.secret && key.secret.trim() ? key.secret.trim() : null;
+    const keyless = target.custom?.is_key_less === true || (!secret && !target.entry.keyRequired);
+    const http = new ProviderHttp({ pool, resolve }, target.network, target.proxy, scrubber, signal);
+    return { target, key, secret: target.custom?.is_key_less ? null : secret, keyless, http, scrubber };
+  }
+
+  /** Families whose credentials may live outside the key's secret (AWS access keys, a service account in settings). */
+  function needsSecret(target: ProbeTarget, family: string): boolean {
+    if (family === 'bedrock' || family === 'vertex') return false;
+    return target.custom ? !target.custom.is_key_less : target.entry.keyRequired;
+  }
+
+  async function attempt(target: ProbeTarget, key: ProbeKey, probe: ProbeOptions, withDeep: boolean): Promise<Attempt> {
+    const started = performance.now();
+    const checkedAt = now().toISOString();
+    const family = familyOf(target);
+    const adapter = ADAPTERS[family];
+    const ctx = context(target, key, probe.signal);
+    const finish = (ok: boolean, message: string, extra: Partial<CheckResult> = {}): CheckResult => ({
+      key_id: key.keyId,
+      ok,
+      latency_ms: Math.max(0, Math.round(performance.now() - started)),
+      http_status: null,
+      error_class: null,
+      message: ctx.scrubber.scrub(message),
+      hint: null,
+      checked_at: checkedAt,
+      ...extra,
+    });
+    const failed = (error: unknown, models: ModelInfo[] | null = null): Attempt => {
+      const probeError =
+        error instanceof ProbeError
+          ? error
+          : new ProbeError({
+              errorClass: 'invalid_response',
+              httpStatus: null,
+              summary: `unexpected failure: ${error instanceof Error ? error.message : String(error)}`,
+              hint: null,
+            });
+      return {
+        result: finish(false, probeError.message, {
+          http_status: probeError.httpStatus,
+          error_class: probeError.errorClass,
+          hint: probeError.hint ? ctx.scrubber.scrub(probeError.hint) : null,
+        }),
+        models,
+      };
+    };
+
+    if (closed)
+      return failed(
+        new ProbeError({ errorClass: 'invalid_response', httpStatus: null, summary: 'the probe engine is closed', hint: null }),
+      );
+    if (!ctx.secret && !ctx.keyless && needsSecret(target, family)) return failed(missingCredentials('API key'));
+
+    let models: ModelInfo[];
+    try {
+      models = dedupe(await adapter.list(ctx)).map((m) => ({ ...m, key_id: key.keyId, fetched_at: checkedAt }));
+    } catch (error) {
+      return failed(error);
+    }
+
+    const works = ctx.keyless ? 'server reachable' : 'key works';
+    const listed = adapter.unlisted
+      ? `${works} (this provider does not list its models; add the ones you use)`
+      : models.length === 0
+        ? `${works}, but the provider listed no models`
+        : `${works}; ${models.length} model${models.length === 1 ? '' : 's'} available`;
+    if (!withDeep) return { result: finish(true, listed, { http_status: 200 }), models };
+    if (!probe.model) return { result: finish(true, `${listed} (deep test skipped: no model chosen)`, { http_status: 200 }), models };
+
+    if (!adapter.deep) {
+      return {
+        result: finish(false, `deep test not supported for ${target.entry.id}; only the listing was checked (${listed})`, {
+          hint: 'run a normal test, or test the model from your own client',
+        }),
+        models,
+      };
+    }
+    try {
+      await adapter.deep(ctx, probe.model);
+    } catch (error) {
+      return failed(error, models);
+    }
+    return { result: finish(true, `${listed}; ${probe.model} answered a one-token request`, { http_status: 200 }), models };
+  }
+
+  return {
+    async checkKey(target, key, probe = {}): Promise<KeyCheckOutcome> {
+      // models stay null when the listing itself failed; a failed deep test still reports what was listed.
+      return attempt(target, key, probe, probe.deep === true);
+    },
+
+    async listModels(target, key, probe = {}) {
+      const { result, models } = await attempt(target, key, probe, false);
+      return result.ok && models ? { ok: true as const, models } : { ok: false as const, result };
+    },
+
+    async close() {
+      closed = true;
+      await pool.close();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+const REDACTED = '[redacted]';
+/** A word that shares this many consecutive characters with a secret is treated as an echo of it (e.g. "sk-proj-****abcd"). */
+const ECHO_WINDOW = 8;
+const MAX_EXCERPT = 160;
+
+/** Collects every secret a probe handles and removes them (and partial echoes of them) from text shown to people. */
+export class SecretScrubber {
+  private readonly exact = new Set<string>();
+  private readonly windows = new Set<string>();
+  private readonly raw: string[] = [];
+
+  add(value: unknown): void {
+    if (typeof value !== 'string') return;
+    const secret = value.trim();
+    if (secret.length < 4) return;
+    this.raw.push(secret);
+    this.exact.add(secret);
+    this.exact.add(encodeURIComponent(secret));
+    this.exact.add(Buffer.from(secret).toString('base64'));
+    if (secret.startsWith('{')) {
+      // A service-account JSON: fuzzy-match only its key material, not its public fields (URLs, e-mail).
+      try {
+        const parsed: unknown = JSON.parse(secret);
+        if (parsed && typeof parsed === 'object') {
+          for (const field of ['private_key', 'private_key_id', 'client_secret', 'refresh_token'])
+            this.add((parsed as Record<string, unknown>)[field]);
+        }
+      } catch {
+        /* not JSON: handled below like any other secret */
+      }
+      return;
+    }
+    for (const part of secret.split(/\s+/)) {
+      if (part.startsWith('-----')) continue;
+      for (let i = 0; i + ECHO_WINDOW <= part.length; i++) this.windows.add(part.slice(i, i + ECHO_WINDOW));
+    }
+  }
+
+  scrub(text: string): string {
+    let out = text;
+    const exact = [...this.exact].sort((a, b) => b.length - a.length);
+    for (const secret of exact) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    if (this.raw.length === 0) return out;
+    return out.replace(/[^\s"'`,;()<>[\]{}]+/g, (word) => (this.echoes(word) ? REDACTED : word));
+  }
+
+  private echoes(word: string): boolean {
+    // A masked echo such as "sk-****…cdef": the visible ends are the secret's own.
+    const masked = /^([^*]*)\*{3,}([^*.]*)\.?$/.exec(word);
+    if (
+      masked &&
+      this.raw.some(
+        (s) => (masked[1] ?? '').length + (masked[2] ?? '').length >= 4 && s.startsWith(masked[1] ?? '') && s.endsWith(masked[2] ?? ''),
+      )
+    )
+      return true;
+    if (word.length < ECHO_WINDOW || word === REDACTED) return false;
+    for (let i = 0; i + ECHO_WINDOW <= word.length; i++) if (this.windows.has(word.slice(i, i + ECHO_WINDOW))) return true;
+    return false;
+  }
+}
+
+function pick(value: unknown, ...path: string[]): unknown {
+  let current = value;
+  for (const step of path) {
+    if (!current || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[step];
+  }
+  return current;
+}
+
+/** The provider's own error message from a JSON error body (OpenAI, Anthropic, Google, AWS, IBM, Cohere, ElevenLabs, Replicate shapes). */
+export function upstreamMessage(body: unknown): string | null {
+  const candidates = [
+    pick(body, 'error', 'message'),
+    pick(body, 'error'),
+    pick(body, 'message'),
+    pick(body, 'Message'),
+    pick(body, 'detail', 'message'),
+    pick(body, 'detail'),
+    pick(body, 'errorMessage'),
+    pick(body, 'errors', '0', 'message'),
+    pick(body, 'error_description'),
+    pick(body, 'title'),
+  ];
+  for (const candidate of candidates) if (typeof candidate === 'string' && candidate.trim()) return candidate;
+  return null;
+}
+
+/** A short, secret-free excerpt of an upstream body for a human message. */
+export function bodyExcerpt(text: string, scrubber: SecretScrubber): string | null {
+  const trimmed = text.trim();
+  if (!trimmed) return null;
+  let message: string | null;
+  try {
+    message = upstreamMessage(JSON.parse(trimmed));
+  } catch {
+    if (/^<(!doctype|html|\?xml)/i.test(trimmed)) return 'an HTML page';
+    message = trimmed;
+  }
+  if (message === null) return null;
+  const oneLine = scrubber.scrub(message.replace(/\s+/g, ' ').trim());
+  return oneLine.length > MAX_EXCERPT ? `${oneLine.slice(0, MAX_EXCERPT - 1)}…` : oneLine;
+}
