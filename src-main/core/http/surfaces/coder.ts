@@ -1,7 +1,180 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DeskError } from '../../contract/errors.js';
+import type { Provider } from '../../contract/domain-schemas.js';
+import type { ProviderPatch } from '../../contract/provider-inputs.js';
 import type { Desk } from '../../desk.js';
+import {
+  CoderFailure,
+  checkIdOrName,
+  decodeCreate,
+  decodeUpdate,
+  invalidRequest,
+  isEmptyUpdate,
+  keyIdentity,
+  validateCreate,
+  validateUpdate,
+} from './coder/decode.js';
+import {
+  VISIBLE_TYPES,
+  acceptsBedrockSettings,
+  coderTypeOf,
+  hasBedrockBlock,
+  ourTypeOf,
+  settingsForCreate,
+  settingsPatch,
+  toAIProvider,
+  type AIProvider,
+  type CoderType,
+} from './coder/mapping.js';
 
-/** See ../shared/specs/coder.md. */
-export function registerCoder(_app: FastifyInstance, _desk: Desk): void {
-  // Routes of this surface are added by the surfaces issue.
+const BASE = '/api/v2/ai/providers';
+const NOT_FOUND = new CoderFailure(404, { message: 'Resource not found or you do not have access to this resource' });
+const BEDROCK_REJECTS_KEYS = 'Bedrock providers do not accept api_keys; configure access credentials via settings.';
+const BEDROCK_TYPE_MISMATCH = 'Bedrock settings are only valid for type=anthropic or type=bedrock.';
+const UNKNOWN_KEY = 'api_keys references an unknown id for this provider';
+
+/** A provider Coder can see, addressed by UUID or name; types Coder cannot express answer 404 like unknown ones. */
+function lookup(desk: Desk, raw: unknown): { provider: Provider; type: CoderType } {
+  const target = checkIdOrName(raw);
+  let provider: Provider;
+  try {
+    provider = desk.providers.get(target.value);
+  } catch (error) {
+    if (error instanceof DeskError && error.code === 'not_found') throw NOT_FOUND;
+    throw error;
+  }
+  const type = coderTypeOf(provider.type);
+  if (!type || (target.kind === 'id' ? provider.id : provider.name) !== target.value) throw NOT_FOUND;
+  return { provider, type };
+}
+
+function list(desk: Desk): AIProvider[] {
+  const page = desk.providers.list({ types: VISIBLE_TYPES, sortBy: 'name', order: 'asc', limit: Number.MAX_SAFE_INTEGER, offset: 0 });
+  return page.items.flatMap((p) => {
+    const type = coderTypeOf(p.type);
+    return type ? [toAIProvider(p, type)] : [];
+  });
+}
+
+function create(desk: Desk, body: unknown): AIProvider {
+  const req = decodeCreate(body);
+  const validations = validateCreate(req);
+  if (validations.length > 0) throw invalidRequest(validations);
+  if (req.settings && req.api_keys.length > 0) throw new CoderFailure(400, { message: BEDROCK_REJECTS_KEYS });
+  const type = req.type as CoderType;
+  const settings = settingsForCreate(req.settings);
+  try {
+    const provider = desk.providers.create({
+      name: req.name,
+      type: ourTypeOf(type),
+      display_name: req.display_name,
+      enabled: req.enabled,
+      base_url: req.base_url,
+      ...(settings ? { settings } : {}),
+      api_keys: req.api_keys.map((value) => ({ value })),
+    });
+    return toAIProvider(provider, type);
+  } catch (error) {
+    if (error instanceof DeskError && error.code === 'conflict')
+      throw new CoderFailure(409, { message: `AI provider ${JSON.stringify(req.name)} already exists.` });
+    throw error;
+  }
+}
+
+/** Fields, settings and the complete key list in one transaction: any failure leaves the provider as it was. */
+function update(desk: Desk, raw: unknown, body: unknown): AIProvider {
+  const req = decodeUpdate(body);
+  if (isEmptyUpdate(req)) throw new CoderFailure(400, { message: 'At least one field must be provided.' });
+  const validations = validateUpdate(req);
+  if (validations.length > 0) throw invalidRequest(validations);
+  return desk.repo.transaction(() => {
+    const { provider, type } = lookup(desk, raw);
+    if (req.settings && !acceptsBedrockSettings(provider.type)) throw new CoderFailure(400, { message: BEDROCK_TYPE_MISMATCH });
+    const bedrockAfter = req.settings === undefined ? hasBedrockBlock(provider) : req.settings !== null;
+    if (req.api_keys && req.api_keys.length > 0 && (bedrockAfter || provider.type === 'bedrock')) {
+      throw new CoderFailure(400, { message: BEDROCK_REJECTS_KEYS });
+    }
+    const patch: ProviderPatch = {};
+    if (req.display_name !== undefined) patch.display_name = req.display_name;
+    if (req.enabled !== undefined) patch.enabled = req.enabled;
+    if (req.base_url !== undefined) patch.base_url = req.base_url;
+    if (req.settings !== undefined && acceptsBedrockSettings(provider.type)) patch.settings = settingsPatch(req.settings);
+    desk.providers.update(provider.id, patch);
+    if (req.api_keys) {
+      const entries = req.api_keys.map((m) => {
+        if (m.id === undefined) return { value: m.api_key ?? '' };
+        const wanted = m.id;
+        const match =
+          provider.api_keys.find((k) => k.id === wanted) ?? provider.api_keys.find((k) => keyIdentity(k.id) === keyIdentity(wanted));
+        if (!match) throw new CoderFailure(400, { message: UNKNOWN_KEY, detail: `${UNKNOWN_KEY}: ${wanted}` });
+        return { id: match.id };
+      });
+      desk.providers.replaceKeys(desk.providers.requireRow(provider.id), entries);
+    }
+    return toAIProvider(desk.providers.get(provider.id), type);
+  });
+}
+
+function remove(desk: Desk, raw: unknown): void {
+  desk.repo.transaction(() => desk.providers.remove(lookup(desk, raw).provider.id));
+}
+
+/** Expected service failures in Coder's shape; anything else is a 500 without internals. */
+function toFailure(desk: Desk, error: unknown): CoderFailure {
+  if (error instanceof CoderFailure) return error;
+  if (error instanceof DeskError) {
+    if (error.code === 'not_found') return NOT_FOUND;
+    if (error.code === 'validation_failed' || error.code === 'bad_request') {
+      return invalidRequest((error.fields ?? [{ path: '', message: error.message }]).map((f) => ({ field: f.path, detail: f.message })));
+    }
+    if (error.code === 'conflict' || error.code === 'precondition_failed') return new CoderFailure(409, { message: error.message });
+  }
+  desk.logger.error('coder surface error', {
+    error: error instanceof Error ? error.name : typeof error,
+    code: error instanceof DeskError ? error.code : '',
+  });
+  return new CoderFailure(500, { message: 'An internal error occurred. Please try again or contact the system administrator.' });
+}
+
+function route(desk: Desk, status: number, handler: (request: FastifyRequest) => unknown) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    try {
+      const result = handler(request);
+      return status === 204 ? reply.code(204).send() : reply.code(status).send(result);
+    } catch (error) {
+      const failure = toFailure(desk, error);
+      return reply.code(failure.status).send(failure.body);
+    }
+  };
+}
+
+function idOrName(request: FastifyRequest): unknown {
+  return (request.params as { idOrName?: unknown }).idOrName;
+}
+
+/** See ../shared/specs/coder.md: `/api/v2/ai/providers` (Coder-Session-Token auth is accepted by the server guard). */
+export function registerCoder(app: FastifyInstance, desk: Desk): void {
+  app.get(
+    BASE,
+    route(desk, 200, () => list(desk)),
+  );
+  app.post(
+    BASE,
+    route(desk, 201, (request) => create(desk, request.body)),
+  );
+  app.get(
+    `${BASE}/:idOrName`,
+    route(desk, 200, (request) => {
+      const { provider, type } = lookup(desk, idOrName(request));
+      return toAIProvider(provider, type);
+    }),
+  );
+  app.patch(
+    `${BASE}/:idOrName`,
+    route(desk, 200, (request) => update(desk, idOrName(request), request.body)),
+  );
+  app.delete(
+    `${BASE}/:idOrName`,
+    route(desk, 204, (request) => remove(desk, idOrName(request))),
+  );
 }

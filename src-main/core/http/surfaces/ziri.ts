@@ -1,7 +1,184 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DeskError } from '../../contract/errors.js';
+import type { Provider } from '../../contract/domain-schemas.js';
+import { HttpUrl, NAME_PATTERN, type ProviderPatch } from '../../contract/provider-inputs.js';
 import type { Desk } from '../../desk.js';
+import {
+  MISSING_FIELDS,
+  NOT_FOUND,
+  ZiriFailure,
+  failureReason,
+  parseListQuery,
+  toZiriProvider,
+  ziriKeyLooksValid,
+  ziriTypeForName,
+} from './ziri/mapping.js';
 
-/** See ../shared/specs/ziri.md. */
-export function registerZiri(_app: FastifyInstance, _desk: Desk): void {
-  // Routes of this surface are added by the surfaces issue.
+interface UpsertInput {
+  name: string;
+  apiKey: string;
+  displayName: string | undefined;
+  baseUrl: string | undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Checks the POST body in ZIRI's order: required fields, then the name and metadata we can store. */
+function readUpsert(body: unknown): UpsertInput {
+  const b = isObject(body) ? body : {};
+  if (typeof b.name !== 'string' || b.name === '' || typeof b.apiKey !== 'string' || b.apiKey === '') {
+    throw new ZiriFailure(400, 'MISSING_FIELDS', MISSING_FIELDS);
+  }
+  const name = b.name.toLowerCase();
+  if (name.length > 64 || !NAME_PATTERN.test(name)) {
+    throw new ZiriFailure(400, 'INVALID_NAME', 'Invalid provider name: must match ^[a-z0-9]+(-[a-z0-9]+)*$ (at most 64 characters)');
+  }
+  const metadata = b.metadata ?? {};
+  if (!isObject(metadata)) throw new ZiriFailure(400, 'INVALID_METADATA', 'metadata must be an object');
+  const { displayName, baseUrl } = metadata;
+  if (displayName !== undefined && displayName !== null && (typeof displayName !== 'string' || displayName.length > 200)) {
+    throw new ZiriFailure(400, 'INVALID_METADATA', 'metadata.displayName must be a string of at most 200 characters');
+  }
+  if (baseUrl !== undefined && baseUrl !== null && baseUrl !== '' && (typeof baseUrl !== 'string' || !HttpUrl.safeParse(baseUrl).success)) {
+    throw new ZiriFailure(400, 'INVALID_METADATA', 'metadata.baseUrl must be an absolute http(s) URL');
+  }
+  return {
+    name,
+    apiKey: b.apiKey,
+    displayName: typeof displayName === 'string' && displayName !== '' ? displayName : undefined,
+    baseUrl: typeof baseUrl === 'string' && baseUrl !== '' ? baseUrl : undefined,
+  };
+}
+
+/** The provider with exactly this name (ZIRI addresses providers by name only), or null. */
+function findByName(desk: Desk, name: string): Provider | null {
+  try {
+    const provider = desk.providers.get(name);
+    return provider.name === name ? provider : null;
+  } catch (error) {
+    if (error instanceof DeskError && error.code === 'not_found') return null;
+    throw error;
+  }
+}
+
+function requireByName(desk: Desk, raw: unknown): Provider {
+  const provider = typeof raw === 'string' ? findByName(desk, raw.toLowerCase()) : null;
+  if (!provider) throw NOT_FOUND;
+  return provider;
+}
+
+/** Create, or update the provider's display name / base URL and replace its first key; one transaction either way. */
+function upsert(desk: Desk, input: UpsertInput): Provider {
+  return desk.repo.transaction(() => {
+    const existing = findByName(desk, input.name);
+    const type = existing?.type ?? ziriTypeForName(input.name);
+    if (!ziriKeyLooksValid(type, input.apiKey)) throw new ZiriFailure(400, 'INVALID_API_KEY', 'Invalid API key format');
+    if (!existing) {
+      try {
+        return desk.providers.create({
+          name: input.name,
+          type,
+          ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
+          ...(input.baseUrl !== undefined ? { base_url: input.baseUrl } : {}),
+          api_keys: [{ value: input.apiKey }],
+        });
+      } catch (error) {
+        if (error instanceof DeskError && error.code === 'validation_failed' && error.fields?.some((f) => f.path === 'base_url')) {
+          throw new ZiriFailure(
+            400,
+            'MISSING_FIELDS',
+            `metadata.baseUrl is required for "${input.name}" (not a provider type with a known base URL)`,
+          );
+        }
+        throw error;
+      }
+    }
+    const patch: ProviderPatch = {};
+    if (input.displayName !== undefined) patch.display_name = input.displayName;
+    if (input.baseUrl !== undefined) patch.base_url = input.baseUrl;
+    if (Object.keys(patch).length > 0) desk.providers.update(existing.id, patch);
+    const firstKey = existing.api_keys[0];
+    if (firstKey) desk.providers.updateKey(existing.id, firstKey.id, { value: input.apiKey });
+    else desk.providers.addKey(existing.id, { value: input.apiKey });
+    return desk.providers.get(existing.id);
+  });
+}
+
+function present(desk: Desk, provider: Provider) {
+  const models = provider.models_count > 0 ? desk.repo.modelsOf(provider.id).map((m) => m.model_id) : [];
+  return toZiriProvider(provider, models);
+}
+
+/** Expected service failures in ZIRI's shape; anything else is a 500 without details. */
+function toFailure(desk: Desk, error: unknown): ZiriFailure {
+  if (error instanceof ZiriFailure) return error;
+  if (error instanceof DeskError) {
+    if (error.code === 'not_found') return NOT_FOUND;
+    if (error.code === 'validation_failed' || error.code === 'bad_request') return new ZiriFailure(400, 'VALIDATION_ERROR', error.message);
+    if (error.code === 'conflict' || error.code === 'precondition_failed') return new ZiriFailure(409, 'CONFLICT', error.message);
+  }
+  desk.logger.error('ziri surface error', {
+    error: error instanceof Error ? error.name : typeof error,
+    code: error instanceof DeskError ? error.code : '',
+  });
+  return new ZiriFailure(500, 'INTERNAL_ERROR', 'Internal error');
+}
+
+type Handler = (request: FastifyRequest) => unknown;
+
+function route(desk: Desk, handler: Handler) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    try {
+      return reply.code(200).send(await handler(request));
+    } catch (error) {
+      const failure = toFailure(desk, error);
+      return reply.code(failure.status).send({ error: failure.message, code: failure.code });
+    }
+  };
+}
+
+function nameParam(request: FastifyRequest): unknown {
+  return (request.params as { name?: unknown }).name;
+}
+
+/** See ../shared/specs/ziri.md: `/api/providers`, id = our seq, upsert by name, a real connection test. */
+export function registerZiri(app: FastifyInstance, desk: Desk): void {
+  app.get(
+    '/api/providers',
+    route(desk, (request) => {
+      const page = desk.providers.list(parseListQuery(request.query));
+      return { providers: page.items.map((p) => present(desk, p)), total: page.total };
+    }),
+  );
+
+  app.get(
+    '/api/providers/:name',
+    route(desk, (request) => ({ provider: present(desk, requireByName(desk, nameParam(request))) })),
+  );
+
+  app.post(
+    '/api/providers',
+    route(desk, (request) => ({ provider: present(desk, upsert(desk, readUpsert(request.body))) })),
+  );
+
+  app.delete(
+    '/api/providers/:name',
+    route(desk, (request) => {
+      desk.providers.remove(requireByName(desk, nameParam(request)).id);
+      return { success: true };
+    }),
+  );
+
+  app.post(
+    '/api/providers/:name/test',
+    route(desk, async (request) => {
+      const provider = requireByName(desk, nameParam(request));
+      const outcome = await desk.health.test(provider.id);
+      if (outcome.ok) return { success: true, message: 'Provider connection successful' };
+      const failed = outcome.results.find((r) => !r.ok) ?? outcome.results[0];
+      throw new ZiriFailure(400, 'CONNECTION_FAILED', `Provider connection failed: ${failureReason(failed)}`);
+    }),
+  );
 }
