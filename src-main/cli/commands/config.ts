@@ -1,3 +1,154 @@
+import { closeSync, fchmodSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { CONFIG_ENVELOPE_FORMAT, type OperationOutput } from '../../core/contract/operations.js';
+import { CliError, table } from '../output.js';
+import { call, withDesk, type Io } from '../context.js';
+import type { CliFlags } from '../main.js';
 import type { ExtraCommand } from './extra.js';
 
-export const CONFIG_COMMANDS: ExtraCommand[] = [];
+const IMPORT_USAGE = 'Usage: provider-desk import <file|-> [--dry-run] [--prune] [--passphrase-file F] [--data-dir D] [--json]';
+const EXPORT_USAGE = 'Usage: provider-desk export [--secrets redacted|plain|encrypted] [--passphrase-file F] [-o file] [--data-dir D]';
+const MODES = ['redacted', 'plain', 'encrypted'] as const;
+type Mode = (typeof MODES)[number];
+
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  return error instanceof Error ? error.message : String(error);
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (error) {
+    throw new CliError(`Cannot read ${file === '-' ? 'standard input' : file}: ${describeFsError(error)}`);
+  }
+}
+
+/** The passphrase is the file's content, without the one line break editors add at the end. */
+function readPassphrase(file: string): string {
+  const passphrase = readText(file).replace(/\r?\n$/, '');
+  if (passphrase === '') throw new CliError(`The passphrase file ${file} is empty`, 2);
+  return passphrase;
+}
+
+function readDocument(file: string): Record<string, unknown> {
+  const text = readText(file);
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`${file} is not valid JSON: ${error instanceof Error ? error.message : 'unparseable'}`);
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    throw new CliError(`${file} must hold a JSON object (a Bifrost config.json, or an encrypted export)`);
+  }
+  return document as Record<string, unknown>;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The diff as a table: one row per provider, then a summary line. */
+export function renderDiff(result: OperationOutput<'config.import'>): string {
+  const rows: string[][] = [
+    ...result.added.map((name) => [name, 'added']),
+    ...result.changed.map((name) => [name, 'changed']),
+    ...result.removed.map((name) => [name, 'removed']),
+    ...result.unchanged.map((name) => [name, 'unchanged']),
+  ];
+  const lines: string[] = [];
+  if (rows.length > 0) lines.push(table(['PROVIDER', 'CHANGE'], rows), '');
+  const sections = result.sections;
+  if (sections) {
+    const touched = [
+      ...sections.added.map((s) => `${s} (added)`),
+      ...sections.changed.map((s) => `${s} (changed)`),
+      ...sections.removed.map((s) => `${s} (removed)`),
+    ];
+    if (touched.length > 0) lines.push(`Other sections: ${touched.join(', ')}`);
+  }
+  const summary = `${result.added.length} added, ${result.changed.length} changed, ${result.unchanged.length} unchanged, ${result.removed.length} removed`;
+  lines.push(result.applied ? `${summary}. Applied.` : `${summary}. Dry run: nothing was changed; run again without --dry-run to apply.`);
+  return lines.join('\n');
+}
+
+async function importCommand(args: string[], flags: CliFlags, io: Io): Promise<number> {
+  const [file, ...rest] = args;
+  if (!file || rest.length > 0) throw new CliError(IMPORT_USAGE, 2);
+  const document = readDocument(file);
+  const passphraseFile = flags['passphrase-file'];
+  if (!passphraseFile && document.format === CONFIG_ENVELOPE_FORMAT) {
+    throw new CliError(`${file} is an encrypted export: give its passphrase with --passphrase-file <file>`, 2);
+  }
+  const passphrase = passphraseFile ? readPassphrase(passphraseFile) : undefined;
+  const input = { ...document, dry_run: flags['dry-run'] === true, prune: flags.prune === true, ...(passphrase ? { passphrase } : {}) };
+  const result = await withDesk(flags, io, (desk) => call(desk, 'config.import', input));
+  io.out(flags.json ? JSON.stringify(result, null, 2) : renderDiff(result));
+  return 0;
+}
+
+/** Writes a file readable only by its owner (mode applied before any byte is written, also to an existing file). */
+function writePrivate(path: string, text: string): void {
+  const fd = openSync(path, 'w', 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+    writeFileSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function exportCommand(args: string[], flags: CliFlags, io: Io): Promise<number> {
+  if (args.length > 0) throw new CliError(EXPORT_USAGE, 2);
+  const mode = (flags.secrets ?? 'redacted') as Mode;
+  if (!MODES.includes(mode)) throw new CliError(`--secrets must be redacted, plain or encrypted (got "${flags.secrets}")`, 2);
+  const passphraseFile = flags['passphrase-file'];
+  if (mode === 'encrypted' && !passphraseFile)
+    throw new CliError('--secrets encrypted needs --passphrase-file <file> (at least 8 characters)', 2);
+  if (mode !== 'encrypted' && passphraseFile) throw new CliError('--passphrase-file is used only with --secrets encrypted', 2);
+  const passphrase = passphraseFile ? readPassphrase(passphraseFile) : '';
+  const document = await withDesk<object>(flags, io, (desk) =>
+    mode === 'encrypted'
+      ? call(desk, 'config.exportEncrypted', { secrets: 'encrypted', passphrase })
+      : call(desk, 'config.export', { secrets: mode }),
+  );
+  const text = `${JSON.stringify(document, null, 2)}\n`;
+  const output = flags.output;
+  if (!output || output === '-') {
+    io.out(text.trimEnd());
+    return 0;
+  }
+  try {
+    if (mode === 'redacted') writeFileSync(output, text);
+    else writePrivate(output, text);
+  } catch (error) {
+    throw new CliError(`Cannot write ${output}: ${describeFsError(error)}`);
+  }
+  const count = mode === 'encrypted' ? null : Object.keys((document as { providers?: object }).providers ?? {}).length;
+  const what =
+    mode === 'plain'
+      ? 'plain export (it holds every secret; mode 0600)'
+      : mode === 'encrypted'
+        ? 'encrypted export (mode 0600)'
+        : 'export (secrets redacted)';
+  io.err(`Wrote the ${what}${count === null ? '' : ` of ${plural(count, 'provider')}`} to ${output}`);
+  return 0;
+}
+
+export const CONFIG_COMMANDS: ExtraCommand[] = [
+  {
+    name: 'import',
+    usage: 'import <file>',
+    summary: 'Import a Bifrost config.json (--dry-run, --prune, --passphrase-file F)',
+    run: importCommand,
+  },
+  {
+    name: 'export',
+    usage: 'export',
+    summary: 'Export config.json (--secrets redacted|plain|encrypted, --passphrase-file F, -o FILE)',
+    run: exportCommand,
+  },
+];

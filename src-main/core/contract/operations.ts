@@ -72,6 +72,51 @@ export const AppInfo = z.object({
   vault: z.object({ slots: z.array(z.string()), keychain_backend: z.string().nullable(), warning: z.string().nullable() }),
 });
 
+// --- config.json import / export (Bifrost's format) -----------------------------------------------------------
+/** Body limit of config import: a config.json with thousands of providers is larger than the default 1 MiB. */
+export const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
+export const CONFIG_ENVELOPE_FORMAT = 'provider-desk-encrypted-config';
+
+/** `true`/`false` from JSON, or from a query string (`?dry_run=true`). */
+const FlagInput = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
+
+export const ConfigImportInput = z
+  .looseObject({
+    // The document's own fields (providers, client, governance …) are not declared: zod would move declared keys first
+    // and the file's section order is kept on export.
+    dry_run: FlagInput.optional().meta({ description: 'Only compute the diff; change nothing.' }),
+    prune: FlagInput.optional().meta({ description: 'Also remove providers (and keys) the file does not list.' }),
+    passphrase: z.string().max(1024).optional().meta({ description: 'Opens an encrypted export.' }),
+  })
+  .meta({
+    description:
+      'A Bifrost config.json — {"providers": {"<name>": {"keys": [...], "network_config": {...}, ...}}, ...other sections kept} — or Provider Desk\'s encrypted envelope, plus the flags.',
+  });
+
+export const ConfigImportOutput = ImportDiff.extend({
+  applied: z.boolean(),
+  sections: z
+    .object({ added: z.array(z.string()), changed: z.array(z.string()), unchanged: z.array(z.string()), removed: z.array(z.string()) })
+    .optional()
+    .meta({ description: 'Top-level sections other than providers (client, governance, mcp, …).' }),
+});
+
+export const ConfigDocument = z
+  .looseObject({ providers: z.record(z.string(), z.record(z.string(), z.unknown())) })
+  .meta({ id: 'ConfigDocument', description: "Bifrost's config.json: providers plus every other section kept from the last import." });
+
+export const EncryptedConfig = z
+  .object({
+    format: z.literal(CONFIG_ENVELOPE_FORMAT),
+    version: z.literal(1),
+    kdf: z.looseObject({ name: z.enum(['scrypt', 'pbkdf2-sha256']), salt: z.string() }),
+    cipher: z.literal('aes-256-gcm'),
+    iv: z.string(),
+    tag: z.string(),
+    ciphertext: z.string(),
+  })
+  .meta({ id: 'EncryptedConfig', description: 'The plain export sealed with a passphrase (scrypt or PBKDF2-SHA256, then AES-256-GCM).' });
+
 const Empty = z.object({}).strict();
 
 export const PreferencesSchema = z.object({
@@ -309,6 +354,55 @@ export const operations = {
     output: z.object({ token: z.string() }),
     errors: ['unauthorized', 'conflict'],
     tag: 'app',
+  }),
+  'config.import': defineOperation({
+    summary: 'Import a Bifrost config.json: validate everything, diff by config hash, apply in one transaction unless dry_run',
+    method: 'POST',
+    path: '/api/v1/config/import',
+    input: ConfigImportInput,
+    output: ConfigImportOutput,
+    errors: ['unauthorized', 'validation_failed', 'conflict', 'payload_too_large'],
+    bodyLimit: IMPORT_BODY_LIMIT,
+    tag: 'config',
+    example: {
+      input: { providers: { openai: { keys: [{ name: 'main', value: 'env.OPENAI_API_KEY', models: [], weight: 1 }] } }, dry_run: true },
+      output: { added: ['openai'], changed: [], unchanged: [], removed: [], applied: false },
+    },
+  }),
+  'config.export': defineOperation({
+    summary: 'Export every provider as a Bifrost config.json (secrets redacted unless secrets=plain)',
+    method: 'GET',
+    path: '/api/v1/config/export',
+    input: z
+      .object({
+        secrets: z
+          .enum(['redacted', 'plain'], {
+            message: 'must be redacted or plain (an encrypted export is POST /api/v1/config/export with a passphrase)',
+          })
+          .optional()
+          .meta({
+            description: 'redacted (default): literal secrets become <REDACTED>, env.VAR references stay; plain: every secret written out.',
+          }),
+      })
+      .strict(),
+    output: ConfigDocument,
+    errors: ['unauthorized', 'validation_failed'],
+    tag: 'config',
+  }),
+  'config.exportEncrypted': defineOperation({
+    summary: 'Export every provider, secrets included, sealed with a passphrase',
+    method: 'POST',
+    path: '/api/v1/config/export',
+    input: z
+      .object({
+        secrets: z.literal('encrypted').optional(),
+        passphrase: z.string().min(8, 'must be at least 8 characters').max(1024, 'must be at most 1024 characters'),
+        kdf: z.enum(['scrypt', 'pbkdf2-sha256']).optional().meta({ description: 'Key derivation (default scrypt, N=2^15).' }),
+      })
+      .strict(),
+    output: EncryptedConfig,
+    errors: ['unauthorized', 'validation_failed'],
+    tag: 'config',
   }),
 } as const;
 

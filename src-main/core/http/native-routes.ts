@@ -80,8 +80,61 @@ async function streamOperation(
   raw.end();
 }
 
+/** Read operations whose answer depends only on the query string and the store's contents. */
+const CACHEABLE: ReadonlySet<OperationName> = new Set(['providers.list']);
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * Serialized answers of cacheable reads, keyed by URL and tagged with the store version they were built from
+ * (`Repository.version()`: any write by this process or a commit by another one changes it). A stale entry is
+ * never served; the GUI polling a 10,000-provider list then costs one small SQL query instead of a page rebuild.
+ */
+export class ResponseCache {
+  private readonly entries = new Map<string, { version: string; body: Buffer }>();
+  private bytes = 0;
+
+  constructor(
+    private readonly maxBytes = 8 * 1024 * 1024,
+    private readonly maxEntryBytes = 2 * 1024 * 1024,
+  ) {}
+
+  get(url: string, version: string): Buffer | undefined {
+    const entry = this.entries.get(url);
+    if (!entry) return undefined;
+    if (entry.version !== version) {
+      this.drop(url);
+      return undefined;
+    }
+    // Re-insert so the Map's order is least recently used first.
+    this.entries.delete(url);
+    this.entries.set(url, entry);
+    return entry.body;
+  }
+
+  set(url: string, version: string, body: Buffer): void {
+    this.drop(url);
+    if (body.length > this.maxEntryBytes) return;
+    // Entries of an older version can never be served again; then the least recently used go until the body fits.
+    for (const [key, entry] of this.entries) if (entry.version !== version) this.drop(key);
+    for (const key of this.entries.keys()) {
+      if (this.bytes + body.length <= this.maxBytes) break;
+      this.drop(key);
+    }
+    this.entries.set(url, { version, body });
+    this.bytes += body.length;
+  }
+
+  private drop(url: string): void {
+    const entry = this.entries.get(url);
+    if (!entry) return;
+    this.bytes -= entry.body.length;
+    this.entries.delete(url);
+  }
+}
+
 /** Registers one route per contract operation offered over HTTP. */
 export function registerNativeRoutes(app: FastifyInstance, desk: Desk): void {
+  const cache = new ResponseCache();
   for (const name of OPERATION_NAMES) {
     const operation = operations[name];
     if (!(operation.transports ?? ['http', 'ipc']).includes('http')) continue;
@@ -90,10 +143,29 @@ export function registerNativeRoutes(app: FastifyInstance, desk: Desk): void {
       url: fastifyPath(operation.path),
       ...(operation.bodyLimit ? { bodyLimit: operation.bodyLimit } : {}),
       handler: async (request, reply) => {
+        const cacheable = CACHEABLE.has(name) && request.body === undefined;
+        const version = cacheable ? desk.repo.version() : '';
+        if (cacheable) {
+          const hit = cache.get(request.url, version);
+          if (hit)
+            return reply
+              .code(operation.status ?? 200)
+              .header('content-type', JSON_CONTENT_TYPE)
+              .send(hit);
+        }
         const input = inputOf(request, operation.revisionField);
         if (isErrorBody(input)) return sendNativeError(reply, input);
         if (operation.streams) return streamOperation(desk, name, input, request, reply);
         const result = await desk.dispatch(name, input, { transport: 'http' });
+        if (cacheable && result.ok) {
+          const body = Buffer.from(JSON.stringify(result.data));
+          // Only an answer read from one unchanged, committed state may be reused.
+          if (!desk.db.inTransaction && desk.repo.version() === version) cache.set(request.url, version, body);
+          return reply
+            .code(operation.status ?? 200)
+            .header('content-type', JSON_CONTENT_TYPE)
+            .send(body);
+        }
         if (!result.ok) return sendNativeError(reply, result.error);
         const data = result.data as { revision?: unknown };
         if (typeof data === 'object' && data !== null && typeof data.revision === 'number') reply.header('etag', `"${data.revision}"`);

@@ -8,7 +8,7 @@ import { registerSurfaces } from './surfaces/index.js';
 
 export const DEFAULT_PORT = 3100;
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
-export const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
+export { IMPORT_BODY_LIMIT } from '../contract/operations.js';
 
 export interface ApiServerOptions {
   port?: number;

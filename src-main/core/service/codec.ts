@@ -7,7 +7,8 @@ import {
   type NetworkConfig,
 } from '../contract/config-schemas.js';
 import type { ApiKey, CheckResult, ModelInfo, Provider } from '../contract/domain-schemas.js';
-import type { KeyRow, ModelRow, ProviderRow } from '../store/rows.js';
+import type { ModelRow, ProviderRow } from '../store/rows.js';
+import type { KeyView } from '../store/repository.js';
 import { coderMask, type MaskParts } from './masking.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { redactedView, SECRET_LIST_KEY } from './secret-fields.js';
@@ -52,12 +53,18 @@ export function settingsOf(row: ProviderRow): Record<string, unknown> {
   return parseJson<Record<string, unknown>>(row.settings, {});
 }
 
-export function keyMaskParts(row: KeyRow): MaskParts {
+function withoutSecretList(settings: Record<string, unknown>): Record<string, unknown> {
+  if (!(SECRET_LIST_KEY in settings)) return settings;
+  const { [SECRET_LIST_KEY]: _list, ...rest } = settings;
+  return rest;
+}
+
+export function keyMaskParts(row: Pick<KeyView, 'mask_head' | 'mask_tail' | 'secret_length'>): MaskParts {
   return { head: row.mask_head, tail: row.mask_tail, length: row.secret_length };
 }
 
 /** A key as every output shows it: never the secret, only its mask (or its env reference as written). */
-export function toApiKey(row: KeyRow): ApiKey {
+export function toApiKey(row: KeyView): ApiKey {
   const config = parseJson<Record<string, unknown> | null>(row.key_config, null);
   return {
     id: row.id,
@@ -77,14 +84,14 @@ export function toApiKey(row: KeyRow): ApiKey {
   };
 }
 
-export function toProvider(row: ProviderRow, keys: KeyRow[], modelsCount: number): Provider {
+export function toProvider(row: ProviderRow, keys: KeyView[], modelsCount: number): Provider {
   const settings = settingsOf(row);
   const proxy = proxyOf(row);
-  const proxyHasPassword = secretPathsOf(settings).includes(PROXY_PASSWORD_PATH);
-  const visibleSettings = redactedView(
-    settings,
-    secretPathsOf(settings).filter((p) => p !== PROXY_PASSWORD_PATH),
-  );
+  const secretPaths = secretPathsOf(settings);
+  const proxyHasPassword = secretPaths.includes(PROXY_PASSWORD_PATH);
+  const shownSecrets = secretPaths.filter((p) => p !== PROXY_PASSWORD_PATH);
+  // Most providers keep no setting secret: then the freshly parsed settings need no deep copy, only the list key dropped.
+  const visibleSettings = shownSecrets.length > 0 ? redactedView(settings, shownSecrets) : withoutSecretList(settings);
   return {
     id: row.id,
     seq: row.seq,

@@ -1,6 +1,7 @@
 import { CATALOG } from '../catalog/catalog.js';
 import type { OperationName, OperationOutput, ParsedInput, TestAllProgress } from '../contract/operations.js';
 import type { Desk } from '../desk.js';
+import { exportConfig, exportEncrypted, importConfig } from '../config-file/index.js';
 
 export interface CallContext {
   transport: 'http' | 'ipc' | 'cli';
@@ -78,5 +79,8 @@ export function createHandlers(desk: Desk): Handlers {
       for (const [key, value] of Object.entries(input)) if (value !== undefined) desk.preferences.set(key as 'theme', value as 'light');
       return desk.preferencesView();
     },
+    'config.import': ({ dry_run, prune, passphrase, ...document }) => importConfig(desk, document, { dryRun: dry_run, prune, passphrase }),
+    'config.export': (input) => exportConfig(desk, input.secrets ?? 'redacted') as OperationOutput<'config.export'>,
+    'config.exportEncrypted': (input) => exportEncrypted(desk, input.passphrase, input.kdf),
   };
 }

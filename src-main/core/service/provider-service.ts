@@ -7,7 +7,8 @@ import type { ApiKey, Provider } from '../contract/domain-schemas.js';
 import type { ProviderQuery } from '../store/repository.js';
 import type { Repository } from '../store/repository.js';
 import type { KeyRow, ProviderRow } from '../store/rows.js';
-import type { Vault } from '../vault/vault.js';
+import { isEnvRef, type Vault } from '../vault/vault.js';
+import { maskParts, type MaskParts } from './masking.js';
 import { toApiKey, toProvider } from './codec.js';
 import {
   applyNetwork,
@@ -15,6 +16,7 @@ import {
   applySettings,
   finishProviderRow,
   initialNetwork,
+  keyConfigAad,
   newKeyRow,
   normaliseCustom,
   openKey,
@@ -69,7 +71,7 @@ export class ProviderService {
   /** Maps rows to outputs with two batched queries (keys, model counts) instead of one per row. */
   present(rows: ProviderRow[]): Provider[] {
     const ids = rows.map((r) => r.id);
-    const keys = this.repo.keysOfMany(ids);
+    const keys = this.repo.keyViewsOfMany(ids);
     const counts = this.repo.modelCounts(ids);
     return rows.map((row) => toProvider(row, keys.get(row.id) ?? [], counts.get(row.id) ?? 0));
   }
@@ -88,6 +90,46 @@ export class ProviderService {
 
   // --- provider writes ----------------------------------------------------------
   create(input: ProviderCreateInput): Provider {
+    const row = this.insertNew(input);
+    this.emit('created', row.id);
+    return this.get(row.id);
+  }
+
+  /**
+   * What create() stores, without its event and its re-read: for bulk writers (config import) that emit once
+   * and need no output per provider. Runs in the caller's transaction when there is one.
+   */
+  insertNew(input: ProviderCreateInput): ProviderRow {
+    const { row, keys } = this.buildNew(input);
+    return this.repo.transaction(() => {
+      if (this.repo.nameExists(row.name)) {
+        throw new DeskError('conflict', `A provider named "${row.name}" already exists`, {
+          fields: [{ path: 'name', message: 'is already used' }],
+        });
+      }
+      const stored = this.repo.insertProvider(row);
+      for (const key of keys) this.repo.insertKey(key);
+      return stored;
+    });
+  }
+
+  /**
+   * Many new providers in one transaction, without a savepoint per provider (config import of thousands).
+   * The caller has checked inside the same transaction that the names and key ids are free; emits nothing.
+   */
+  insertMany(inputs: readonly ProviderCreateInput[]): void {
+    this.repo.transaction(() => {
+      // Built and written one at a time: thousands of finished rows held at once only feed the garbage collector.
+      for (const input of inputs) {
+        const { row, keys } = this.buildNew(input);
+        this.repo.insertProvider(row);
+        for (const key of keys) this.repo.insertKey(key);
+      }
+    });
+  }
+
+  /** The rows create() writes (secrets sealed, config hash computed), before any SQL. */
+  private buildNew(input: ProviderCreateInput): { row: Omit<ProviderRow, 'seq'>; keys: KeyRow[] } {
     const entry = catalogEntry(input.type);
     const id = randomUUID();
     const now = this.timestamp();
@@ -122,31 +164,20 @@ export class ProviderService {
       },
       secrets,
     );
-    this.repo.transaction(() => {
-      if (this.repo.nameExists(row.name)) {
-        throw new DeskError('conflict', `A provider named "${row.name}" already exists`, {
-          fields: [{ path: 'name', message: 'is already used' }],
-        });
-      }
-      this.repo.insertProvider(row);
-      const keys: KeyRow[] = [];
-      (input.api_keys ?? []).forEach((keyInput, index) => {
-        try {
-          const key = newKeyRow(this.vault, id, keyInput, keys, now);
-          this.repo.insertKey(key);
-          keys.push(key);
-        } catch (error) {
-          if (error instanceof DeskError && error.fields) {
-            throw new DeskError(error.code, error.message, {
-              fields: error.fields.map((f) => ({ ...f, path: `api_keys[${index}].${f.path}` })),
-            });
-          }
-          throw error;
+    const keys: KeyRow[] = [];
+    (input.api_keys ?? []).forEach((keyInput, index) => {
+      try {
+        keys.push(newKeyRow(this.vault, id, keyInput, keys, now));
+      } catch (error) {
+        if (error instanceof DeskError && error.fields) {
+          throw new DeskError(error.code, error.message, {
+            fields: error.fields.map((f) => ({ ...f, path: `api_keys[${index}].${f.path}` })),
+          });
         }
-      });
+        throw error;
+      }
     });
-    this.emit('created', id);
-    return this.get(id);
+    return { row, keys };
   }
 
   /**
@@ -301,6 +332,18 @@ export class ProviderService {
         if (existing && existing.position !== position) this.repo.updateKey({ ...existing, position });
       }
     });
+  }
+
+  /** Mask inputs for a key's typed-config secrets by dotted path (an `env.VAR` reference as written), for surfaces that show them masked. */
+  keyConfigSecretMasks(key: KeyRow): Record<string, { ref: string | null; parts: MaskParts }> {
+    if (!key.key_config_secrets) return {};
+    const secrets = JSON.parse(this.vault.openText(key.key_config_secrets, keyConfigAad(key.id))) as Record<string, string>;
+    return Object.fromEntries(
+      Object.entries(secrets).map(([path, value]) => [
+        path,
+        isEnvRef(value) ? { ref: value, parts: { head: '', tail: '', length: 0 } } : { ref: null, parts: maskParts(value) },
+      ]),
+    );
   }
 
   /** Decrypts one key for the desktop app's "Copy key" (IPC only; the HTTP API never reveals keys). */

@@ -1,7 +1,152 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DeskError } from '../../contract/errors.js';
 import type { Desk } from '../../desk.js';
+import type { ProviderRow } from '../../store/rows.js';
+import {
+  agentStackTypeOf,
+  capabilitiesOf,
+  catalogTypeOf,
+  SHOWN_CATALOG_TYPES,
+  slugFor,
+  toModelProvider,
+  type AgentStackType,
+} from './agentstack/schema.js';
+import { similarityRatio } from './agentstack/similarity.js';
+import { AgentStackError, parseCreate, parseMatch, parseUuid } from './agentstack/validation.js';
 
-/** See ../shared/specs/agentstack.md. */
-export function registerAgentStack(_app: FastifyInstance, _desk: Desk): void {
-  // Routes of this surface are added by the surfaces issue.
+const BASE = '/api/v1/model_providers';
+
+/** Answers failures as Agent Stack does: `{"detail": ...}` with its statuses; never a stack trace. */
+async function answer(desk: Desk, reply: FastifyReply, status: number, work: () => unknown): Promise<FastifyReply> {
+  try {
+    const body = await work();
+    return status === 204 ? reply.code(204).send() : reply.code(status).send(body);
+  } catch (caught) {
+    if (caught instanceof AgentStackError) return reply.code(caught.status).send({ detail: caught.detail });
+    if (caught instanceof DeskError) {
+      const code =
+        caught.code === 'not_found'
+          ? 404
+          : caught.code === 'validation_failed' || caught.code === 'conflict' || caught.code === 'bad_request'
+            ? 400
+            : caught.status;
+      return reply.code(code).send({ detail: caught.message });
+    }
+    desk.logger.error('agent stack surface failed', { error: caught instanceof Error ? caught.name : 'unknown' });
+    return reply.code(500).send({ detail: 'Internal Server Error' });
+  }
+}
+
+/** Scores per the spec: 0.5 + r/2 for the best suggestion when r > cutoff, 0.5 without suggestions; only ≥ 0.5, by score then id. */
+function matchScores(suggested: string[] | null, available: string[], cutoff: number): Array<{ model_id: string; score: number }> {
+  const scored = available.map((id) => {
+    if (!suggested || suggested.length === 0) return { model_id: id, score: 0.5 };
+    const best = Math.max(...suggested.map((s) => similarityRatio(id, s)));
+    return { model_id: id, score: best > cutoff ? 0.5 + best / 2 : 0 };
+  });
+  return scored
+    .filter((m) => m.score >= 0.5)
+    .sort((x, y) => y.score - x.score || (x.model_id < y.model_id ? -1 : x.model_id > y.model_id ? 1 : 0));
+}
+
+/**
+ * Agent Stack's model provider API (see ../shared/specs/agentstack.md): a thin mapper over the provider and health
+ * services. A provider is created only after a real probe has listed its models.
+ */
+export function registerAgentStack(app: FastifyInstance, desk: Desk): void {
+  const { providers, health, repo } = desk;
+
+  const shown = (row: ProviderRow | undefined): { row: ProviderRow; type: AgentStackType } | null => {
+    const type = row ? agentStackTypeOf(row.type) : null;
+    return row && type ? { row, type } : null;
+  };
+  const requireShown = (request: FastifyRequest) => {
+    const id = parseUuid((request.params as { id: string }).id);
+    const found = shown(repo.findProvider(id));
+    if (!found || found.row.id !== id) throw new AgentStackError(404, `model_provider with id ${id} not found`);
+    return found;
+  };
+  const normalisedBase = (url: string) => url.replace(/\/+$/, '');
+  const duplicate = (url: string) => new AgentStackError(400, `Duplicate model_provider found: base_url='${url}' already exists`);
+
+  app.post(BASE, (request, reply) =>
+    answer(desk, reply, 201, async () => {
+      const input = parseCreate(request.body);
+      if (input.type === 'watsonx' && Boolean(input.watsonx_project_id) === Boolean(input.watsonx_space_id)) {
+        throw new AgentStackError(400, 'WatsonX providers must have either watsonx_project_id or watsonx_space_id');
+      }
+      const type = catalogTypeOf(input.type);
+      const baseUrl = normalisedBase(input.base_url);
+      if (repo.findProviderByBaseUrl(baseUrl)) throw duplicate(input.base_url);
+      const settings =
+        input.type === 'watsonx'
+          ? input.watsonx_project_id
+            ? { project_id: input.watsonx_project_id }
+            : { space_id: input.watsonx_space_id }
+          : undefined;
+      const probe = await health.probeDraft({ type, baseUrl, secret: input.api_key || null, ...(settings ? { settings } : {}) });
+      if (!probe.ok)
+        throw new AgentStackError(400, `Failed to load models from ${input.type} provider (${input.base_url}): ${probe.result.message}`);
+      const row = repo.transaction(() => {
+        if (repo.findProviderByBaseUrl(baseUrl)) throw duplicate(input.base_url);
+        const created = providers.create({
+          name: slugFor(input.name, input.type, (slug) => repo.nameExists(slug)),
+          type,
+          display_name: input.name ?? '',
+          description: input.description ?? '',
+          base_url: baseUrl,
+          ...(settings ? { settings } : {}),
+          api_keys: input.api_key ? [{ value: input.api_key }] : [],
+        });
+        health.recordDraftCheck(created.id, created.api_keys[0]?.id ?? null, probe.result, probe.models);
+        return providers.requireRow(created.id);
+      });
+      return toModelProvider(row, input.type);
+    }),
+  );
+
+  app.get(BASE, (_request, reply) =>
+    answer(desk, reply, 200, () => {
+      const { rows } = repo.queryProviders({ types: SHOWN_CATALOG_TYPES, sortBy: 'created_at', order: 'desc' });
+      const items = rows.flatMap((row) => {
+        const found = shown(row);
+        return found ? [toModelProvider(found.row, found.type)] : [];
+      });
+      return { items, total_count: items.length, has_more: false, next_page_token: (items.at(-1)?.id as string | undefined) ?? null };
+    }),
+  );
+
+  app.post(`${BASE}/match`, (request, reply) =>
+    answer(desk, reply, 200, () => {
+      const input = parseMatch(request.body);
+      const typeOf = new Map<string, AgentStackType>();
+      for (const row of repo.allProviders()) {
+        const type = agentStackTypeOf(row.type);
+        if (type && capabilitiesOf(type).includes(input.capability)) typeOf.set(row.id, type);
+      }
+      const available = new Set<string>();
+      for (const model of repo.allModels()) {
+        const type = typeOf.get(model.provider_id);
+        if (type) available.add(`${type}:${model.model_id}`);
+      }
+      const items = matchScores(input.suggested_models, [...available], input.score_cutoff);
+      return { items, total_count: items.length, has_more: false, next_page_token: null };
+    }),
+  );
+
+  app.get(`${BASE}/:id`, (request, reply) =>
+    answer(desk, reply, 200, () => {
+      const { row, type } = requireShown(request);
+      return toModelProvider(row, type);
+    }),
+  );
+
+  app.delete(`${BASE}/:id`, (request, reply) =>
+    answer(desk, reply, 204, () =>
+      repo.transaction(() => {
+        const { row } = requireShown(request);
+        providers.remove(row.id);
+      }),
+    ),
+  );
 }

@@ -1,7 +1,255 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { DeskError, formatPath } from '../../contract/errors.js';
+import { ApiKeyCreateInput, ApiKeyPatch } from '../../contract/provider-inputs.js';
 import type { Desk } from '../../desk.js';
+import { customOf } from '../../service/codec.js';
+import type { KeyRow, ProviderRow } from '../../store/rows.js';
+import { answer, BifrostError } from './bifrost/errors.js';
+import { checkModelList, keyConfigFromBody, parseKeyBody, toBifrostKey, valueForCreate, valueForUpdate } from './bifrost/keys.js';
+import {
+  checkConcurrency,
+  checkCustomCreate,
+  checkCustomUpdate,
+  checkName,
+  checkNetwork,
+  checkProxy,
+  completeNetwork,
+  KEYS_REJECTED,
+  parseProviderBody,
+  typeForNew,
+} from './bifrost/provider-input.js';
+import { toProviderResponse } from './bifrost/provider-view.js';
 
-/** See ../shared/specs/bifrost.md. */
-export function registerBifrost(_app: FastifyInstance, _desk: Desk): void {
-  // Routes of this surface are added by the surfaces issue.
+type Params = { provider: string; key_id: string };
+
+const PROVIDERS = '/bifrost/api/providers';
+
+function zodMessage(prefix: string, issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): BifrostError {
+  const issue = issues[0];
+  const path = formatPath(issue?.path ?? []);
+  return new BifrostError(400, `${prefix}: ${path ? `${path} ` : ''}${issue?.message ?? 'is invalid'}`);
+}
+
+/**
+ * Bifrost's provider management API (see ../shared/specs/bifrost.md), mounted under /bifrost: a thin mapper over the
+ * provider and health services. Providers are addressed by name; errors use Bifrost's body.
+ */
+export function registerBifrost(app: FastifyInstance, desk: Desk): void {
+  const { providers, health, repo } = desk;
+
+  const byName = (name: string): ProviderRow | undefined => {
+    const row = repo.findProvider(name);
+    return row && row.name === name ? row : undefined;
+  };
+  const requireProvider = (name: string): ProviderRow => {
+    const row = byName(name);
+    if (!row) throw new BifrostError(404, `Provider not found: ${name}`);
+    return row;
+  };
+  const requireKey = (row: ProviderRow, keyId: string): KeyRow => {
+    const key = repo.keysOf(row.id).find((k) => k.id === keyId) ?? repo.keysOf(row.id).find((k) => k.name === keyId);
+    if (!key) throw new BifrostError(404, `Provider key not found: ${keyId}`);
+    return key;
+  };
+  const keyView = (key: KeyRow) => toBifrostKey(key, providers.keyConfigSecretMasks(key));
+  const keysOf = (row: ProviderRow) => {
+    const keys = repo.keysOf(row.id).map(keyView);
+    return { keys, total: keys.length };
+  };
+  const params = (request: FastifyRequest) => request.params as Params;
+
+  app.get(PROVIDERS, (_request, reply) =>
+    answer(reply, desk.logger, () => {
+      const list = repo.allProviders().map((row) => toProviderResponse(row));
+      return { providers: list, total: list.length };
+    }),
+  );
+
+  app.get(`${PROVIDERS}/:provider`, (request, reply) =>
+    answer(reply, desk.logger, () => toProviderResponse(requireProvider(params(request).provider))),
+  );
+
+  app.post(PROVIDERS, (request, reply) =>
+    answer(reply, desk.logger, () => {
+      const body = parseProviderBody(request.body);
+      const name = checkName(body.provider);
+      const custom = body.custom_provider_config ? checkCustomCreate(name, body.custom_provider_config) : null;
+      const concurrency = body.concurrency_and_buffer_size ? checkConcurrency(body.concurrency_and_buffer_size) : undefined;
+      const { baseUrl, network } = checkNetwork(body.network_config);
+      const proxy = body.proxy_config ? checkProxy(body.proxy_config) : undefined;
+      const row = repo.transaction(() => {
+        if (byName(name)) throw new BifrostError(409, `Provider ${name} already exists`);
+        const created = providers.create({
+          name,
+          type: typeForNew(name, custom),
+          ...(baseUrl ? { base_url: baseUrl } : {}),
+          network_config: network,
+          ...(proxy ? { proxy_config: proxy } : {}),
+          ...(concurrency ? { concurrency_and_buffer_size: concurrency } : {}),
+          custom_provider_config: custom,
+          send_back_raw_request: body.send_back_raw_request === true,
+          send_back_raw_response: body.send_back_raw_response === true,
+          store_raw_request_response: body.store_raw_request_response === true,
+        });
+        return providers.requireRow(created.id);
+      });
+      return toProviderResponse(row);
+    }),
+  );
+
+  // Upsert. Bifrost's PUT carries the whole provider: the network block is replaced (defaults for what is left out),
+  // proxy and custom blocks change only when present (null clears), keys are managed on their own routes.
+  app.put(`${PROVIDERS}/:provider`, (request, reply) =>
+    answer(reply, desk.logger, () => {
+      const name = checkName(params(request).provider);
+      const body = parseProviderBody(request.body);
+      if (body.keys && body.keys.length > 0) throw new BifrostError(400, KEYS_REJECTED);
+      const concurrency = checkConcurrency(body.concurrency_and_buffer_size);
+      const { baseUrl, network } = checkNetwork(body.network_config);
+      const proxy = body.present.has('proxy_config') ? (body.proxy_config ? checkProxy(body.proxy_config) : null) : undefined;
+      const flags = {
+        ...(typeof body.send_back_raw_request === 'boolean' ? { send_back_raw_request: body.send_back_raw_request } : {}),
+        ...(typeof body.send_back_raw_response === 'boolean' ? { send_back_raw_response: body.send_back_raw_response } : {}),
+        ...(typeof body.store_raw_request_response === 'boolean' ? { store_raw_request_response: body.store_raw_request_response } : {}),
+      };
+      const row = repo.transaction(() => {
+        const existing = byName(name);
+        if (!existing) {
+          const custom = body.custom_provider_config ? checkCustomCreate(name, body.custom_provider_config) : null;
+          const created = providers.create({
+            name,
+            type: typeForNew(name, custom),
+            ...(baseUrl ? { base_url: baseUrl } : {}),
+            network_config: network,
+            ...(proxy ? { proxy_config: proxy } : {}),
+            concurrency_and_buffer_size: concurrency,
+            custom_provider_config: custom,
+            ...flags,
+          });
+          return providers.requireRow(created.id);
+        }
+        const custom = body.present.has('custom_provider_config')
+          ? checkCustomUpdate(existing, body.custom_provider_config ?? null)
+          : undefined;
+        providers.update(existing.id, {
+          base_url: baseUrl,
+          network_config: completeNetwork(network, existing.type),
+          concurrency_and_buffer_size: concurrency,
+          ...(proxy !== undefined ? { proxy_config: proxy } : {}),
+          ...(custom !== undefined ? { custom_provider_config: custom } : {}),
+          ...flags,
+        });
+        return providers.requireRow(existing.id);
+      });
+      return toProviderResponse(row);
+    }),
+  );
+
+  app.delete(`${PROVIDERS}/:provider`, (request, reply) =>
+    answer(reply, desk.logger, () => {
+      const { provider: name } = params(request);
+      repo.transaction(() => {
+        const row = byName(name);
+        if (row) providers.remove(row.id);
+      });
+      return { name };
+    }),
+  );
+
+  // --- keys ---------------------------------------------------------------------
+  app.get(`${PROVIDERS}/:provider/keys`, (request, reply) =>
+    answer(reply, desk.logger, () => keysOf(requireProvider(params(request).provider))),
+  );
+
+  app.get(`${PROVIDERS}/:provider/keys/:key_id`, (request, reply) =>
+    answer(reply, desk.logger, () => {
+      const { provider, key_id: keyId } = params(request);
+      return keyView(requireKey(requireProvider(provider), keyId));
+    }),
+  );
+
+  app.post(`${PROVIDERS}/:provider/keys`, (request, reply) =>
+    answer(reply, desk.logger, () => {
+      const body = parseKeyBody(request.body);
+      const row = requireProvider(params(request).provider);
+      if (customOf(row)?.is_key_less) throw new BifrostError(400, 'Cannot add keys to a keyless provider');
+      const value = valueForCreate(body.value);
+      const input = ApiKeyCreateInput.safeParse({
+        ...(body.id ? { id: body.id } : {}),
+        ...(body.name ? { name: body.name } : {}),
+        value,
+        ...(typeof body.enabled === 'boolean' ? { enabled: body.enabled } : {}),
+        ...(typeof body.weight === 'number' ? { weight: body.weight } : {}),
+        ...(body.models ? { models: checkModelList('models', body.models) } : {}),
+        ...(body.blacklisted_models ? { blacklisted_models: checkModelList('blacklisted_models', body.blacklisted_models) } : {}),
+        ...(typeof body.use_for_batch_api === 'boolean' ? { use_for_batch_api: body.use_for_batch_api } : {}),
+        key_config: keyConfigFromBody(body, null, {}) ?? null,
+      });
+      if (!input.success) throw zodMessage('Invalid key', input.error.issues);
+      const created = providers.addKey(row.id, input.data);
+      return keyView(requireKey(row, created.id));
+    }),
+  );
+
+  app.put(`${PROVIDERS}/:provider/keys/:key_id`, (request, reply) =>
+    answer(reply, desk.logger, () => {
+      const body = parseKeyBody(request.body);
+      const { provider, key_id: keyId } = params(request);
+      return repo.transaction(() => {
+        const row = requireProvider(provider);
+        if (customOf(row)?.is_key_less) throw new BifrostError(400, 'Cannot update keys on a keyless provider');
+        const current = requireKey(row, keyId);
+        const value = valueForUpdate(body.value, body.present.has('value'), current);
+        const keyConfig = keyConfigFromBody(body, current, providers.keyConfigSecretMasks(current));
+        const patch = ApiKeyPatch.safeParse({
+          ...(body.name ? { name: body.name } : {}),
+          ...(value !== undefined ? { value } : {}),
+          ...(typeof body.enabled === 'boolean' ? { enabled: body.enabled } : {}),
+          ...(typeof body.weight === 'number' ? { weight: body.weight } : {}),
+          ...(body.models ? { models: checkModelList('models', body.models) } : {}),
+          ...(body.blacklisted_models ? { blacklisted_models: checkModelList('blacklisted_models', body.blacklisted_models) } : {}),
+          ...(typeof body.use_for_batch_api === 'boolean' ? { use_for_batch_api: body.use_for_batch_api } : {}),
+          ...(keyConfig !== undefined ? { key_config: keyConfig } : {}),
+        });
+        if (!patch.success) throw zodMessage('Invalid key', patch.error.issues);
+        providers.updateKey(row.id, current.id, patch.data);
+        return keyView(requireKey(row, current.id));
+      });
+    }),
+  );
+
+  app.delete(`${PROVIDERS}/:provider/keys/:key_id`, (request, reply) =>
+    answer(reply, desk.logger, () => {
+      const { provider, key_id: keyId } = params(request);
+      return repo.transaction(() => {
+        const row = requireProvider(provider);
+        const key = requireKey(row, keyId);
+        const shown = keyView(key);
+        providers.removeKey(row.id, key.id);
+        return shown;
+      });
+    }),
+  );
+
+  // Lists models now. The outcome is in status/description (as after any listing); the keys come back as Bifrost's
+  // refresh returns them, and the model ids when the listing worked.
+  app.post(`${PROVIDERS}/:provider/refresh-models`, (request, reply) =>
+    answer(reply, desk.logger, async () => {
+      const row = requireProvider(params(request).provider);
+      let models: string[] | null = null;
+      let failure: string | null = null;
+      try {
+        models = (await health.refresh(row.id)).models.map((m) => m.id);
+      } catch (error) {
+        if (!(error instanceof DeskError) || error.code !== 'upstream_failed') throw error;
+        failure = error.message;
+      }
+      const fresh = providers.requireRow(row.id);
+      const listing =
+        failure && fresh.models_status !== 'error'
+          ? { status: 'error' as const, description: `list_models_failed: ${failure}` }
+          : undefined;
+      return { ...toProviderResponse(fresh, listing), ...keysOf(fresh), ...(models ? { models } : {}) };
+    }),
+  );
 }

@@ -73,17 +73,25 @@ export function failureBody(surface: SurfaceName, failure: GenericFailure, messa
     case 'ziri':
       return { status, body: { error: failure === 'unauthorized' ? 'Authentication required' : message, code: ZIRI_CODES[failure] } };
     case 'coder': {
-      const coderMessage =
-        failure === 'unauthorized'
-          ? 'You must be logged in to use this resource.'
-          : failure === 'not_found'
-            ? 'Resource not found or you do not have access to this resource'
-            : message;
+      // Coder's own wording (coderd/httpmw SignedOutErrorMessage, httpapi.ResourceNotFound).
+      if (failure === 'unauthorized') {
+        return {
+          status,
+          body: {
+            message: 'You are signed out or your session has expired. Please sign in again to continue.',
+            detail: 'Send the local API token as the Coder-Session-Token header (or Authorization: Bearer).',
+          },
+        };
+      }
+      const coderMessage = failure === 'not_found' ? 'Resource not found or you do not have access to this resource' : message;
       return { status, body: detail ? { message: coderMessage, detail } : { message: coderMessage } };
     }
     case 'bifrost':
       return { status, body: { is_bifrost_error: false, status_code: status, error: { message: failure === 'invalid_json' ? 'Invalid request payload' : message } } };
     case 'agentstack':
+      // FastAPI's issue-list shape for a body that is not JSON, with the 400 every surface gives malformed JSON.
+      if (failure === 'invalid_json') return { status, body: { detail: [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error' }] } };
+      if (failure === 'not_found') return { status, body: { detail: 'Not Found' } };
       return { status, body: { detail: failure === 'unauthorized' ? 'Not authenticated' : message } };
     default:
       return { status, body: { error: { code: NATIVE_CODES[failure], message: detail ? `${message}: ${detail}` : message } } };

@@ -1,0 +1,59 @@
+/**
+ * Carries out an import plan through the provider service (the only writer of the store), inside the caller's
+ * transaction: removals first (their names and key ids become free), then changes, then additions.
+ */
+import { DeskError } from '../contract/errors.js';
+import type { ProviderService } from '../service/provider-service.js';
+import type { Repository } from '../store/repository.js';
+import type { Vault } from '../vault/vault.js';
+import { jsonPath } from './format.js';
+import type { ChangedProvider, ImportPlan } from './plan.js';
+import { writeState } from './state.js';
+
+export interface ApplyStore {
+  providers: ProviderService;
+  repo: Repository;
+  vault: Vault;
+}
+
+/** Runs `work`, giving a service error's field paths the file path of what was being written. */
+function at<T>(path: Array<string | number>, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof DeskError && error.code !== 'internal') {
+      const prefix = jsonPath(path);
+      const fields = error.fields?.map((f) => ({ ...f, path: f.path ? `${prefix}.${f.path}` : prefix })) ?? [
+        { path: prefix, message: error.message },
+      ];
+      throw new DeskError(error.code, `${prefix}: ${error.message}`, { fields });
+    }
+    throw error;
+  }
+}
+
+function applyChanged(providers: ProviderService, change: ChangedProvider): void {
+  const id = change.row.id;
+  if (change.patch) {
+    const patch = change.patch;
+    at(change.path, () => providers.update(id, patch));
+  }
+  for (const key of change.removeKeys) providers.removeKey(id, key.id);
+  // Renames that swap names would collide half-way: move them aside first.
+  const renames = change.updateKeys.filter((u) => u.patch.name !== undefined);
+  if (renames.length > 1) {
+    for (const update of renames) at(update.path, () => providers.updateKey(id, update.key.id, { name: `import-${update.key.id}` }));
+  }
+  for (const update of change.updateKeys) at(update.path, () => providers.updateKey(id, update.key.id, update.patch));
+  for (const add of change.addKeys) at(add.path, () => providers.addKey(id, add.input));
+}
+
+/** Applies the plan. Must run inside `repo.transaction` so that a failure leaves the store as it was. */
+export function applyPlan(store: ApplyStore, plan: ImportPlan): void {
+  const { providers } = store;
+  for (const row of plan.removed) providers.remove(row.id);
+  for (const change of plan.changed) applyChanged(providers, change);
+  // New providers: names and key ids were checked free inside this transaction, so they go in as one batch.
+  if (plan.added.length > 0) providers.insertMany(plan.added.map((a) => a.input));
+  if (plan.stateChanged) writeState(store.repo, store.vault, plan.state);
+}

@@ -1,0 +1,92 @@
+/**
+ * config.json import and export in Bifrost's format: validate everything, diff against the store by config hash,
+ * apply in one transaction when asked; export with secrets redacted, in plain, or sealed with a passphrase.
+ */
+import { validationError, type DeskError, type FieldError } from '../contract/errors.js';
+import type { ProviderService } from '../service/provider-service.js';
+import type { Repository } from '../store/repository.js';
+import type { Vault } from '../vault/vault.js';
+import { applyPlan } from './apply.js';
+import { isEnvelope, openDocument, sealDocument, type Envelope, type Kdf } from './envelope.js';
+import { exportDocument, type SecretsMode } from './export.js';
+import type { JsonObject } from './format.js';
+import { parseDocument } from './parse.js';
+import { buildPlan, type SectionDiff } from './plan.js';
+
+export { ENVELOPE_FORMAT, EnvelopeSchema, MIN_PASSPHRASE } from './envelope.js';
+export type { SecretsMode } from './export.js';
+
+export interface ConfigStore {
+  providers: ProviderService;
+  repo: Repository;
+  vault: Vault;
+}
+
+export interface ImportOptions {
+  dryRun?: boolean | undefined;
+  prune?: boolean | undefined;
+  passphrase?: string | undefined;
+}
+
+export interface ImportResult {
+  added: string[];
+  changed: string[];
+  unchanged: string[];
+  removed: string[];
+  applied: boolean;
+  sections: SectionDiff;
+}
+
+/**
+ * Imports a document (or an encrypted envelope). Nothing is written on a dry run or when any field is invalid;
+ * otherwise the diff is recomputed and applied inside one write transaction, so a concurrent writer cannot slip in between.
+ */
+export async function importConfig(store: ConfigStore, input: JsonObject, options: ImportOptions = {}): Promise<ImportResult> {
+  const document = isEnvelope(input) ? await openDocument(input, options.passphrase) : input;
+  const { parsed, errors } = parseDocument(document);
+  if (options.prune && !parsed.hasProviders) {
+    errors.push({ path: 'providers', message: 'is required when pruning (without it every provider would be removed)' });
+  }
+  if (errors.length > 0) throw invalid(errors);
+  const prune = options.prune === true;
+
+  const run = () => {
+    const { plan, errors: planErrors } = buildPlan(store, parsed, prune);
+    if (planErrors.length > 0) throw invalid(planErrors);
+    if (!options.dryRun) applyPlan(store, plan);
+    return plan;
+  };
+  const plan = options.dryRun ? run() : store.repo.transaction(run);
+  const applied = !options.dryRun;
+  if (applied && (plan.added.length || plan.changed.length || plan.removed.length || plan.stateChanged))
+    store.providers.emit('import', null);
+  return {
+    added: plan.added.map((a) => a.name),
+    changed: plan.changed.map((c) => c.name),
+    unchanged: plan.unchanged,
+    removed: plan.removed.map((r) => r.name).sort(),
+    applied,
+    sections: plan.sections,
+  };
+}
+
+/** One short sentence; the fields carry every path (a file with thousands of errors would make an unreadable message). */
+function invalid(errors: FieldError[]): DeskError {
+  const first = errors[0];
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+  const where = first ? `: ${first.path} ${first.message}${more}` : '';
+  return validationError(errors, `The config is not valid; nothing was changed${where}`);
+}
+
+export function exportConfig(store: Pick<ConfigStore, 'repo' | 'vault'>, mode: SecretsMode): JsonObject {
+  return exportDocument(store, mode);
+}
+
+/** The plain document sealed with the passphrase. */
+export async function exportEncrypted(
+  store: Pick<ConfigStore, 'repo' | 'vault'>,
+  passphrase: string,
+  kdf?: Kdf['name'],
+): Promise<Envelope> {
+  return sealDocument(exportDocument(store, 'plain'), passphrase, kdf);
+}

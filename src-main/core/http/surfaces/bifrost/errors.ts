@@ -1,0 +1,43 @@
+import type { FastifyReply } from 'fastify';
+import { DeskError, ERROR_CODES } from '../../../contract/errors.js';
+import type { Logger } from '../../../log/logger.js';
+
+/** A failure answered in Bifrost's error body; the message is what Bifrost itself would say where it has a message for it. */
+export class BifrostError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BifrostError';
+  }
+}
+
+export function bifrostErrorBody(
+  status: number,
+  message: string,
+): { is_bifrost_error: false; status_code: number; error: { message: string } } {
+  return { is_bifrost_error: false, status_code: status, error: { message } };
+}
+
+export const invalidPayload = (): BifrostError => new BifrostError(400, 'Invalid request payload');
+
+/** Maps a service error onto Bifrost's statuses (a stale revision is a conflict here: Bifrost has no If-Match). */
+function fromDeskError(error: DeskError): BifrostError {
+  if (error.code === 'precondition_failed') return new BifrostError(409, error.message);
+  const status = ERROR_CODES[error.code] ?? 500;
+  return new BifrostError(status >= 500 && error.code !== 'upstream_failed' ? 500 : status, error.message);
+}
+
+/** Runs a route body and answers any failure in Bifrost's shape, never with a stack trace. */
+export async function answer(reply: FastifyReply, logger: Logger, work: () => unknown): Promise<FastifyReply> {
+  try {
+    const body = await work();
+    return reply.code(200).send(body);
+  } catch (caught) {
+    const error = caught instanceof BifrostError ? caught : caught instanceof DeskError ? fromDeskError(caught) : null;
+    if (error) return reply.code(error.status).send(bifrostErrorBody(error.status, error.message));
+    logger.error('bifrost surface failed', { error: caught instanceof Error ? caught.name : 'unknown' });
+    return reply.code(500).send(bifrostErrorBody(500, 'Internal error'));
+  }
+}
