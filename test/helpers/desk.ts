@@ -10,15 +10,14 @@ export function tempDir(prefix = 'pd-test-'): { path: string; remove(): void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
+// Tests choose their own master key and token; the live environment stays live so env.VAR references resolve at use.
+delete process.env.PROVIDER_DESK_MASTER_KEY;
+delete process.env.PROVIDER_DESK_TOKEN;
+
 /** A real Desk on a real SQLite file in a fresh temp dir. */
 export function openTestDesk(options: Partial<DeskOptions> = {}): Desk {
   const dataDir = options.dataDir ?? tempDir().path;
-  return new Desk({
-    logger: silentLogger,
-    env: { ...process.env, PROVIDER_DESK_MASTER_KEY: undefined, PROVIDER_DESK_TOKEN: undefined },
-    ...options,
-    dataDir,
-  });
+  return new Desk({ logger: silentLogger, env: process.env, ...options, dataDir });
 }
 
 export interface TestServer {

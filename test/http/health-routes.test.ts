@@ -94,6 +94,30 @@ describe('test, models and test-all routes', () => {
     expect(res.body.results[0].message).toMatch(/PD_TEST_UNSET_VARIABLE/);
   });
 
+  it('resolves env.VAR in plain key-config fields at use (Bifrost files write endpoints that way)', async () => {
+    const azure = await startFakeProvider('azure', { keys: ['azure-good-key-0123456789abcdef'] });
+    process.env.PD_TEST_AZURE_ENDPOINT = azure.baseUrl;
+    try {
+      await create({
+        name: 'az',
+        type: 'azure',
+        base_url: 'http://127.0.0.1:1',
+        enabled: false,
+        api_keys: [
+          { value: 'azure-good-key-0123456789abcdef', key_config: { azure_key_config: { endpoint: 'env.PD_TEST_AZURE_ENDPOINT' } } },
+        ],
+      });
+      const res = await t.request('/api/v1/providers/az/test', { method: 'POST', json: {} });
+      expect(res.body.results[0], JSON.stringify(res.body)).toMatchObject({ ok: true });
+      expect(azure.requests.length).toBeGreaterThan(0);
+      const stored = (await t.request('/api/v1/providers/az')).body.api_keys[0].key_config;
+      expect(stored.azure_key_config.endpoint).toBe('env.PD_TEST_AZURE_ENDPOINT');
+    } finally {
+      delete process.env.PD_TEST_AZURE_ENDPOINT;
+      await azure.close();
+    }
+  });
+
   it('streams test-all progress as NDJSON lines, then the summary', async () => {
     const response = await fetch(`${t.url}/api/v1/test-all`, {
       method: 'POST',

@@ -8,7 +8,7 @@ import type { KeyRow, ProviderRow } from '../store/rows.js';
 import { customOf, networkOf, parseJson, proxyOf, settingsOf, toModel, PROXY_DEFAULTS, PROXY_PASSWORD_PATH } from './codec.js';
 import { NETWORK_DEFAULTS } from '../contract/config-schemas.js';
 import { mergeSecrets } from './secret-fields.js';
-import { openKey, openProviderSecrets, resolveEnvRefs } from './provider-writer.js';
+import { openKey, openProviderSecrets, resolveEnvRefs, resolvePlainEnvRefs } from './provider-writer.js';
 import type { ProviderService } from './provider-service.js';
 
 export interface TestOptions {
@@ -37,7 +37,7 @@ export class HealthService {
       name: row.name,
       entry: catalogEntry(row.type),
       baseUrl: row.base_url,
-      settings: mergeSecrets(settingsOf(row), settingSecrets),
+      settings: mergeSecrets(resolvePlainEnvRefs(vault, settingsOf(row)), settingSecrets),
       network: networkOf(row),
       proxy: { ...proxyOf(row), password: proxyPassword },
       custom: customOf(row),

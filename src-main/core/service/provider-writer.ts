@@ -250,7 +250,30 @@ export function openKey(vault: Vault, row: KeyRow): { secret: string | null; key
   const sealed = row.key_config_secrets
     ? (JSON.parse(vault.openText(row.key_config_secrets, keyConfigAad(row.id))) as Record<string, string>)
     : {};
-  return { secret, keyConfig: mergeSecrets(plain, resolveEnvRefs(vault, sealed)) };
+  return { secret, keyConfig: mergeSecrets(resolvePlainEnvRefs(vault, plain), resolveEnvRefs(vault, sealed)) };
+}
+
+/**
+ * Plain config values may be `env.VAR` too (Bifrost files write `"endpoint": "env.AZURE_ENDPOINT"`): resolved at use,
+ * one nested level deep; a reference to an unset variable stays as written, so the probe reports the bad value.
+ */
+export function resolvePlainEnvRefs(vault: Vault, plain: Record<string, unknown>): Record<string, unknown> {
+  const resolve = (value: unknown): unknown => {
+    if (typeof value !== 'string' || !isEnvRef(value)) return value;
+    try {
+      return vault.reveal({ kind: 'env', ref: value }, 'config');
+    } catch {
+      return value;
+    }
+  };
+  return Object.fromEntries(
+    Object.entries(plain).map(([key, value]) => [
+      key,
+      value && typeof value === 'object' && !Array.isArray(value)
+        ? Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, resolve(v)]))
+        : resolve(value),
+    ]),
+  );
 }
 
 /** Secrets inside settings and key configs may be `env.VAR` references too; they resolve here, at use. */
