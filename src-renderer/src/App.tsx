@@ -1,35 +1,100 @@
-import { useEffect, useState } from 'react';
-import type { Provider } from '@contract/domain-schemas';
-import type { DeskClient } from './client/desk-client';
+import { useEffect, useRef } from 'react';
+import { parseRoute } from './lib/route';
+import { useHotkeys } from './lib/hotkeys';
+import { useTheme } from './lib/theme';
+import { useSession, useSettings, useStores, useUi } from './stores';
+import { CatalogDialog } from './components/catalog/CatalogDialog';
+import { ImportExportDialog } from './components/io/ImportExportDialog';
+import { LoginView } from './components/LoginView';
+import { ProvidersView } from './components/ProvidersView';
+import { SettingsView } from './components/settings/SettingsView';
+import { TestAllDialog } from './components/testall/TestAllDialog';
+import { Toasts } from './components/common/Toasts';
+import { TopBar } from './components/TopBar';
+import { Spinner } from './components/common/Spinner';
 
-/** Minimal provider list; the full GUI grows from here. */
-export function App({ client }: { client: DeskClient }) {
-  const [providers, setProviders] = useState<Provider[]>([]);
-  const [error, setError] = useState<string | null>(null);
+const REFRESH_DELAY_MS = 250;
+
+/** Keeps the stores in step with the backend: first load after sign-in, refresh on change events, sign-out on 401. */
+function useBackendSync(signedIn: boolean): void {
+  const stores = useStores();
+  useEffect(() => {
+    if (!signedIn) return;
+    void stores.catalog.getState().load();
+    void stores.settings.getState().load();
+    stores.providers.getState().reload();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const unsubscribe = stores.client.subscribe((event) => {
+      if (event.type !== 'changed') return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        void stores.providers.getState().refresh();
+        const open = stores.detail.getState().provider;
+        if (open && (event.providerId === null || event.providerId === open.id)) void stores.detail.getState().reload();
+      }, REFRESH_DELAY_MS);
+    });
+    return () => {
+      clearTimeout(timer);
+      unsubscribe();
+    };
+  }, [signedIn, stores]);
+}
+
+export function App() {
+  const stores = useStores();
+  const status = useSession((s) => s.status);
+  const route = useUi((s) => s.route);
+  const dialog = useUi((s) => s.dialog);
+  const theme = useSettings((s) => s.preferences?.theme);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const signedIn = status === 'signed-in';
+
+  useTheme(theme);
+  useBackendSync(signedIn);
 
   useEffect(() => {
-    const load = () =>
-      client
-        .call('providers.list', { sort: 'name', order: 'asc', limit: 500 })
-        .then((page) => setProviders(page.items))
-        .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
-    void load();
-    return client.subscribe((event) => {
-      if (event.type === 'changed') void load();
-    });
-  }, [client]);
+    void stores.session.getState().check();
+    const offUnauthorized = stores.client.onUnauthorized(() => stores.session.getState().expired());
+    const onHash = () => stores.ui.getState().navigate(parseRoute(window.location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => {
+      offUnauthorized();
+      window.removeEventListener('hashchange', onHash);
+    };
+  }, [stores]);
+
+  useHotkeys({
+    'mod+k': () => {
+      if (!signedIn) return;
+      if (stores.ui.getState().route.view !== 'providers')
+        stores.ui.getState().navigate({ view: 'providers', providerId: null, tab: 'general' });
+      requestAnimationFrame(() => searchRef.current?.focus());
+    },
+    'mod+n': () => signedIn && stores.ui.getState().openDialog('catalog'),
+  });
+
+  if (status === 'checking') {
+    return (
+      <div className="splash">
+        <Spinner label="Connecting to Provider Desk" size={24} />
+      </div>
+    );
+  }
+  if (!signedIn) return <LoginView />;
 
   return (
-    <main>
-      <h1>Provider Desk</h1>
-      {error && <p role="alert">{error}</p>}
-      <ul aria-label="Providers">
-        {providers.map((p) => (
-          <li key={p.id}>
-            {p.display_name || p.name} — {p.type}
-          </li>
-        ))}
-      </ul>
-    </main>
+    <div className="app">
+      <a className="skip-link" href="#main-content" onClick={(e) => (e.preventDefault(), document.getElementById('main-content')?.focus())}>
+        Skip to content
+      </a>
+      <TopBar />
+      <div id="main-content" className="main" tabIndex={-1}>
+        {route.view === 'settings' ? <SettingsView /> : <ProvidersView searchRef={searchRef} />}
+      </div>
+      {dialog === 'catalog' && <CatalogDialog />}
+      {(dialog === 'import' || dialog === 'export') && <ImportExportDialog />}
+      {dialog === 'test-all' && <TestAllDialog />}
+      <Toasts />
+    </div>
   );
 }

@@ -152,7 +152,10 @@ export async function startApiServer(desk: Desk, options: ApiServerOptions = {})
   } catch (error) {
     await app.close().catch(() => undefined);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new Error(`Port ${state.port} on 127.0.0.1 is already in use (is Provider Desk already running?). Choose another with --port.`, { cause: error });
+      throw new Error(
+        `Port ${state.port} on 127.0.0.1 is already in use (is Provider Desk already running?). Choose another with --port.`,
+        { cause: error },
+      );
     }
     throw error;
   }

@@ -1,11 +1,14 @@
 import type { Result } from '@contract/errors';
 import { operations, type OperationName } from '@contract/operations';
-import type { ClientEvent, DeskTransport } from './desk-client';
+import type { ClientEvent, DeskTransport, SessionControl } from './desk-client';
 
 type Fetch = typeof fetch;
 
 /** Fills `{param}` segments from the input and returns the rest of the input. */
-export function buildRequest(name: OperationName, input: unknown): { method: string; path: string; query: URLSearchParams; body: Record<string, unknown> | undefined } {
+export function buildRequest(
+  name: OperationName,
+  input: unknown,
+): { method: string; path: string; query: URLSearchParams; body: Record<string, unknown> | undefined } {
   const op = operations[name];
   const rest: Record<string, unknown> = { ...((input ?? {}) as Record<string, unknown>) };
   const path = op.path.replace(/\{(\w+)\}/g, (_m, param: string) => {
@@ -35,8 +38,35 @@ export function httpTransport(options: { baseUrl?: string; token?: string; fetch
 
   const emit = (event: ClientEvent) => listeners.forEach((l) => l(event));
 
+  const session: SessionControl = {
+    async login(token) {
+      try {
+        const response = await doFetch(`${base}/api/v1/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          credentials: 'same-origin',
+          body: JSON.stringify({ token }),
+        });
+        if (response.ok) return { ok: true, data: { ok: true } };
+        return {
+          ok: false,
+          error: {
+            code: 'unauthorized',
+            message: 'That token is not valid. Copy it again from the app, the CLI (`provider-desk token`) or the token file.',
+          },
+        };
+      } catch {
+        return { ok: false, error: { code: 'internal', message: 'Provider Desk is not reachable. Is the server still running?' } };
+      }
+    },
+    async logout() {
+      await doFetch(`${base}/api/v1/session`, { method: 'DELETE', credentials: 'same-origin' }).catch(() => undefined);
+    },
+  };
+
   return {
     kind: 'http',
+    session,
     async invoke(name, input) {
       const { method, path, query, body } = buildRequest(name, input);
       const headers: Record<string, string> = { accept: 'application/json' };
@@ -55,7 +85,7 @@ export function httpTransport(options: { baseUrl?: string; token?: string; fetch
       }
       if (operations[name].streams && response.ok && response.body) return readStream(name, response, emit);
       const text = await response.text();
-      let payload: unknown = undefined;
+      let payload: unknown;
       try {
         payload = text ? JSON.parse(text) : undefined;
       } catch {
@@ -67,7 +97,10 @@ export function httpTransport(options: { baseUrl?: string; token?: string; fetch
       }
       const error = (payload as { error?: { code?: string; message?: string } } | undefined)?.error;
       if (error?.code && error.message) return { ok: false, error: error as Extract<Result<unknown>, { ok: false }>['error'] };
-      return { ok: false, error: { code: response.status === 401 ? 'unauthorized' : 'internal', message: `The server answered ${response.status}` } };
+      return {
+        ok: false,
+        error: { code: response.status === 401 ? 'unauthorized' : 'internal', message: `The server answered ${response.status}` },
+      };
     },
     subscribe(listener) {
       listeners.add(listener);
@@ -89,7 +122,10 @@ async function readStream(name: OperationName, response: Response, emit: (event:
       const line = buffered.slice(0, newline).trim();
       buffered = buffered.slice(newline + 1);
       if (!line) continue;
-      const message = JSON.parse(line) as { type: string; result?: unknown; error?: { code: string; message: string } } & Record<string, unknown>;
+      const message = JSON.parse(line) as { type: string; result?: unknown; error?: { code: string; message: string } } & Record<
+        string,
+        unknown
+      >;
       if (message.type === 'progress') {
         const { type: _type, ...progress } = message;
         emit({ type: 'progress', operation: name, progress: progress as never });

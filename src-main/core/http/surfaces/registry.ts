@@ -16,7 +16,16 @@ export function surfaceOf(path: string): SurfaceName {
 }
 
 /** Generic failures (auth, host, origin, body, routing) in each surface's own error shape. */
-export type GenericFailure = 'unauthorized' | 'forbidden_origin' | 'forbidden_host' | 'invalid_json' | 'payload_too_large' | 'unsupported_media_type' | 'not_found' | 'timeout' | 'internal';
+export type GenericFailure =
+  | 'unauthorized'
+  | 'forbidden_origin'
+  | 'forbidden_host'
+  | 'invalid_json'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'not_found'
+  | 'timeout'
+  | 'internal';
 
 const ZIRI_CODES: Record<GenericFailure, string> = {
   unauthorized: 'UNAUTHORIZED',
@@ -67,7 +76,12 @@ const DEFAULT_MESSAGES: Record<GenericFailure, string> = {
 };
 
 /** Shapes a failure for the surface that owns `path`. `detail` adds context where the surface has a place for it. */
-export function failureBody(surface: SurfaceName, failure: GenericFailure, message = DEFAULT_MESSAGES[failure], detail?: string): ErrorShape {
+export function failureBody(
+  surface: SurfaceName,
+  failure: GenericFailure,
+  message = DEFAULT_MESSAGES[failure],
+  detail?: string,
+): ErrorShape {
   const status = FAILURE_STATUS[failure];
   switch (surface) {
     case 'ziri':
@@ -87,10 +101,18 @@ export function failureBody(surface: SurfaceName, failure: GenericFailure, messa
       return { status, body: detail ? { message: coderMessage, detail } : { message: coderMessage } };
     }
     case 'bifrost':
-      return { status, body: { is_bifrost_error: false, status_code: status, error: { message: failure === 'invalid_json' ? 'Invalid request payload' : message } } };
+      return {
+        status,
+        body: {
+          is_bifrost_error: false,
+          status_code: status,
+          error: { message: failure === 'invalid_json' ? 'Invalid request payload' : message },
+        },
+      };
     case 'agentstack':
       // FastAPI's issue-list shape for a body that is not JSON, with the 400 every surface gives malformed JSON.
-      if (failure === 'invalid_json') return { status, body: { detail: [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error' }] } };
+      if (failure === 'invalid_json')
+        return { status, body: { detail: [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error' }] } };
       if (failure === 'not_found') return { status, body: { detail: 'Not Found' } };
       return { status, body: { detail: failure === 'unauthorized' ? 'Not authenticated' : message } };
     default:

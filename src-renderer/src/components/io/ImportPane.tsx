@@ -1,0 +1,125 @@
+import { useState } from 'react';
+import { useStores } from '../../stores';
+import { errorMessage } from '../../lib/errors';
+import { importConfig, looksEncrypted, type ImportDiff } from '../../lib/config-ops';
+import { SwitchField, TextField } from '../common/Field';
+import { DiffView } from './DiffView';
+
+type Loaded = { name: string; document: Record<string, unknown> };
+
+/** Pick a config.json, see the dry-run diff, then apply it. */
+export function ImportPane({ onDone }: { onDone(): void }) {
+  const { client, ui, providers, detail } = useStores();
+  const [file, setFile] = useState<Loaded | null>(null);
+  const [passphrase, setPassphrase] = useState('');
+  const [prune, setPrune] = useState(false);
+  const [diff, setDiff] = useState<ImportDiff | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const encrypted = file ? looksEncrypted(file.document) : false;
+
+  const dryRun = async (loaded: Loaded | null = file, options = { prune, passphrase }) => {
+    if (!loaded) return;
+    setDiff(null);
+    setError(null);
+    if (looksEncrypted(loaded.document) && !options.passphrase) return;
+    setBusy(true);
+    try {
+      setDiff(await importConfig(client, loaded.document, { dryRun: true, prune: options.prune, passphrase: options.passphrase }));
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const pick = async (picked: File | undefined) => {
+    setDiff(null);
+    setError(null);
+    if (!picked) return setFile(null);
+    try {
+      const parsed: unknown = JSON.parse(await picked.text());
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new Error('The file is JSON but not a config document (an object with a "providers" section).');
+      const loaded = { name: picked.name, document: parsed as Record<string, unknown> };
+      setFile(loaded);
+      await dryRun(loaded);
+    } catch (e) {
+      setFile(null);
+      setError(e instanceof SyntaxError ? `${picked.name} is not valid JSON: ${e.message}` : errorMessage(e));
+    }
+  };
+
+  const apply = async () => {
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await importConfig(client, file.document, { dryRun: false, prune, passphrase });
+      ui.getState().toast(
+        `Imported: ${result.added.length} added, ${result.changed.length} changed${prune ? `, ${result.removed.length} removed` : ''}`,
+        'success',
+      );
+      void providers.getState().refresh();
+      void detail.getState().reload();
+      onDone();
+    } catch (e) {
+      setError(errorMessage(e));
+      setBusy(false);
+    }
+  };
+
+  const changes = diff ? diff.added.length + diff.changed.length + (prune ? diff.removed.length : 0) : 0;
+
+  return (
+    <div className="io-pane">
+      <label className="file-drop">
+        <span className="file-drop-title">{file ? file.name : 'Choose a config.json'}</span>
+        <span className="muted small">Bifrost’s format; other sections are kept. Nothing changes until you confirm.</span>
+        <input type="file" accept="application/json,.json" aria-label="Config file" onChange={(e) => void pick(e.target.files?.[0])} />
+      </label>
+      {encrypted && (
+        <form
+          className="inline-field"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void dryRun();
+          }}
+        >
+          <TextField
+            label="Passphrase"
+            type="password"
+            value={passphrase}
+            onChange={(e) => setPassphrase(e.target.value)}
+            hint="This file is encrypted."
+            autoComplete="off"
+          />
+          <button type="submit" className="button" disabled={!passphrase || busy}>
+            Unlock
+          </button>
+        </form>
+      )}
+      <SwitchField
+        label="Remove providers that are not in the file"
+        checked={prune}
+        onChange={(next) => {
+          setPrune(next);
+          void dryRun(file, { prune: next, passphrase });
+        }}
+        hint="Off: the file only adds and changes providers."
+      />
+      {error && (
+        <p className="banner banner--error" role="alert">
+          {error}
+        </p>
+      )}
+      {busy && !diff && <p className="muted">Checking the file…</p>}
+      {diff && <DiffView diff={diff} />}
+      <div className="form-actions">
+        <button type="button" className="button button--primary" disabled={!diff || busy || changes === 0} onClick={() => void apply()}>
+          {diff && changes === 0 ? 'Nothing to import' : diff ? `Import ${changes} ${changes === 1 ? 'change' : 'changes'}` : 'Import'}
+        </button>
+      </div>
+    </div>
+  );
+}

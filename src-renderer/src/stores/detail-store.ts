@@ -1,0 +1,149 @@
+import { createStore } from 'zustand/vanilla';
+import type { CheckResult, ModelInfo, Provider } from '@contract/domain-schemas';
+import type { OperationInput } from '@contract/operations';
+import { DeskClientError, type DeskClient } from '../client/desk-client';
+import { errorMessage } from '../lib/errors';
+
+export type ProviderPatch = Omit<OperationInput<'providers.update'>, 'idOrName' | 'revision'>;
+
+export interface ModelsState {
+  items: ModelInfo[];
+  fetchedAt: string | null;
+  loading: boolean;
+  /** A failed listing: the message and the hint; never shown as an empty list. */
+  error: { message: string; hint: string | null } | null;
+  loaded: boolean;
+}
+
+export interface DetailState {
+  id: string | null;
+  provider: Provider | null;
+  loading: boolean;
+  error: string | null;
+  /** Something the user should know about the last save, e.g. a concurrent change. */
+  notice: string | null;
+  testing: boolean;
+  /** The results of the last test run in this view; which key is being tested alone, if any. */
+  testResults: CheckResult[] | null;
+  testingKey: string | null;
+  models: ModelsState;
+  open(id: string | null): Promise<void>;
+  reload(): Promise<void>;
+  /** Saves with the provider's revision; a concurrent change reloads and rethrows so forms keep their draft. */
+  save(patch: ProviderPatch): Promise<Provider>;
+  test(keyId?: string): Promise<void>;
+  loadModels(force?: boolean): Promise<void>;
+  remove(id: string): Promise<void>;
+  dismissNotice(): void;
+}
+
+const NO_MODELS: ModelsState = { items: [], fetchedAt: null, loading: false, error: null, loaded: false };
+
+function modelsFailure(error: unknown): ModelsState['error'] {
+  const details = error instanceof DeskClientError ? (error.details as Partial<CheckResult> | undefined) : undefined;
+  return { message: errorMessage(error), hint: typeof details?.hint === 'string' ? details.hint : null };
+}
+
+/** The provider open in the detail pane, its last test and its models. */
+export function createDetailStore(client: DeskClient) {
+  return createStore<DetailState>()((set, get) => ({
+    id: null,
+    provider: null,
+    loading: false,
+    error: null,
+    notice: null,
+    testing: false,
+    testResults: null,
+    testingKey: null,
+    models: NO_MODELS,
+
+    async open(id) {
+      if (id === get().id && get().provider) return;
+      set({
+        id,
+        provider: null,
+        error: null,
+        notice: null,
+        testResults: null,
+        testing: false,
+        testingKey: null,
+        models: NO_MODELS,
+        loading: id !== null,
+      });
+      if (id) await get().reload();
+    },
+
+    async reload() {
+      const id = get().id;
+      if (!id) return;
+      try {
+        const provider = await client.call('providers.get', { idOrName: id });
+        if (get().id === id) set({ provider, loading: false, error: null });
+      } catch (error) {
+        if (get().id === id) set({ loading: false, error: errorMessage(error), provider: null });
+      }
+    },
+
+    async save(patch) {
+      const current = get().provider;
+      if (!current) throw new Error('No provider is open');
+      try {
+        const provider = await client.call('providers.update', { idOrName: current.id, revision: current.revision, ...patch });
+        set({ provider, notice: null });
+        return provider;
+      } catch (error) {
+        if (error instanceof DeskClientError && error.code === 'precondition_failed') {
+          await get().reload();
+          set({ notice: 'This provider changed elsewhere — reloaded. Check the values and save again.' });
+        }
+        throw error;
+      }
+    },
+
+    async test(keyId) {
+      const current = get().provider;
+      const opened = get().id;
+      if (!current || get().testing) return;
+      set({ testing: true, testingKey: keyId ?? null });
+      try {
+        const outcome = await client.call('providers.test', { idOrName: current.id, ...(keyId ? { key_id: keyId } : {}) });
+        if (get().id === opened) set({ testResults: outcome.results });
+      } catch (error) {
+        if (get().id === opened) set({ notice: errorMessage(error) });
+      } finally {
+        if (get().id === opened) set({ testing: false, testingKey: null });
+      }
+      await get().reload();
+      if (get().models.loaded) await get().loadModels();
+    },
+
+    async loadModels(force = false) {
+      const current = get().provider;
+      const opened = get().id;
+      if (!current) return;
+      set((state) => ({ models: { ...state.models, loading: true } }));
+      try {
+        const result = force
+          ? await client.call('models.refresh', { idOrName: current.id })
+          : await client.call('models.list', { idOrName: current.id });
+        if (get().id === opened)
+          set({ models: { items: result.models, fetchedAt: result.fetched_at, loading: false, error: null, loaded: true } });
+      } catch (error) {
+        if (get().id === opened) set({ models: { items: [], fetchedAt: null, loading: false, error: modelsFailure(error), loaded: true } });
+      }
+      if (force) await get().reload();
+    },
+
+    async remove(id) {
+      await client.call('providers.delete', { idOrName: id });
+      if (get().id === id || get().provider?.id === id)
+        set({ id: null, provider: null, testResults: null, notice: null, models: NO_MODELS });
+    },
+
+    dismissNotice() {
+      set({ notice: null });
+    },
+  }));
+}
+
+export type DetailStore = ReturnType<typeof createDetailStore>;
