@@ -3,37 +3,14 @@
  * secret values in their several spellings, and JSON paths for error messages.
  */
 import { formatPath } from '../contract/errors.js';
+import { BIFROST_STANDARD_PROVIDERS } from '../contract/config-schemas.js';
 import { REDACTED } from '../service/secret-fields.js';
 import { isEnvRef } from '../vault/vault.js';
 
 export { REDACTED };
 
 /** Provider names Bifrost knows natively; each one is also its catalog type. Any other name needs a base_provider_type. */
-export const STANDARD_PROVIDERS: ReadonlySet<string> = new Set([
-  'openai',
-  'azure',
-  'anthropic',
-  'bedrock',
-  'cohere',
-  'vertex',
-  'vllm',
-  'mistral',
-  'ollama',
-  'groq',
-  'sgl',
-  'parasail',
-  'perplexity',
-  'replicate',
-  'cerebras',
-  'gemini',
-  'openrouter',
-  'elevenlabs',
-  'huggingface',
-  'nebius',
-  'xai',
-  'runway',
-  'fireworks',
-]);
+export const STANDARD_PROVIDERS = BIFROST_STANDARD_PROVIDERS;
 
 /** Our own per-provider block: what Bifrost has no place for (type, display name, settings …). Bifrost ignores it. */
 export const DESK_BLOCK = 'provider_desk';

@@ -143,3 +143,30 @@ export interface CustomProviderConfig {
   allowed_requests: Partial<Record<(typeof REQUEST_TYPES)[number], boolean>> | null;
   request_path_overrides: Record<string, string> | null;
 }
+
+/** Bifrost's standard provider names: each is also its catalog type; any other name is a custom provider with a base_provider_type. */
+export const BIFROST_STANDARD_PROVIDERS: ReadonlySet<string> = new Set([
+  'openai',
+  'azure',
+  'anthropic',
+  'bedrock',
+  'cohere',
+  'vertex',
+  'vllm',
+  'mistral',
+  'ollama',
+  'groq',
+  'sgl',
+  'parasail',
+  'perplexity',
+  'replicate',
+  'cerebras',
+  'gemini',
+  'openrouter',
+  'elevenlabs',
+  'huggingface',
+  'nebius',
+  'xai',
+  'runway',
+  'fireworks',
+]);

@@ -11,37 +11,13 @@ import {
   settingsOf,
 } from '../../../service/codec.js';
 import { REDACTED } from '../../../service/secret-fields.js';
+import { BIFROST_STANDARD_PROVIDERS } from '../../../contract/config-schemas.js';
 import type { ProviderRow } from '../../../store/rows.js';
 
-/** Bifrost's standard provider names: a provider with one of these names has that type; any other name is a custom provider. */
-export const STANDARD_PROVIDERS = [
-  'openai',
-  'azure',
-  'anthropic',
-  'bedrock',
-  'cohere',
-  'vertex',
-  'vllm',
-  'mistral',
-  'ollama',
-  'groq',
-  'sgl',
-  'parasail',
-  'perplexity',
-  'replicate',
-  'cerebras',
-  'gemini',
-  'openrouter',
-  'elevenlabs',
-  'huggingface',
-  'nebius',
-  'xai',
-  'runway',
-  'fireworks',
-] as const;
+export const STANDARD_PROVIDERS = BIFROST_STANDARD_PROVIDERS;
 
 export function isStandardProvider(name: string): boolean {
-  return (STANDARD_PROVIDERS as readonly string[]).includes(name);
+  return STANDARD_PROVIDERS.has(name);
 }
 
 /** A set request flag list: every flag present (false unless set), so what a client reads back it can send back unchanged. */
