@@ -212,6 +212,7 @@ export const operations = {
     output: ProviderSchema,
     errors: ['unauthorized', 'not_found'],
     tag: 'providers',
+    example: { input: { idOrName: 'openai' } },
   }),
   'providers.update': defineOperation({
     summary: 'Change a provider (fields present are changed; blocks merge; null clears a block)',
@@ -232,6 +233,7 @@ export const operations = {
     output: ProviderSchema,
     errors: ['unauthorized', 'not_found'],
     tag: 'providers',
+    example: { input: { idOrName: 'openai' } },
   }),
   'keys.create': defineOperation({
     summary: 'Add an API key to a provider',
@@ -252,6 +254,7 @@ export const operations = {
     output: ApiKeySchema,
     errors: ['unauthorized', 'validation_failed', 'not_found', 'conflict'],
     tag: 'keys',
+    example: { input: { name: 'backup', enabled: false, weight: 2 } },
   }),
   'keys.delete': defineOperation({
     summary: 'Delete a key',
@@ -261,6 +264,7 @@ export const operations = {
     output: ApiKeySchema,
     errors: ['unauthorized', 'not_found'],
     tag: 'keys',
+    example: { input: { idOrName: 'openai', keyId: 'backup' } },
   }),
   'keys.copy': defineOperation({
     summary: 'Copy a key to the clipboard, cleared after 30 s (desktop app only; the key never reaches the page or HTTP)',
@@ -280,7 +284,24 @@ export const operations = {
     output: TestOutput,
     errors: ['unauthorized', 'validation_failed', 'not_found'],
     tag: 'health',
-    example: { input: { deep: true, model: 'gpt-4o-mini' } },
+    example: {
+      input: { deep: true, model: 'gpt-4o-mini' },
+      output: {
+        ok: false,
+        results: [
+          {
+            key_id: '0b9c…',
+            ok: false,
+            latency_ms: 212,
+            http_status: 401,
+            error_class: 'auth_failed',
+            message: '401 from /v1/models — the key was rejected',
+            hint: 'check the key or create a new one',
+            checked_at: '2026-11-22T08:00:00.000Z',
+          },
+        ],
+      },
+    },
   }),
   'providers.checks': defineOperation({
     summary: 'The recent check history of a provider',
@@ -290,6 +311,22 @@ export const operations = {
     output: z.object({ checks: z.array(CheckResultSchema) }),
     errors: ['unauthorized', 'not_found'],
     tag: 'health',
+    example: {
+      output: {
+        checks: [
+          {
+            key_id: '0b9c…',
+            ok: false,
+            latency_ms: 212,
+            http_status: 401,
+            error_class: 'auth_failed',
+            message: '401 from /v1/models — the key was rejected',
+            hint: 'check the key or create a new one',
+            checked_at: '2026-11-22T08:00:00.000Z',
+          },
+        ],
+      },
+    },
   }),
   'models.list': defineOperation({
     summary: 'The stored model list (fetched first when none is stored; 502 when the upstream fails)',
@@ -299,6 +336,20 @@ export const operations = {
     output: ModelsOutput,
     errors: ['unauthorized', 'not_found', 'upstream_failed'],
     tag: 'models',
+    example: {
+      output: {
+        models: [
+          {
+            id: 'gpt-4o-mini',
+            display_name: 'gpt-4o-mini',
+            capabilities: ['chat', 'vision', 'tools'],
+            context_window: 128000,
+            owned_by: 'openai',
+          },
+        ],
+        fetched_at: '2026-11-22T08:00:00.000Z',
+      },
+    },
   }),
   'models.refresh': defineOperation({
     summary: 'Fetch the model list from the provider now',
@@ -308,6 +359,20 @@ export const operations = {
     output: ModelsOutput,
     errors: ['unauthorized', 'not_found', 'upstream_failed', 'conflict'],
     tag: 'models',
+    example: {
+      output: {
+        models: [
+          {
+            id: 'claude-sonnet-4-5',
+            display_name: 'Claude Sonnet 4.5',
+            capabilities: ['chat', 'vision'],
+            context_window: null,
+            owned_by: 'anthropic',
+          },
+        ],
+        fetched_at: '2026-11-22T08:00:00.000Z',
+      },
+    },
   }),
   'providers.testAll': defineOperation({
     summary: 'Test every enabled provider in parallel, streaming progress',
@@ -318,6 +383,7 @@ export const operations = {
     errors: ['unauthorized', 'validation_failed'],
     streams: true,
     tag: 'health',
+    example: { input: { concurrency: 8 }, output: { total: 2, passed: 1, failed: 1, duration_ms: 640, providers: [] } },
   }),
   'token.get': defineOperation({
     summary: "The local API token (for the GUI's copy button and curl example)",
@@ -345,6 +411,7 @@ export const operations = {
     output: PreferencesSchema,
     errors: ['unauthorized', 'validation_failed'],
     tag: 'app',
+    example: { input: { theme: 'dark' } },
   }),
   'token.rotate': defineOperation({
     summary: 'Replace the local API token (the old one stops working at once)',
@@ -354,6 +421,7 @@ export const operations = {
     output: z.object({ token: z.string() }),
     errors: ['unauthorized', 'conflict'],
     tag: 'app',
+    example: { output: { token: 'pd_…' } },
   }),
   'config.import': defineOperation({
     summary: 'Import a Bifrost config.json: validate everything, diff by config hash, apply in one transaction unless dry_run',
