@@ -18,7 +18,8 @@ Commands:
   list [--search s]     List providers
   token [--rotate]      Print (or replace) the local API token
 ${EXTRA_COMMANDS.map((c) => `  ${c.usage.padEnd(22)}${c.summary}`).join('\n')}
-  call <op> [json]      Call any operation of the contract (see GET /api/v1/openapi.json)
+  call <op> [json|-]    Call any operation of the contract (see GET /api/v1/openapi.json);
+                        - reads the JSON from stdin (keeps keys out of the process list)
 
 Options for every command:
   --data-dir <dir>      Data folder (default $XDG_CONFIG_HOME/provider-desk)

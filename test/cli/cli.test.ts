@@ -63,6 +63,14 @@ describe('CLI', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/name: must match/);
     expect(bad.stderr).toMatch(/type: is required/);
+    const fromStdin = await runCli(
+      ['call', 'keys.create', '-', '--data-dir', dir.path],
+      {},
+      '{"idOrName":"openai","name":"piped","value":"sk-piped-secret-1234567890"}',
+    );
+    expect(fromStdin.code).toBe(0);
+    expect(fromStdin.stdout).toContain('"name": "piped"');
+    expect(fromStdin.stdout).not.toContain('sk-piped-secret-1234567890');
     const unknown = await runCli(['frobnicate']);
     expect(unknown.code).toBe(2);
     dir.remove();

@@ -42,12 +42,14 @@ export async function token(flags: CommonFlags & { rotate?: boolean | undefined 
 export async function callOperation(args: string[], flags: CommonFlags, io: Io): Promise<void> {
   const [name, json] = args;
   if (!name || !(OPERATION_NAMES as string[]).includes(name)) {
-    throw new CliError(`Usage: provider-desk call <operation> [json-input]\nOperations: ${OPERATION_NAMES.join(', ')}`, 2);
+    throw new CliError(`Usage: provider-desk call <operation> [json-input | -]\nOperations: ${OPERATION_NAMES.join(', ')}`, 2);
   }
   let input: unknown = {};
-  if (json) {
+  // `-` reads the input from stdin, which keeps secrets out of the process list (argv is visible to other users).
+  const text = json === '-' ? await readStdin() : json;
+  if (text) {
     try {
-      input = JSON.parse(json);
+      input = JSON.parse(text);
     } catch {
       throw new CliError('The input must be JSON, e.g. \'{"idOrName":"openai"}\'', 2);
     }
@@ -64,4 +66,10 @@ export async function callOperation(args: string[], flags: CommonFlags, io: Io):
     );
     io.out(JSON.stringify(result, null, 2));
   });
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -4,6 +4,8 @@ import { allowedOrigins, cookieValue, isAllowedHost, presentedToken, SESSION_COO
 import { failureBody, surfaceOf, type GenericFailure } from './surfaces/registry.js';
 import { registerNativeRoutes } from './native-routes.js';
 import { buildOpenApi } from './openapi.js';
+import { BadJsonError, parseJsonBody } from './json-body.js';
+import { answerClientError } from './client-errors.js';
 import { registerSurfaces } from './surfaces/index.js';
 
 export const DEFAULT_PORT = 3100;
@@ -26,16 +28,15 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-class BadJsonError extends Error {
-  readonly statusCode = 400;
-  readonly kind = 'invalid_json';
-}
-
 /** Routes that answer without a token: health, the GUI's static files, and the token login itself. */
 function isPublic(method: string, path: string): boolean {
   if (path === '/api/v1/health' || path === '/api/v1/openapi.json') return method === 'GET' && path === '/api/v1/health';
   if (path === '/api/v1/session') return true;
   return !path.startsWith('/api/') && !path.startsWith('/bifrost');
+}
+
+function pathOf(url: string | undefined): string {
+  return (url ?? '/').split('?')[0] ?? '/';
 }
 
 export function sendFailure(reply: FastifyReply, path: string, failure: GenericFailure, message?: string, detail?: string): FastifyReply {
@@ -54,24 +55,29 @@ export async function startApiServer(desk: Desk, options: ApiServerOptions = {})
     connectionTimeout: 60_000,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // Without a Host header Node would answer a bare 400 itself; the Host guard answers it in the surface's shape.
+    http: { requireHostHeader: false },
+    // Router refusals (bad percent-encoding, over-long ids) in the surface's own shape.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-content-type-options', 'nosniff').header('cache-control', 'no-store');
+      return sendFailure(reply, pathOf(request.raw.url), 'bad_request', 'Bad request', error.message);
+    },
+    // Requests Node's parser refuses (bad bytes, oversized headers) still get a JSON answer.
+    clientErrorHandler: answerClientError,
   });
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    const text = String(body);
-    if (text.trim() === '') return done(null, undefined);
     try {
-      done(null, JSON.parse(text));
+      done(null, parseJsonBody(String(body)));
     } catch (error) {
-      done(new BadJsonError(error instanceof Error ? error.message : 'unparseable'), undefined);
+      done(error as BadJsonError, undefined);
     }
   });
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
-    const bytes = body as Buffer;
-    if (bytes.length === 0) return done(null, undefined);
     // curl -d without a Content-Type header still sends JSON more often than not.
     try {
-      done(null, JSON.parse(bytes.toString('utf8')));
+      done(null, parseJsonBody((body as Buffer).toString('utf8')));
     } catch {
       const error = new Error('unsupported media type') as Error & { statusCode: number };
       error.statusCode = 415;

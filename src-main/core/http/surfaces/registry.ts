@@ -21,6 +21,8 @@ export type GenericFailure =
   | 'forbidden_origin'
   | 'forbidden_host'
   | 'invalid_json'
+  | 'bad_request'
+  | 'headers_too_large'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'not_found'
@@ -32,6 +34,8 @@ const ZIRI_CODES: Record<GenericFailure, string> = {
   forbidden_origin: 'FORBIDDEN',
   forbidden_host: 'FORBIDDEN',
   invalid_json: 'INVALID_JSON',
+  bad_request: 'BAD_REQUEST',
+  headers_too_large: 'HEADERS_TOO_LARGE',
   payload_too_large: 'PAYLOAD_TOO_LARGE',
   unsupported_media_type: 'UNSUPPORTED_MEDIA_TYPE',
   not_found: 'NOT_FOUND',
@@ -44,6 +48,8 @@ const NATIVE_CODES: Record<GenericFailure, string> = {
   forbidden_origin: 'forbidden',
   forbidden_host: 'forbidden',
   invalid_json: 'bad_request',
+  bad_request: 'bad_request',
+  headers_too_large: 'bad_request',
   payload_too_large: 'payload_too_large',
   unsupported_media_type: 'bad_request',
   not_found: 'not_found',
@@ -56,6 +62,8 @@ export const FAILURE_STATUS: Record<GenericFailure, number> = {
   forbidden_origin: 403,
   forbidden_host: 403,
   invalid_json: 400,
+  bad_request: 400,
+  headers_too_large: 431,
   payload_too_large: 413,
   unsupported_media_type: 415,
   not_found: 404,
@@ -68,6 +76,8 @@ const DEFAULT_MESSAGES: Record<GenericFailure, string> = {
   forbidden_origin: 'This Origin is not allowed to use the local API',
   forbidden_host: 'This Host is not allowed (the local API answers only on 127.0.0.1, localhost or [::1])',
   invalid_json: 'Request body must be valid JSON.',
+  bad_request: 'Bad request',
+  headers_too_large: 'Request headers are too large',
   payload_too_large: 'Request body is too large',
   unsupported_media_type: 'Request body must be JSON (Content-Type: application/json)',
   not_found: 'Not found',
