@@ -192,4 +192,25 @@ describe('native API', () => {
     expect(own.status).toBe(200);
     expect(own.headers.get('access-control-allow-origin')).toBe(t.url);
   });
+
+  it('reads and changes preferences, validating each field', async () => {
+    expect((await t.request('/api/v1/preferences')).body).toEqual({ theme: 'system', apiPort: 3100, apiEnabled: true });
+    const changed = await t.request('/api/v1/preferences', { method: 'PATCH', json: { theme: 'dark', apiPort: 4100 } });
+    expect(changed.body).toEqual({ theme: 'dark', apiPort: 4100, apiEnabled: true });
+    const bad = await t.request('/api/v1/preferences', { method: 'PATCH', json: { theme: 'neon', apiPort: 80 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields.map((f: { path: string }) => f.path).sort()).toEqual(['apiPort', 'theme']);
+    expect((await t.request('/api/v1/preferences')).body.theme).toBe('dark');
+  });
+
+  it('shows the token and its file, reports app info, and rotates the token (the old one stops working)', async () => {
+    const token = await t.request('/api/v1/token');
+    expect(token.body).toEqual({ token: t.token, file: expect.stringMatching(/api-token$/), from_environment: false });
+    const info = await t.request('/api/v1/info');
+    expect(info.body).toMatchObject({ version: '0.1.0', api: { url: t.url, enabled: true }, vault: { slots: ['keyfile'], warning: null } });
+    const rotated = await t.request('/api/v1/token/rotate', { method: 'POST', json: {} });
+    expect(rotated.body.token).not.toBe(t.token);
+    expect((await t.request('/api/v1/providers')).status).toBe(401);
+    expect((await t.request('/api/v1/providers', { headers: { authorization: `Bearer ${rotated.body.token}` } })).status).toBe(200);
+  });
 });

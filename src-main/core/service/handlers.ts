@@ -76,7 +76,9 @@ export function createHandlers(desk: Desk): Handlers {
     }),
     'preferences.get': () => desk.preferencesView(),
     'preferences.update': (input) => {
-      for (const [key, value] of Object.entries(input)) if (value !== undefined) desk.preferences.set(key as 'theme', value as 'light');
+      if (input.theme !== undefined) desk.preferences.set('theme', input.theme);
+      if (input.apiPort !== undefined) desk.preferences.set('apiPort', input.apiPort);
+      if (input.apiEnabled !== undefined) desk.preferences.set('apiEnabled', input.apiEnabled);
       return desk.preferencesView();
     },
     'config.import': ({ dry_run, prune, passphrase, ...document }) => importConfig(desk, document, { dryRun: dry_run, prune, passphrase }),
