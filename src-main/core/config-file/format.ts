@@ -51,6 +51,9 @@ export const CORE_KEY_FIELDS = new Set(['id', 'name', 'value', 'models', 'blackl
 /** What Bifrost's keys API adds to a key but is not configuration. */
 export const READ_ONLY_KEY_FIELDS = new Set(['status', 'description', 'config_hash', 'created_at', 'updated_at']);
 
+/** A place in the file as its parts (`['providers', 'openai', 'keys', 1]`); `jsonPath` spells it for messages. */
+export type Path = Array<string | number>;
+
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = Record<string, unknown>;
 

@@ -1,0 +1,250 @@
+/**
+ * One entry of `providers`: our own block, the network/proxy/concurrency/custom blocks Bifrost defines, the flags,
+ * and its keys. Fields Provider Desk does not model are kept as extras, so an import never loses a newer option.
+ */
+import type { z } from 'zod';
+import { catalogEntry, CATALOG_IDS, resolveTypeId } from '../catalog/catalog.js';
+import {
+  CONCURRENCY_DEFAULTS,
+  ConcurrencyInput,
+  CustomProviderConfigInput,
+  NetworkConfigInput,
+  ProxyConfigInput,
+  REQUEST_TYPES,
+  type ConcurrencyAndBufferSize,
+} from '../contract/config-schemas.js';
+import { HttpUrl, NAME_MESSAGE, NAME_PATTERN } from '../contract/provider-inputs.js';
+import {
+  CONCURRENCY_FIELDS,
+  CUSTOM_FIELDS,
+  DESK_BLOCK,
+  isObject,
+  isSecretObject,
+  MODELED_PROVIDER_FIELDS,
+  NETWORK_FIELDS,
+  PROXY_FIELDS,
+  READ_ONLY_PROVIDER_FIELDS,
+  secretString,
+  STANDARD_PROVIDERS,
+  type JsonObject,
+  type Path,
+} from './format.js';
+import type { Collector } from './parse-collector.js';
+import { parseKeys, type ParsedKey } from './parse-key.js';
+
+export interface ParsedProvider {
+  name: string;
+  path: Path;
+  type: string;
+  display_name: string;
+  description: string;
+  enabled: boolean;
+  settings: JsonObject;
+  /** '' when the file gives none (the catalog default applies). */
+  base_url: string;
+  network: z.output<typeof NetworkConfigInput>;
+  proxy: z.output<typeof ProxyConfigInput> | null;
+  concurrency: ConcurrencyAndBufferSize;
+  custom: z.output<typeof CustomProviderConfigInput> | null;
+  send_back_raw_request: boolean;
+  send_back_raw_response: boolean;
+  store_raw_request_response: boolean;
+  keys: ParsedKey[];
+  /** Fields Provider Desk does not model (newer Bifrost options), kept as an overlay and written back on export. */
+  extras: JsonObject | null;
+}
+
+const DESK_FIELDS = ['type', 'display_name', 'description', 'enabled', 'settings'];
+const KNOWN_REQUESTS: ReadonlySet<string> = new Set(REQUEST_TYPES);
+
+/** A valid provider, or undefined once its errors are reported (its keys are read either way, to report theirs too). */
+export function parseProvider(c: Collector, name: string, value: unknown): ParsedProvider | undefined {
+  const path: Path = ['providers', name];
+  const before = c.errors.length;
+  if (!NAME_PATTERN.test(name) || name.length > 64) c.add(path, `is not a valid provider name: it ${NAME_MESSAGE}, at most 64 characters`);
+  if (!isObject(value)) {
+    c.add(path, 'must be an object');
+    return undefined;
+  }
+  const extras: JsonObject = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (!MODELED_PROVIDER_FIELDS.has(key) && !READ_ONLY_PROVIDER_FIELDS.has(key)) extras[key] = field;
+  }
+
+  const desk = parseDeskBlock(c, value[DESK_BLOCK], [...path, DESK_BLOCK]);
+
+  // network_config: base_url lives on the provider; fields we do not model are kept.
+  const network = block(c, value.network_config, path, 'network_config') ?? {};
+  const networkInput: JsonObject = {};
+  const networkExtra: JsonObject = {};
+  let baseUrlValue: unknown;
+  for (const [field, raw] of Object.entries(network)) {
+    if (!NETWORK_FIELDS.has(field)) {
+      networkExtra[field] = raw;
+      continue;
+    }
+    if (raw === null || raw === undefined) continue;
+    const fieldValue = (field === 'base_url' || field === 'ca_cert_pem') && isSecretObject(raw) ? secretString(raw) : raw;
+    if (field === 'base_url') baseUrlValue = fieldValue;
+    else networkInput[field] = fieldValue;
+  }
+  let baseUrl = '';
+  if (baseUrlValue !== undefined && baseUrlValue !== '') {
+    const url = c.parseRepeated(HttpUrl, baseUrlValue, path, 'network_config', 'base_url');
+    if (url !== undefined) baseUrl = url;
+  }
+  const parsedNetwork =
+    Object.keys(networkInput).length === 0 ? {} : c.parseRepeated(NetworkConfigInput, networkInput, path, 'network_config');
+
+  const concurrencyBlock = block(c, value.concurrency_and_buffer_size, path, 'concurrency_and_buffer_size');
+  const { modeled: concurrencyKnown, unknown: concurrencyExtra } = split(concurrencyBlock ?? {}, CONCURRENCY_FIELDS);
+  const concurrency = concurrencyBlock
+    ? c.parseRepeated(ConcurrencyInput, { ...CONCURRENCY_DEFAULTS, ...dropNulls(concurrencyKnown) }, path, 'concurrency_and_buffer_size')
+    : CONCURRENCY_DEFAULTS;
+
+  const proxyBlock = block(c, value.proxy_config, path, 'proxy_config');
+  const { modeled: proxyKnown, unknown: proxyExtra } = split(proxyBlock ?? {}, PROXY_FIELDS);
+  const proxy = proxyBlock
+    ? c.parse(ProxyConfigInput, dropNulls(unwrapSecrets(proxyKnown, ['password', 'url', 'username', 'ca_cert_pem'])), path, 'proxy_config')
+    : null;
+
+  const customBlock = block(c, value.custom_provider_config, path, 'custom_provider_config');
+  const { modeled: customKnown, unknown: customExtra } = split(customBlock ?? {}, CUSTOM_FIELDS);
+  let requestsExtra: JsonObject = {};
+  if (isObject(customKnown.allowed_requests)) {
+    const { modeled, unknown } = split(customKnown.allowed_requests, KNOWN_REQUESTS);
+    customKnown.allowed_requests = modeled;
+    requestsExtra = unknown;
+  }
+  const custom = customBlock ? c.parseRepeated(CustomProviderConfigInput, customKnown, path, 'custom_provider_config') : null;
+
+  const flags = {
+    send_back_raw_request: c.boolean(value.send_back_raw_request, path, 'send_back_raw_request') ?? false,
+    send_back_raw_response: c.boolean(value.send_back_raw_response, path, 'send_back_raw_response') ?? false,
+    store_raw_request_response: c.boolean(value.store_raw_request_response, path, 'store_raw_request_response') ?? false,
+  };
+
+  const type = resolveType(c, name, path, desk.type, customBlock, custom);
+
+  const customExtras = nonEmpty({ ...customExtra, ...(nonEmpty(requestsExtra) ? { allowed_requests: requestsExtra } : {}) });
+  const blockExtras: JsonObject = {
+    ...extras,
+    ...(nonEmpty(networkExtra) ? { network_config: networkExtra } : {}),
+    ...(nonEmpty(concurrencyExtra) ? { concurrency_and_buffer_size: concurrencyExtra } : {}),
+    ...(nonEmpty(proxyExtra) ? { proxy_config: proxyExtra } : {}),
+    ...(customExtras ? { custom_provider_config: customExtras } : {}),
+  };
+
+  const keyless = type !== undefined && (!catalogEntry(type).keyRequired || custom?.is_key_less === true);
+  const keys = parseKeys(c, value.keys, path, keyless, type);
+
+  if (c.errors.length > before || type === undefined || !parsedNetwork || !concurrency || proxy === undefined || custom === undefined)
+    return undefined;
+  return {
+    name,
+    path,
+    type,
+    display_name: desk.display_name ?? '',
+    description: desk.description ?? '',
+    enabled: desk.enabled ?? true,
+    settings: desk.settings ?? {},
+    base_url: baseUrl,
+    network: parsedNetwork,
+    proxy,
+    concurrency,
+    custom,
+    ...flags,
+    keys,
+    extras: nonEmpty(blockExtras) ?? null,
+  };
+}
+
+/** Our own block: type, display_name, description, enabled, settings — nothing else. */
+function parseDeskBlock(
+  c: Collector,
+  value: unknown,
+  path: Path,
+): {
+  type?: string | undefined;
+  display_name?: string | undefined;
+  description?: string | undefined;
+  enabled?: boolean | undefined;
+  settings?: JsonObject;
+} {
+  if (value === undefined || value === null) return {};
+  if (!isObject(value)) {
+    c.add(path, 'must be an object');
+    return {};
+  }
+  for (const field in value)
+    if (!DESK_FIELDS.includes(field)) c.add([...path, field], `is not a field of ${DESK_BLOCK} (${DESK_FIELDS.join(', ')})`);
+  const settings = value.settings;
+  if (settings !== undefined && !isObject(settings)) c.add([...path, 'settings'], 'must be an object');
+  return {
+    type: c.string(value.type, path, 'type', 1, 100),
+    display_name: c.string(value.display_name, path, 'display_name', 0, 200),
+    description: c.string(value.description, path, 'description', 0, 4000),
+    enabled: c.boolean(value.enabled, path, 'enabled'),
+    ...(isObject(settings) ? { settings } : {}),
+  };
+}
+
+function dropNulls(value: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const key in value) if (value[key] !== null && value[key] !== undefined) out[key] = value[key];
+  return out;
+}
+
+/** Standard names are their own type; other names need a base_provider_type, or our explicit `provider_desk.type`. */
+function resolveType(
+  c: Collector,
+  name: string,
+  path: Path,
+  explicit: string | undefined,
+  customBlock: JsonObject | undefined,
+  custom: z.output<typeof CustomProviderConfigInput> | null | undefined,
+): string | undefined {
+  if (explicit !== undefined) {
+    const id = resolveTypeId(explicit);
+    if (!id) c.add([...path, DESK_BLOCK, 'type'], `must be one of ${CATALOG_IDS.join(', ')}`);
+    return id;
+  }
+  if (STANDARD_PROVIDERS.has(name)) return name;
+  if (custom) return custom.base_provider_type;
+  if (!customBlock) {
+    c.add(
+      [...path, 'custom_provider_config', 'base_provider_type'],
+      `is required: "${name}" is not a standard Bifrost provider name, so custom_provider_config.base_provider_type (or ${DESK_BLOCK}.type) must say what it is`,
+    );
+  }
+  return undefined;
+}
+
+/** Splits an object into the fields we model and the rest (kept as extras). */
+function split(value: JsonObject, known: ReadonlySet<string>): { modeled: JsonObject; unknown: JsonObject } {
+  const modeled: JsonObject = {};
+  const unknown: JsonObject = {};
+  for (const [key, field] of Object.entries(value)) (known.has(key) ? modeled : unknown)[key] = field;
+  return { modeled, unknown };
+}
+
+function nonEmpty(value: JsonObject): JsonObject | undefined {
+  return Object.keys(value).length > 0 ? value : undefined;
+}
+
+/** An optional object block: undefined/null → undefined; anything but an object is an error. */
+function block(c: Collector, value: unknown, path: Path, field: string): JsonObject | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) {
+    c.add([...path, field], 'must be an object');
+    return undefined;
+  }
+  return value;
+}
+
+/** Secrets inside blocks may be written as Bifrost secret objects; read them as strings. */
+function unwrapSecrets(value: JsonObject, fields: readonly string[]): JsonObject {
+  const out = { ...value };
+  for (const field of fields) if (isSecretObject(out[field])) out[field] = secretString(out[field]);
+  return out;
+}
