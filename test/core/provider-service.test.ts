@@ -179,4 +179,33 @@ describe('ProviderService', () => {
     expect(page.items.map((p) => p.name)).toEqual(['beta', 'delta']);
     expect(desk.providers.list({ search: '%' }).total).toBe(0);
   });
+
+  it('filters by health with the same words as the GUI dot: online, offline (unreachable), error (answered no), untested', () => {
+    desk = openTestDesk();
+    const set = (name: string, status: string, state: string, errorClass: string | null) => {
+      desk.providers.create({ name, type: 'openai' });
+      const row = desk.providers.requireRow(name);
+      const check = JSON.stringify({
+        key_id: null,
+        ok: errorClass === null,
+        latency_ms: 1,
+        http_status: null,
+        error_class: errorClass,
+        message: '',
+        checked_at: '',
+      });
+      desk.repo.updateProvider({ ...row, status, state, last_check: check }, row.revision);
+    };
+    set('up', 'active', 'online', null);
+    set('refused', 'error', 'offline', 'connection_refused');
+    set('rejected', 'error', 'offline', 'auth_failed');
+    set('half', 'error', 'online', 'timeout');
+    desk.providers.create({ name: 'fresh', type: 'openai' });
+    const names = (health: 'online' | 'offline' | 'error' | 'untested') =>
+      desk.providers.list({ health, sortBy: 'name', order: 'asc' }).items.map((p) => p.name);
+    expect(names('online')).toEqual(['up']);
+    expect(names('offline')).toEqual(['refused']);
+    expect(names('error')).toEqual(['half', 'rejected']);
+    expect(names('untested')).toEqual(['fresh']);
+  });
 });

@@ -20,6 +20,16 @@ export const ERROR_CLASSES = [
 ] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
 
+/** Failures that mean "could not reach it" (offline) rather than "it answered no" (error). */
+export const UNREACHABLE_ERROR_CLASSES: readonly ErrorClass[] = [
+  'timeout',
+  'dns_failed',
+  'connection_refused',
+  'tls_failed',
+  'proxy_failed',
+  'blocked_private_network',
+];
+
 export const MODEL_CAPABILITIES = ['chat', 'embedding', 'vision', 'tools', 'reasoning', 'audio', 'image', 'rerank'] as const;
 export type ModelCapability = (typeof MODEL_CAPABILITIES)[number];
 

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
+import { UNREACHABLE_ERROR_CLASSES } from '../contract/domain-schemas.js';
 import { writeTransaction } from './database.js';
 import type { KeyRow, ModelRow, ProviderRow } from './rows.js';
 import type { KeySlotStore } from '../vault/vault.js';
@@ -22,6 +23,7 @@ export interface ProviderQuery {
 export type KeyView = Omit<KeyRow, 'secret_sealed' | 'key_config_secrets'>;
 
 const CHECK_HISTORY = 20;
+const UNREACHABLE_SQL = UNREACHABLE_ERROR_CLASSES.map((c) => `'${c}'`).join(', ');
 /** Distinct SQL texts kept prepared; list queries build their WHERE clause, so the set is bounded but not fixed. */
 const STATEMENT_CACHE_SIZE = 256;
 
@@ -121,9 +123,11 @@ export class Repository implements KeySlotStore {
       where.push(`type IN (${query.types.map((_, i) => `@type${i}`).join(', ')})`);
       query.types.forEach((type, i) => (params[`type${i}`] = type));
     }
-    if (query.health === 'online') where.push("state = 'online'");
-    if (query.health === 'offline') where.push("state = 'offline' AND status <> 'untested'");
-    if (query.health === 'error') where.push("status = 'error'");
+    // The same four words the GUI's health dot uses: untested, online (last test passed), offline (unreachable), error.
+    const unreachable = `status = 'error' AND state <> 'online' AND COALESCE(json_extract(last_check, '$.error_class'), '') IN (${UNREACHABLE_SQL})`;
+    if (query.health === 'online') where.push("status = 'active'");
+    if (query.health === 'offline') where.push(unreachable);
+    if (query.health === 'error') where.push(`status = 'error' AND NOT (${unreachable})`);
     if (query.health === 'untested') where.push("status = 'untested'");
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const column = PROVIDER_SORT_COLUMNS.includes(query.sortBy as ProviderSortColumn) ? query.sortBy : 'created_at';

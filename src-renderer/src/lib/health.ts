@@ -1,11 +1,10 @@
-import type { CheckResult, Provider } from '@contract/domain-schemas';
+import { UNREACHABLE_ERROR_CLASSES, type CheckResult, type Provider } from '@contract/domain-schemas';
 
 export type HealthKind = 'online' | 'offline' | 'error' | 'untested';
 
 export const HEALTH_LABELS: Record<HealthKind, string> = { online: 'Online', offline: 'Offline', error: 'Error', untested: 'Untested' };
 
-/** Failures that mean "could not reach it" rather than "it answered no". */
-const UNREACHABLE = new Set(['timeout', 'dns_failed', 'connection_refused', 'tls_failed', 'proxy_failed', 'blocked_private_network']);
+const UNREACHABLE = new Set<string>(UNREACHABLE_ERROR_CLASSES);
 
 /** One word for a provider's health, from its stored status, state and last check. */
 export function healthOf(provider: Pick<Provider, 'status' | 'state' | 'last_check'>): HealthKind {
