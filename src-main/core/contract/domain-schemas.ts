@@ -118,7 +118,7 @@ export const ProviderSchema = z
     description: z.string(),
     settings: z
       .record(z.string(), z.unknown())
-      .meta({ description: 'Type-specific settings; secret fields appear only as has_<field>: true.' }),
+      .meta({ description: 'Type-specific settings; a stored secret field appears as "<REDACTED>" (send that back to keep it).' }),
     network_config: NetworkConfigSchema,
     proxy_config: ProxyConfigSchema,
     concurrency_and_buffer_size: z.object({ concurrency: z.number().int(), buffer_size: z.number().int() }),

@@ -117,6 +117,62 @@ export const EncryptedConfig = z
   })
   .meta({ id: 'EncryptedConfig', description: 'The plain export sealed with a passphrase (scrypt or PBKDF2-SHA256, then AES-256-GCM).' });
 
+// --- examples for the OpenAPI document (checked against the output schemas by the acceptance tests) ---------------
+const EXAMPLE_KEY = {
+  id: '6bdca6f7-cb17-45b1-af39-8c588aca264c',
+  name: 'work',
+  masked: 'sk-p...wxyz',
+  source: 'literal',
+  enabled: true,
+  weight: 1,
+  models: [],
+  blacklisted_models: [],
+  use_for_batch_api: false,
+  key_config: null,
+  status: 'untested',
+  last_check: null,
+  created_at: '2026-11-22T08:00:00.000Z',
+  updated_at: '2026-11-22T08:00:00.000Z',
+};
+
+const EXAMPLE_PROVIDER = {
+  id: '67f62f5d-9edd-4706-926d-eb1f6bea7ae1',
+  seq: 1,
+  name: 'openai',
+  display_name: 'OpenAI',
+  type: 'openai',
+  base_url: 'https://api.openai.com/v1',
+  enabled: true,
+  description: '',
+  settings: {},
+  network_config: {
+    extra_headers: {},
+    default_request_timeout_in_seconds: 30,
+    max_retries: 0,
+    retry_backoff_initial: 500,
+    retry_backoff_max: 5000,
+    insecure_skip_verify: false,
+    ca_cert_pem: '',
+    allow_private_network: false,
+  },
+  proxy_config: { type: 'none', url: '', username: '', has_password: false, ca_cert_pem: '' },
+  concurrency_and_buffer_size: { concurrency: 1000, buffer_size: 5000 },
+  custom_provider_config: null,
+  send_back_raw_request: false,
+  send_back_raw_response: false,
+  store_raw_request_response: false,
+  capabilities: ['llm', 'embedding', 'audio', 'image'],
+  status: 'untested',
+  state: 'unknown',
+  last_check: null,
+  models_count: 0,
+  config_hash: 'da03ce94702a5ac6d9876fea23e6bbe79d1a066b8d957c323369ba7b7cca0b92',
+  revision: 1,
+  api_keys: [EXAMPLE_KEY],
+  created_at: '2026-11-22T08:00:00.000Z',
+  updated_at: '2026-11-22T08:00:00.000Z',
+};
+
 const Empty = z.object({}).strict();
 
 export const PreferencesSchema = z.object({
@@ -191,7 +247,10 @@ export const operations = {
     output: z.object({ items: z.array(ProviderSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }),
     errors: ['unauthorized', 'validation_failed'],
     tag: 'providers',
-    example: { input: { search: 'openai', sort: 'name', order: 'asc', limit: 20 } },
+    example: {
+      input: { search: 'openai', sort: 'name', order: 'asc', limit: 20 },
+      output: { items: [EXAMPLE_PROVIDER], total: 1, limit: 20, offset: 0 },
+    },
   }),
   'providers.create': defineOperation({
     summary: 'Create a provider (with optional keys)',
@@ -202,7 +261,7 @@ export const operations = {
     status: 201,
     errors: ['unauthorized', 'validation_failed', 'conflict'],
     tag: 'providers',
-    example: { input: { name: 'openai', type: 'openai', api_keys: [{ name: 'work', value: 'sk-proj-…' }] } },
+    example: { input: { name: 'openai', type: 'openai', api_keys: [{ name: 'work', value: 'sk-proj-…' }] }, output: EXAMPLE_PROVIDER },
   }),
   'providers.get': defineOperation({
     summary: 'Get one provider by id or name',
@@ -212,7 +271,7 @@ export const operations = {
     output: ProviderSchema,
     errors: ['unauthorized', 'not_found'],
     tag: 'providers',
-    example: { input: { idOrName: 'openai' } },
+    example: { input: { idOrName: 'openai' }, output: EXAMPLE_PROVIDER },
   }),
   'providers.update': defineOperation({
     summary: 'Change a provider (fields present are changed; blocks merge; null clears a block)',
@@ -223,7 +282,15 @@ export const operations = {
     errors: ['unauthorized', 'validation_failed', 'not_found', 'conflict', 'precondition_failed'],
     revisionField: 'revision',
     tag: 'providers',
-    example: { input: { display_name: 'OpenAI (work)', network_config: { max_retries: 2 } } },
+    example: {
+      input: { display_name: 'OpenAI (work)', network_config: { max_retries: 2 } },
+      output: {
+        ...EXAMPLE_PROVIDER,
+        display_name: 'OpenAI (work)',
+        network_config: { ...EXAMPLE_PROVIDER.network_config, max_retries: 2 },
+        revision: 2,
+      },
+    },
   }),
   'providers.delete': defineOperation({
     summary: 'Delete a provider and its keys, models and checks',
@@ -233,7 +300,7 @@ export const operations = {
     output: ProviderSchema,
     errors: ['unauthorized', 'not_found'],
     tag: 'providers',
-    example: { input: { idOrName: 'openai' } },
+    example: { input: { idOrName: 'openai' }, output: EXAMPLE_PROVIDER },
   }),
   'keys.create': defineOperation({
     summary: 'Add an API key to a provider',
@@ -244,7 +311,10 @@ export const operations = {
     status: 201,
     errors: ['unauthorized', 'validation_failed', 'not_found', 'conflict'],
     tag: 'keys',
-    example: { input: { name: 'backup', value: 'env.OPENAI_API_KEY' } },
+    example: {
+      input: { name: 'backup', value: 'env.OPENAI_API_KEY' },
+      output: { ...EXAMPLE_KEY, name: 'backup', masked: 'env.OPENAI_API_KEY', source: 'env' },
+    },
   }),
   'keys.update': defineOperation({
     summary: 'Rename, enable/disable, reweigh or replace a key',
@@ -254,7 +324,10 @@ export const operations = {
     output: ApiKeySchema,
     errors: ['unauthorized', 'validation_failed', 'not_found', 'conflict'],
     tag: 'keys',
-    example: { input: { name: 'backup', enabled: false, weight: 2 } },
+    example: {
+      input: { name: 'backup', enabled: false, weight: 2 },
+      output: { ...EXAMPLE_KEY, name: 'backup', enabled: false, weight: 2 },
+    },
   }),
   'keys.delete': defineOperation({
     summary: 'Delete a key',
@@ -264,7 +337,7 @@ export const operations = {
     output: ApiKeySchema,
     errors: ['unauthorized', 'not_found'],
     tag: 'keys',
-    example: { input: { idOrName: 'openai', keyId: 'backup' } },
+    example: { input: { idOrName: 'openai', keyId: 'backup' }, output: { ...EXAMPLE_KEY, name: 'backup' } },
   }),
   'keys.copy': defineOperation({
     summary: 'Copy a key to the clipboard, cleared after 30 s (desktop app only; the key never reaches the page or HTTP)',

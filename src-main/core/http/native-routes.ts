@@ -19,6 +19,16 @@ export function sendNativeError(reply: FastifyReply, error: ErrorBody): FastifyR
   return reply.code(ERROR_CODES[error.code] ?? 500).send({ error });
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Path parameters as the service looks them up: provider ids are stored lowercase, and a UUID is case-insensitive on input. */
+function pathParams(request: FastifyRequest): Record<string, unknown> {
+  const params = { ...(request.params as Record<string, unknown>) };
+  const idOrName = params.idOrName;
+  if (typeof idOrName === 'string' && UUID.test(idOrName)) params.idOrName = idOrName.toLowerCase();
+  return params;
+}
+
 function inputOf(request: FastifyRequest, revisionField: string | undefined): Record<string, unknown> | ErrorBody {
   const body = request.body;
   if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
@@ -31,7 +41,7 @@ function inputOf(request: FastifyRequest, revisionField: string | undefined): Re
   const input: Record<string, unknown> = {
     ...(request.query as object),
     ...((body as object | undefined) ?? {}),
-    ...(request.params as object),
+    ...pathParams(request),
   };
   if (revisionField) {
     const ifMatch = request.headers['if-match'];

@@ -18,20 +18,38 @@ const ErrorSchema = {
   },
 };
 
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+/** Schemas with a zod meta id, hoisted out of each generated schema into `components.schemas`. */
+type Defs = Record<string, unknown>;
+
+/** `#/$defs/X` only resolves inside the generated schema; in the OpenAPI document it must point at components. */
+function retarget(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(retarget);
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    out[key] = key === '$ref' && typeof item === 'string' ? item.replace(/^#\/\$defs\//, '#/components/schemas/') : retarget(item);
+  }
+  return out;
+}
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output', defs: Defs): Record<string, unknown> {
   const out = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
   delete out.$schema;
-  return out;
+  const local = (out.$defs ?? {}) as Defs;
+  delete out.$defs;
+  for (const [id, def] of Object.entries(local)) defs[id] ??= retarget(def);
+  return retarget(out) as Record<string, unknown>;
 }
 
 /** OpenAPI 3.1 for the native API, generated from the contract (never written by hand). */
 export function buildOpenApi(version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
+  const defs: Defs = {};
   for (const name of OPERATION_NAMES) {
     const op = operations[name];
     if (!(op.transports ?? ['http', 'ipc']).includes('http')) continue;
     const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
-    const input = jsonSchema(op.input, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+    const input = jsonSchema(op.input, 'input', defs) as { properties?: Record<string, unknown>; required?: string[] };
     const properties = { ...(input.properties ?? {}) };
     for (const param of pathParams) delete properties[param];
     const required = (input.required ?? []).filter((r) => !pathParams.includes(r));
@@ -57,7 +75,7 @@ export function buildOpenApi(version: string): Record<string, unknown> {
           : 'Success',
         content: {
           [op.streams ? 'application/x-ndjson' : 'application/json']: {
-            schema: jsonSchema(op.output, 'output'),
+            schema: jsonSchema(op.output, 'output', defs),
             ...(op.example?.output !== undefined ? { example: op.example.output } : {}),
           },
         },
@@ -103,7 +121,7 @@ export function buildOpenApi(version: string): Record<string, unknown> {
     security: [{ bearer: [] }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The token from <data-dir>/api-token or the GUI' } },
-      schemas: { Error: ErrorSchema },
+      schemas: { ...defs, Error: ErrorSchema },
     },
     paths,
   };
