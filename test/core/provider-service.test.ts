@@ -106,6 +106,23 @@ describe('ProviderService', () => {
     expect(changed.config_hash).not.toBe(a.config_hash);
   });
 
+  it('changes the config hash when the proxy password changes, without storing the password', () => {
+    desk = openTestDesk();
+    const a = desk.providers.create({
+      name: 'p',
+      type: 'openai',
+      proxy_config: { type: 'http', url: 'http://127.0.0.1:8080', password: 'first-pass' },
+    });
+    const same = desk.providers.update('p', { description: 'notes' });
+    expect(same.config_hash).toBe(a.config_hash);
+    const kept = desk.providers.update('p', { proxy_config: { password: '<REDACTED>' } });
+    expect(kept.config_hash).toBe(a.config_hash);
+    const changed = desk.providers.update('p', { proxy_config: { password: 'second-pass' } });
+    expect(changed.config_hash).not.toBe(a.config_hash);
+    const row = desk.providers.requireRow('p');
+    expect(`${row.proxy_config}${row.settings}${row.config_hash}`).not.toMatch(/first-pass|second-pass/);
+  });
+
   it('keeps secret settings and the proxy password in the vault and shows them only as redacted', async () => {
     desk = openTestDesk();
     const created = desk.providers.create({
@@ -178,6 +195,14 @@ describe('ProviderService', () => {
     expect(page).toMatchObject({ total: 4, limit: 2, offset: 1 });
     expect(page.items.map((p) => p.name)).toEqual(['beta', 'delta']);
     expect(desk.providers.list({ search: '%' }).total).toBe(0);
+  });
+
+  it('sorts by display name as shown: a provider without one sorts under its name', () => {
+    desk = openTestDesk();
+    desk.providers.create({ name: 'mistral', type: 'mistral' });
+    desk.providers.create({ name: 'a', type: 'openai', display_name: 'Zulu' });
+    desk.providers.create({ name: 'b', type: 'openai', display_name: 'alpha' });
+    expect(desk.providers.list({ sortBy: 'display_name', order: 'asc' }).items.map((p) => p.name)).toEqual(['b', 'mistral', 'a']);
   });
 
   it('filters by health with the same words as the GUI dot: online, offline (unreachable), error (answered no), untested', () => {

@@ -7,6 +7,7 @@ import { NETWORK_DEFAULTS } from '../contract/config-schemas.js';
 import { DeskError } from '../contract/errors.js';
 import type { ProviderPatch } from '../contract/provider-inputs.js';
 import { concurrencyOf, networkOf, PROXY_PASSWORD_PATH, providerConfigHash, proxyOf, settingsOf } from '../service/codec.js';
+import { proxyPasswordFingerprint } from '../service/provider-writer.js';
 import {
   applyProxy,
   applySettings,
@@ -96,22 +97,20 @@ export function desiredProvider(ctx: PlanContext, p: ParsedProvider, row: Provid
 
   // Bifrost's config hash covers name, base URL and the config blocks; the rest is compared field by field.
   const custom = normaliseCustom(p.custom, null);
-  const hash = providerConfigHash({
-    name: p.name,
-    base_url: baseUrl,
-    network_config: JSON.stringify(network),
-    proxy_config: JSON.stringify(proxy),
-    concurrency: JSON.stringify(p.concurrency),
-    custom_provider_config: custom,
-    send_back_raw_request: p.send_back_raw_request ? 1 : 0,
-    send_back_raw_response: p.send_back_raw_response ? 1 : 0,
-    store_raw_request_response: p.store_raw_request_response ? 1 : 0,
-    type: entry.id,
-    settings: '',
-    display_name: p.display_name,
-    description: p.description,
-    enabled: p.enabled ? 1 : 0,
-  });
+  const hash = providerConfigHash(
+    {
+      name: p.name,
+      base_url: baseUrl,
+      network_config: JSON.stringify(network),
+      proxy_config: JSON.stringify(proxy),
+      concurrency: JSON.stringify(p.concurrency),
+      custom_provider_config: custom,
+      send_back_raw_request: p.send_back_raw_request ? 1 : 0,
+      send_back_raw_response: p.send_back_raw_response ? 1 : 0,
+      store_raw_request_response: p.store_raw_request_response ? 1 : 0,
+    },
+    proxyPasswordFingerprint(ctx.vault, secrets),
+  );
   const changed =
     row.config_hash !== hash ||
     row.display_name !== p.display_name ||

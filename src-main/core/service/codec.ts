@@ -150,12 +150,9 @@ export function providerConfigHash(
     | 'send_back_raw_request'
     | 'send_back_raw_response'
     | 'store_raw_request_response'
-    | 'type'
-    | 'settings'
-    | 'display_name'
-    | 'description'
-    | 'enabled'
   >,
+  /** The proxy password's vault fingerprint: a new password must give a new hash, like any other change. */
+  proxyPasswordFingerprint?: string,
 ): string {
   const parts: Record<string, unknown> = {
     name: row.name,
@@ -163,7 +160,7 @@ export function providerConfigHash(
     concurrency_and_buffer_size: parseJson<object>(row.concurrency, CONCURRENCY_DEFAULTS),
   };
   const proxy = parseJson<StoredProxy>(row.proxy_config, PROXY_DEFAULTS);
-  if (proxy.type !== 'none') parts.proxy_config = proxy;
+  if (proxy.type !== 'none') parts.proxy_config = proxyPasswordFingerprint ? { ...proxy, password: proxyPasswordFingerprint } : proxy;
   const custom = parseJson<object | null>(row.custom_provider_config, null);
   if (custom) parts.custom_provider_config = custom;
   if (row.send_back_raw_request) parts.send_back_raw_request = true;

@@ -224,7 +224,7 @@ export class ProviderService {
       };
       const finished = touchesSecrets
         ? finishProviderRow(this.vault, { ...base, settings: settingsJson(plain, secrets) }, secrets)
-        : { ...finishProviderRow(this.vault, base, {}), secrets: row.secrets };
+        : finishProviderRow(this.vault, base, row.secrets ? openProviderSecrets(this.vault, row) : {}, row.secrets);
       if (!this.repo.updateProvider({ ...finished, seq: row.seq }, row.revision)) {
         throw new DeskError('precondition_failed', `Provider "${row.name}" was changed by someone else; reload and retry`);
       }

@@ -127,13 +127,25 @@ export function settingsJson(plain: Record<string, unknown>, secrets: Record<str
   return JSON.stringify(paths.length > 0 ? { ...plain, [SECRET_LIST_KEY]: paths } : plain);
 }
 
+/** The fingerprint that puts the proxy password into the config hash (undefined without one). */
+export function proxyPasswordFingerprint(vault: Vault, secrets: Record<string, string>): string | undefined {
+  const password = secrets[PROXY_PASSWORD_PATH];
+  return password ? vault.fingerprint(password) : undefined;
+}
+
+/**
+ * Seals the secrets and computes the config hash. `keepSealed` reuses the stored blob when the secrets did not
+ * change (then `secrets` is only read for the proxy password's fingerprint).
+ */
 export function finishProviderRow(
   vault: Vault,
   row: Omit<ProviderRow, 'seq' | 'secrets' | 'config_hash'>,
   secrets: Record<string, string>,
+  keepSealed?: Buffer | null,
 ): Omit<ProviderRow, 'seq'> {
-  const complete = { ...row, secrets: sealSecrets(vault, providerSecretsAad(row.id), secrets), config_hash: '' };
-  complete.config_hash = providerConfigHash(complete);
+  const sealed = keepSealed !== undefined ? keepSealed : sealSecrets(vault, providerSecretsAad(row.id), secrets);
+  const complete = { ...row, secrets: sealed, config_hash: '' };
+  complete.config_hash = providerConfigHash(complete, proxyPasswordFingerprint(vault, secrets));
   return complete;
 }
 

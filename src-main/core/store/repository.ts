@@ -132,8 +132,14 @@ export class Repository implements KeySlotStore {
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const column = PROVIDER_SORT_COLUMNS.includes(query.sortBy as ProviderSortColumn) ? query.sortBy : 'created_at';
     const direction = query.order === 'asc' ? 'ASC' : 'DESC';
-    const collate = column === 'name' || column === 'display_name' ? ' COLLATE NOCASE' : '';
-    const order = `ORDER BY ${column}${collate} ${direction}, seq ${direction}`;
+    // A provider without a display name is shown under its name, so it sorts by that name too.
+    const expression =
+      column === 'display_name'
+        ? "COALESCE(NULLIF(display_name, ''), name) COLLATE NOCASE"
+        : column === 'name'
+          ? 'name COLLATE NOCASE'
+          : column;
+    const order = `ORDER BY ${expression} ${direction}, seq ${direction}`;
     const total = (this.statement(`SELECT COUNT(*) AS n FROM providers ${clause}`).get(params) as { n: number }).n;
     params.limit = query.limit ?? -1;
     params.offset = query.offset ?? 0;

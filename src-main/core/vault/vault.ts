@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { open, seal } from './cipher.js';
 import type { KeyWrapper } from './key-slots.js';
 import { DeskError } from '../contract/errors.js';
@@ -79,6 +79,15 @@ export class Vault {
     }
     const kinds = new Set([...existing.map((s) => s.kind), ...wrappers.map((w) => w.kind)]);
     return new Vault(dataKey, [...kinds], env);
+  }
+
+  /**
+   * A stable, non-reversible fingerprint of a secret (HMAC-SHA256 under a key derived from the data key), so a
+   * config hash can change when a secret changes without the secret or a plain hash of it being stored.
+   */
+  fingerprint(value: string): string {
+    const key = createHmac('sha256', this.dataKey).update('provider-desk:fingerprint').digest();
+    return createHmac('sha256', key).update(value, 'utf8').digest('hex');
   }
 
   /** Seals a literal secret, or keeps an `env.VAR` reference as it is. */
