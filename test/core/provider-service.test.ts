@@ -97,6 +97,18 @@ describe('ProviderService', () => {
     expect(desk.providers.get('openai').display_name).toBe('Work');
   });
 
+  it('reads backoffs as milliseconds or Go durations, and names a bad one', async () => {
+    desk = openTestDesk();
+    desk.providers.create({ name: 'openai', type: 'openai' });
+    const ok = await call('providers.update', {
+      idOrName: 'openai',
+      network_config: { retry_backoff_initial: '250ms', retry_backoff_max: '1m30s' },
+    });
+    expect(ok.ok && ok.data.network_config).toMatchObject({ retry_backoff_initial: 250, retry_backoff_max: 90_000 });
+    const bad = await call('providers.update', { idOrName: 'openai', network_config: { retry_backoff_max: 'soon' } });
+    expect(!bad.ok && bad.error.fields?.map((f) => f.path)).toEqual(['network_config.retry_backoff_max']);
+  });
+
   it('changes the config hash when config changes and only then', () => {
     desk = openTestDesk();
     const a = desk.providers.create({ name: 'openai', type: 'openai' });

@@ -1,17 +1,13 @@
 import { z } from 'zod';
+import { goDurationMs } from './duration.js';
 
-/** Bifrost-style durations: integer milliseconds, or a Go duration string such as "500ms" or "2s". */
+/** Bifrost-style durations: integer milliseconds, or a Go duration string such as "500ms", "2s" or "1m30s". */
 const durationMs = z.union([
   z.number().int().nonnegative(),
   z
     .string()
-    .regex(/^\d+(\.\d+)?(ms|s|m)$/, 'must be milliseconds or a duration like "500ms"')
-    .transform((text) => {
-      const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text);
-      const value = Number(match?.[1]);
-      const unit = match?.[2];
-      return Math.round(unit === 'ms' ? value : unit === 's' ? value * 1000 : value * 60_000);
-    }),
+    .refine((text) => goDurationMs(text) !== null, 'must be milliseconds or a duration like "500ms"')
+    .transform((text) => goDurationMs(text) ?? 0),
 ]);
 
 export const NETWORK_DEFAULTS = {

@@ -1,3 +1,4 @@
+import { goDurationMs } from '../../../contract/duration.js';
 import { z } from 'zod';
 import { catalogEntry } from '../../../catalog/catalog.js';
 import {
@@ -170,22 +171,14 @@ export function checkConcurrency(input: ConcurrencyShape | null | undefined): Co
   return { concurrency, buffer_size: bufferSize };
 }
 
-// Go's time.ParseDuration syntax (Bifrost is written in Go): one or more decimal numbers, each with a unit.
-const DURATION = /^(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h)(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))*$/;
-const DURATION_PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g;
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
 function durationMs(field: string, value: number | string | null | undefined): number | undefined {
   if (value === null || value === undefined || value === 0) return undefined;
   if (typeof value === 'number') {
     if (!Number.isInteger(value)) throw new BifrostError(400, `Invalid retry backoff: ${field} must be whole milliseconds`);
     return value;
   }
-  const text = value.trim();
-  if (!DURATION.test(text)) throw new BifrostError(400, `Invalid retry backoff: ${field} must be milliseconds or a duration like "500ms"`);
-  let total = 0;
-  for (const [, amount, unit] of text.matchAll(DURATION_PART)) total += Number(amount) * (UNIT_MS[unit as string] ?? 0);
-  const ms = Math.round(total);
+  const ms = goDurationMs(value);
+  if (ms === null) throw new BifrostError(400, `Invalid retry backoff: ${field} must be milliseconds or a duration like "500ms"`);
   return ms === 0 ? undefined : ms;
 }
 
