@@ -1,185 +1,28 @@
 import { z } from 'zod';
 import { defineOperation } from './operation.js';
-import { ApiKeySchema, CheckResultSchema, ModelSchema, ProviderSchema } from './domain-schemas.js';
+import { ApiKeySchema, CheckResultSchema, ProviderSchema } from './domain-schemas.js';
 import { ApiKeyCreateInput, ApiKeyPatch, ProviderCreateInput, ProviderPatch } from './provider-inputs.js';
-import { PROVIDER_SORT_FIELDS } from './sort-fields.js';
+import {
+  IdOrName,
+  Revision,
+  ProviderListInput,
+  TestInput,
+  TestOutput,
+  TestAllOutput,
+  ModelsOutput,
+  AppInfo,
+  IMPORT_BODY_LIMIT,
+  ConfigImportInput,
+  ConfigImportOutput,
+  ConfigDocument,
+  EncryptedConfig,
+  EXAMPLE_KEY,
+  EXAMPLE_PROVIDER,
+  Empty,
+  PreferencesSchema,
+} from './operation-schemas.js';
 
-const IdOrName = z.string().min(1).max(200).meta({ description: 'The provider id (uuid) or name.' });
-const Revision = z.coerce
-  .number()
-  .int()
-  .positive()
-  .optional()
-  .meta({ description: 'Expected revision (If-Match); a stale write gets 412.' });
-const csv = z
-  .union([z.string(), z.array(z.string())])
-  .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((s) => s.trim()).filter(Boolean));
-
-export const ProviderListInput = z
-  .object({
-    search: z.string().max(200).optional(),
-    type: csv.optional().meta({ description: 'Comma-separated catalog types.' }),
-    health: z.enum(['online', 'offline', 'error', 'untested']).optional(),
-    sort: z.enum(PROVIDER_SORT_FIELDS).optional(),
-    order: z.enum(['asc', 'desc']).optional(),
-    limit: z.coerce.number().int().min(1).max(10_000).optional(),
-    offset: z.coerce.number().int().min(0).optional(),
-  })
-  .strict();
-
-export const TestInput = z
-  .object({
-    idOrName: IdOrName,
-    deep: z.boolean().optional(),
-    model: z.string().min(1).optional(),
-    key_id: z.string().optional().meta({ description: 'Test only this key.' }),
-  })
-  .strict();
-
-export const TestOutput = z.object({ ok: z.boolean(), results: z.array(CheckResultSchema) });
-
-export const TestAllProgress = z.object({
-  done: z.number().int(),
-  total: z.number().int(),
-  provider: z.object({ id: z.string(), name: z.string() }),
-  ok: z.boolean(),
-  results: z.array(CheckResultSchema),
-});
-export type TestAllProgress = z.infer<typeof TestAllProgress>;
-
-export const TestAllOutput = z.object({
-  total: z.number().int(),
-  passed: z.number().int(),
-  failed: z.number().int(),
-  duration_ms: z.number().int(),
-  providers: z.array(z.object({ id: z.string(), name: z.string(), ok: z.boolean(), results: z.array(CheckResultSchema) })),
-});
-
-export const ModelsOutput = z.object({ models: z.array(ModelSchema), fetched_at: z.string().nullable() });
-
-export const ImportDiff = z.object({
-  added: z.array(z.string()),
-  changed: z.array(z.string()),
-  unchanged: z.array(z.string()),
-  removed: z.array(z.string()),
-  applied: z.boolean().optional(),
-});
-
-export const AppInfo = z.object({
-  version: z.string(),
-  data_dir: z.string(),
-  api: z.object({ url: z.string(), port: z.number().int(), enabled: z.boolean() }),
-  vault: z.object({ slots: z.array(z.string()), keychain_backend: z.string().nullable(), warning: z.string().nullable() }),
-});
-
-// --- config.json import / export (Bifrost's format) -----------------------------------------------------------
-/** Body limit of config import: a config.json with thousands of providers is larger than the default 1 MiB. */
-export const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
-export const CONFIG_ENVELOPE_FORMAT = 'provider-desk-encrypted-config';
-
-/** `true`/`false` from JSON, or from a query string (`?dry_run=true`). */
-const FlagInput = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
-
-export const ConfigImportInput = z
-  .looseObject({
-    // The document's own fields (providers, client, governance …) are not declared: zod would move declared keys first
-    // and the file's section order is kept on export.
-    dry_run: FlagInput.optional().meta({ description: 'Only compute the diff; change nothing.' }),
-    prune: FlagInput.optional().meta({ description: 'Also remove providers (and keys) the file does not list.' }),
-    passphrase: z.string().max(1024).optional().meta({ description: 'Opens an encrypted export.' }),
-  })
-  .meta({
-    description:
-      'A Bifrost config.json — {"providers": {"<name>": {"keys": [...], "network_config": {...}, ...}}, ...other sections kept} — or Provider Desk\'s encrypted envelope, plus the flags.',
-  });
-
-export const ConfigImportOutput = ImportDiff.extend({
-  applied: z.boolean(),
-  sections: z
-    .object({ added: z.array(z.string()), changed: z.array(z.string()), unchanged: z.array(z.string()), removed: z.array(z.string()) })
-    .optional()
-    .meta({ description: 'Top-level sections other than providers (client, governance, mcp, …).' }),
-});
-
-export const ConfigDocument = z
-  .looseObject({ providers: z.record(z.string(), z.record(z.string(), z.unknown())) })
-  .meta({ id: 'ConfigDocument', description: "Bifrost's config.json: providers plus every other section kept from the last import." });
-
-export const EncryptedConfig = z
-  .object({
-    format: z.literal(CONFIG_ENVELOPE_FORMAT),
-    version: z.literal(1),
-    kdf: z.looseObject({ name: z.enum(['scrypt', 'pbkdf2-sha256']), salt: z.string() }),
-    cipher: z.literal('aes-256-gcm'),
-    iv: z.string(),
-    tag: z.string(),
-    ciphertext: z.string(),
-  })
-  .meta({ id: 'EncryptedConfig', description: 'The plain export sealed with a passphrase (scrypt or PBKDF2-SHA256, then AES-256-GCM).' });
-
-// --- examples for the OpenAPI document (checked against the output schemas by the acceptance tests) ---------------
-const EXAMPLE_KEY = {
-  id: '6bdca6f7-cb17-45b1-af39-8c588aca264c',
-  name: 'work',
-  masked: 'sk-p...wxyz',
-  source: 'literal',
-  enabled: true,
-  weight: 1,
-  models: [],
-  blacklisted_models: [],
-  use_for_batch_api: false,
-  key_config: null,
-  status: 'untested',
-  last_check: null,
-  created_at: '2026-11-22T08:00:00.000Z',
-  updated_at: '2026-11-22T08:00:00.000Z',
-};
-
-const EXAMPLE_PROVIDER = {
-  id: '67f62f5d-9edd-4706-926d-eb1f6bea7ae1',
-  seq: 1,
-  name: 'openai',
-  display_name: 'OpenAI',
-  type: 'openai',
-  base_url: 'https://api.openai.com/v1',
-  enabled: true,
-  description: '',
-  settings: {},
-  network_config: {
-    extra_headers: {},
-    default_request_timeout_in_seconds: 30,
-    max_retries: 0,
-    retry_backoff_initial: 500,
-    retry_backoff_max: 5000,
-    insecure_skip_verify: false,
-    ca_cert_pem: '',
-    allow_private_network: false,
-  },
-  proxy_config: { type: 'none', url: '', username: '', has_password: false, ca_cert_pem: '' },
-  concurrency_and_buffer_size: { concurrency: 1000, buffer_size: 5000 },
-  custom_provider_config: null,
-  send_back_raw_request: false,
-  send_back_raw_response: false,
-  store_raw_request_response: false,
-  capabilities: ['llm', 'embedding', 'audio', 'image'],
-  status: 'untested',
-  state: 'unknown',
-  last_check: null,
-  models_count: 0,
-  config_hash: 'da03ce94702a5ac6d9876fea23e6bbe79d1a066b8d957c323369ba7b7cca0b92',
-  revision: 1,
-  api_keys: [EXAMPLE_KEY],
-  created_at: '2026-11-22T08:00:00.000Z',
-  updated_at: '2026-11-22T08:00:00.000Z',
-};
-
-const Empty = z.object({}).strict();
-
-export const PreferencesSchema = z.object({
-  theme: z.enum(['light', 'dark', 'system']),
-  apiPort: z.number().int().min(1024, 'must be 1024 or higher').max(65535),
-  apiEnabled: z.boolean(),
-});
+export * from './operation-schemas.js';
 
 /** Every operation of Provider Desk. IPC, the native HTTP API, the CLI, the renderer's client and OpenAPI derive from this table. */
 export const operations = {
