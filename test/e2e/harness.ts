@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 /**
  * The GUI test harness: the real backend (store, vault, HTTP server serving out/renderer) in this process,
  * Debian's Chromium through playwright-core, fake providers from test/fakes, and a console watcher.
@@ -17,7 +18,9 @@ import { openTestDesk, tempDir } from '../helpers/desk.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const UI_DIR = join(ROOT, 'out/renderer');
-export const SCREENSHOTS = join(ROOT, 'resources/screenshots');
+/** The README's screenshots are refreshed with `npm run screenshots`; ordinary runs write them to a temp dir, leaving the tree clean. */
+export const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'resources/screenshots') : join(tmpdir(), 'provider-desk-screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface Gui {
