@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Desk } from '../../core/desk.js';
 import { startApiServer, DEFAULT_PORT } from '../../core/http/server.js';
@@ -13,6 +15,19 @@ export interface ServeFlags extends CommonFlags {
   origin?: string[] | undefined;
 }
 
+/** First `serve --ui` on a fresh checkout: build the GUI once, so the Quick start works without a separate build step. */
+function buildRenderer(io: Io): void {
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  // The package's exports hide its bin file from require.resolve; it sits in the project's node_modules.
+  const cli = join(root, 'node_modules/electron-vite/bin/electron-vite.js');
+  if (!existsSync(cli)) {
+    throw new CliError('The GUI is not built and electron-vite is not installed: run `npm install && npm run build` first (or drop --ui).');
+  }
+  io.err('Building the GUI (first run, about half a minute)…');
+  const build = spawnSync(process.execPath, [cli, 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (build.status !== 0) throw new CliError('Building the GUI failed; run `npm run build` to see why (or drop --ui).');
+}
+
 function builtRendererDir(): string {
   return fileURLToPath(new URL('../../../out/renderer', import.meta.url));
 }
@@ -24,7 +39,7 @@ export async function serve(flags: ServeFlags, io: Io): Promise<void> {
     throw new CliError(`--port must be an integer between 0 and 65535 (got "${flags.port}")`, 2);
   const dataDir = dataDirOf(flags, io);
   const uiDir = flags.ui ? builtRendererDir() : undefined;
-  if (uiDir && !existsSync(uiDir)) throw new CliError('The GUI is not built yet: run `npm run build` first (or drop --ui).');
+  if (uiDir && !existsSync(join(uiDir, 'index.html'))) buildRenderer(io);
   const logger = createFileLogger(dataDir, parseLogLevel(io.env.PROVIDER_DESK_LOG_LEVEL));
   let desk: Desk;
   try {
