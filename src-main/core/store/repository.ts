@@ -95,10 +95,6 @@ export class Repository implements KeySlotStore {
     return this.statement('SELECT * FROM providers WHERE id = ? OR name = ?').get(idOrName, idOrName) as ProviderRow | undefined;
   }
 
-  findProviderBySeq(seq: number): ProviderRow | undefined {
-    return this.statement('SELECT * FROM providers WHERE seq = ?').get(seq) as ProviderRow | undefined;
-  }
-
   findProviderByBaseUrl(baseUrl: string): ProviderRow | undefined {
     return this.statement('SELECT * FROM providers WHERE base_url = ? LIMIT 1').get(baseUrl) as ProviderRow | undefined;
   }
