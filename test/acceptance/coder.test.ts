@@ -2,7 +2,6 @@
  * Acceptance: the Coder-compatible surface `/api/v2/ai/providers`, rule by rule from shared/specs/coder.md and the seed
  * shared/seeds/coder-ai-providers.txt, black-box against a real server with `Coder-Session-Token` auth.
  */
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/desk.js';
 import { coderMask, maskParts } from '../../src-main/core/service/masking.js';
@@ -38,18 +37,6 @@ function patch(idOrName: string, json: unknown) {
 
 function fields(body: { validations?: Array<{ field: string }> }): string[] {
   return (body.validations ?? []).map((v) => v.field);
-}
-
-function raw(path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: t.server.port, path, headers }, (res) => {
-      let data = '';
-      res.on('data', (c: Buffer) => (data += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 describe('Coder: auth and generic failures', () => {
@@ -88,7 +75,7 @@ describe('Coder: auth and generic failures', () => {
   });
 
   it('answers Host, Origin and body-size failures in Coder shape', async () => {
-    const host = await raw(BASE, { host: 'rebind.example', 'coder-session-token': t.token });
+    const host = await t.raw(BASE, { host: 'rebind.example', 'coder-session-token': t.token });
     expect(host.status).toBe(403);
     expect(typeof JSON.parse(host.body).message).toBe('string');
     const origin = await coder(BASE, { headers: { origin: 'https://evil.example' } });

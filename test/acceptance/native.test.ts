@@ -2,7 +2,6 @@
  * Acceptance: the native API `/api/v1` as issue 2 (foundation) and issue 4 (probe routes) describe it, black-box
  * against a real server over a real store, with fake providers on loopback for anything that probes.
  */
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/desk.js';
 import { startFakeProvider, type FakeProvider } from '../fakes/providers.js';
@@ -24,18 +23,6 @@ async function create(body: Record<string, unknown>) {
   const res = await t.request('/api/v1/providers', { method: 'POST', json: body });
   expect(res.status, res.text).toBe(201);
   return res.body;
-}
-
-function raw(path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: t.server.port, path, headers }, (res) => {
-      let data = '';
-      res.on('data', (c: Buffer) => (data += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -102,7 +89,7 @@ describe('native API: health and auth', () => {
   });
 
   it('refuses a non-loopback Host and a foreign Origin with 403 in the native shape, without CORS headers', async () => {
-    const host = await raw('/api/v1/providers', { host: `evil.example:${t.server.port}`, authorization: `Bearer ${t.token}` });
+    const host = await t.raw('/api/v1/providers', { host: `evil.example:${t.server.port}`, authorization: `Bearer ${t.token}` });
     expect(host.status).toBe(403);
     expect(JSON.parse(host.body).error.code).toBe('forbidden');
     const origin = await t.request('/api/v1/providers', { headers: { origin: 'https://evil.example' } });

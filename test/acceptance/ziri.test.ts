@@ -2,7 +2,6 @@
  * Acceptance: the ZIRI-compatible surface `/api/providers`, rule by rule from shared/specs/ziri.md and the seed
  * shared/seeds/ziri-providers.txt, black-box against a real server (fake providers on loopback for the test route).
  */
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/desk.js';
 import { startFakeProvider, type FakeProvider } from '../fakes/providers.js';
@@ -20,18 +19,6 @@ afterAll(async () => t.close());
 
 function upsert(json: unknown) {
   return t.request('/api/providers', { method: 'POST', json });
-}
-
-function raw(path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: t.server.port, path, headers }, (res) => {
-      let data = '';
-      res.on('data', (c: Buffer) => (data += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 describe('ZIRI: auth and generic failures', () => {
@@ -75,7 +62,7 @@ describe('ZIRI: auth and generic failures', () => {
   });
 
   it('answers Host, Origin, body-size and unknown-route failures in its own {error, code} shape', async () => {
-    const host = await raw('/api/providers', { host: 'attacker.example', authorization: `Bearer ${t.token}` });
+    const host = await t.raw('/api/providers', { host: 'attacker.example', authorization: `Bearer ${t.token}` });
     expect(host.status).toBe(403);
     expect(Object.keys(JSON.parse(host.body)).sort()).toEqual(['code', 'error']);
     const origin = await t.request('/api/providers', { headers: { origin: 'http://evil.example' } });

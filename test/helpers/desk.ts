@@ -1,3 +1,4 @@
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,13 @@ export interface TestServer {
     path: string,
     init?: RequestInit & { json?: unknown; noAuth?: boolean },
   ): Promise<{ status: number; body: any; headers: Headers; text: string }>;
+  /** A raw node:http request, so tests can send any Host header or body bytes. */
+  raw(
+    path: string,
+    headers: Record<string, string>,
+    method?: string,
+    body?: string,
+  ): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }>;
   close(): Promise<void>;
 }
 
@@ -60,6 +68,18 @@ export async function startTestServer(deskOptions: Partial<DeskOptions> = {}, se
         parsed = undefined;
       }
       return { status: response.status, body: parsed, headers: response.headers, text };
+    },
+    raw(path, headers, method = 'GET', body) {
+      return new Promise((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: server.port, path, method, headers }, (res) => {
+          let data = '';
+          res.on('data', (chunk: Buffer) => (data += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data, headers: res.headers }));
+        });
+        req.on('error', reject);
+        if (body) req.write(body);
+        req.end();
+      });
     },
     async close() {
       await server.close();

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request as httpRequest } from 'node:http';
 import { startTestServer, type TestServer } from '../helpers/desk.js';
 import { operations, OPERATION_NAMES } from '../../src-main/core/contract/operations.js';
 
@@ -8,25 +7,6 @@ beforeAll(async () => {
   t = await startTestServer();
 });
 afterAll(async () => t.close());
-
-/** Raw request, so tests can send any Host header. */
-function raw(
-  path: string,
-  headers: Record<string, string>,
-  method = 'GET',
-  body?: string,
-): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: t.server.port, path, method, headers }, (res) => {
-      let data = '';
-      res.on('data', (c) => (data += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data, headers: res.headers }));
-    });
-    req.on('error', reject);
-    if (body) req.write(body);
-    req.end();
-  });
-}
 
 describe('native API', () => {
   it('answers health without a token', async () => {
@@ -176,11 +156,11 @@ describe('native API', () => {
 
   it('refuses a Host that is not loopback with the server port (DNS rebinding)', async () => {
     for (const host of ['evil.example:' + t.server.port, '127.0.0.1:1', 'localhost', `127.0.0.1.nip.io:${t.server.port}`]) {
-      const res = await raw('/api/v1/providers', { host, authorization: `Bearer ${t.token}` });
+      const res = await t.raw('/api/v1/providers', { host, authorization: `Bearer ${t.token}` });
       expect(res.status, host).toBe(403);
     }
     for (const host of [`localhost:${t.server.port}`, `[::1]:${t.server.port}`]) {
-      expect((await raw('/api/v1/providers', { host, authorization: `Bearer ${t.token}` })).status).toBe(200);
+      expect((await t.raw('/api/v1/providers', { host, authorization: `Bearer ${t.token}` })).status).toBe(200);
     }
   });
 

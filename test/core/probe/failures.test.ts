@@ -1,28 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHttpServer } from '../../fakes/http-server.js';
-import { createProbeEngine, runWithConcurrency } from '../../../src-main/core/probe/engine.js';
-import type { ClosableProbeEngine } from '../../../src-main/core/probe/types.js';
-import { startFakeProvider, type FakeProvider } from '../../fakes/providers.js';
-import { closedPort, key, target, testNetwork } from './helpers.js';
+import { runWithConcurrency } from '../../../src-main/core/probe/engine.js';
+import { closedPort, key, target, testNetwork, useProbeEngine } from './helpers.js';
 
-let engine: ClosableProbeEngine;
-const fakes: FakeProvider[] = [];
-
-async function fake(...args: Parameters<typeof startFakeProvider>): Promise<FakeProvider> {
-  const started = await startFakeProvider(...args);
-  fakes.push(started);
-  return started;
-}
-
-beforeAll(() => {
-  engine = createProbeEngine();
-});
-afterAll(async () => {
-  await engine.close();
-});
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((f) => f.close()));
-});
+const { engine, fake } = useProbeEngine();
 
 describe('answers that mean the key is wrong or not allowed', () => {
   it('401 → auth_failed with a hint, never an empty model list', async () => {

@@ -1,27 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createProbeEngine } from '../../../src-main/core/probe/engine.js';
-import type { ClosableProbeEngine } from '../../../src-main/core/probe/types.js';
-import { FAKE_AWS, makeServiceAccount, rsaKeyPair, startFakeProvider, type FakeProvider } from '../../fakes/providers.js';
-import { key, target } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { FAKE_AWS, makeServiceAccount, rsaKeyPair } from '../../fakes/providers.js';
+import { key, target, useProbeEngine } from './helpers.js';
 
-let engine: ClosableProbeEngine;
-const fakes: FakeProvider[] = [];
-
-async function fake(...args: Parameters<typeof startFakeProvider>): Promise<FakeProvider> {
-  const started = await startFakeProvider(...args);
-  fakes.push(started);
-  return started;
-}
-
-beforeAll(() => {
-  engine = createProbeEngine();
-});
-afterAll(async () => {
-  await engine.close();
-});
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((f) => f.close()));
-});
+const { engine, fake } = useProbeEngine();
 
 function ids(models: { id: string }[] | null): string[] {
   return (models ?? []).map((m) => m.id);

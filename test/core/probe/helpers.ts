@@ -1,6 +1,9 @@
 import { catalogEntry } from '../../../src-main/core/catalog/catalog.js';
 import { NETWORK_DEFAULTS, type NetworkConfig, type ProxyConfig } from '../../../src-main/core/contract/config-schemas.js';
-import type { ProbeKey, ProbeTarget } from '../../../src-main/core/probe/types.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { createProbeEngine } from '../../../src-main/core/probe/engine.js';
+import type { ClosableProbeEngine, ProbeEngine, ProbeKey, ProbeTarget } from '../../../src-main/core/probe/types.js';
+import { startFakeProvider, type FakeProvider } from '../../fakes/providers.js';
 
 /** Network settings for tests: loopback allowed by policy anyway, short timeouts and backoffs. */
 export function testNetwork(overrides: Partial<NetworkConfig> = {}): NetworkConfig {
@@ -42,4 +45,34 @@ export async function closedPort(): Promise<number> {
   const port = (server.address() as { port: number }).port;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/**
+ * A real probe engine for one test file (created before its tests, closed after) and fake providers that close
+ * after each test. `engine` forwards to the current engine, so tests can use it directly.
+ */
+export function useProbeEngine(): { engine: ProbeEngine; fake: (...args: Parameters<typeof startFakeProvider>) => Promise<FakeProvider> } {
+  let current: ClosableProbeEngine | undefined;
+  const fakes: FakeProvider[] = [];
+  beforeAll(() => {
+    current = createProbeEngine();
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  afterEach(async () => {
+    await Promise.all(fakes.splice(0).map((f) => f.close()));
+  });
+  const live = (): ClosableProbeEngine => {
+    if (!current) throw new Error('the probe engine starts in beforeAll');
+    return current;
+  };
+  return {
+    engine: { checkKey: (...args) => live().checkKey(...args), listModels: (...args) => live().listModels(...args) },
+    fake: async (...args) => {
+      const started = await startFakeProvider(...args);
+      fakes.push(started);
+      return started;
+    },
+  };
 }
