@@ -38,6 +38,8 @@ export function cookieFetch(): typeof fetch {
   const jar = new Map<string, string>();
   return async (input, init = {}) => {
     const headers = new Headers(init.headers);
+    // What a browser adds to the page's own fetches; the server accepts a session cookie only with it.
+    headers.set('sec-fetch-site', 'same-origin');
     if (jar.size > 0) headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '));
     const response = await fetch(input, { ...init, headers });
     for (const line of response.headers.getSetCookie()) {

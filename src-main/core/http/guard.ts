@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** Loopback names with the server's port; anything else in Host is a DNS-rebinding attempt. */
@@ -37,39 +36,6 @@ export function presentedToken(headers: IncomingHttpHeaders): string | undefined
   return undefined;
 }
 
-export const SESSION_COOKIE = 'pd_session';
-
-/** Browser sessions for the served GUI (token login, like Jupyter). Kept in memory: a restart or token rotation logs out. */
-export class SessionStore {
-  private readonly sessions = new Map<string, number>();
-  constructor(private readonly ttlMs = 12 * 60 * 60 * 1000) {}
-
-  create(): string {
-    const id = randomBytes(32).toString('base64url');
-    this.sessions.set(id, Date.now() + this.ttlMs);
-    return id;
-  }
-
-  valid(id: string | undefined): boolean {
-    if (!id) return false;
-    const expires = this.sessions.get(id);
-    if (expires === undefined) return false;
-    if (expires < Date.now()) {
-      this.sessions.delete(id);
-      return false;
-    }
-    return true;
-  }
-
-  revoke(id: string | undefined): void {
-    if (id) this.sessions.delete(id);
-  }
-
-  clear(): void {
-    this.sessions.clear();
-  }
-}
-
 export function cookieValue(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
@@ -77,4 +43,30 @@ export function cookieValue(header: string | undefined, name: string): string | 
     if (key === name) return value.join('=');
   }
   return undefined;
+}
+
+/**
+ * Browser origins as a browser sends them (`scheme://host[:port]`, http or https), normalised (lower case, default
+ * port dropped). Throws an error naming `source` for anything else: `null` (the origin of every sandboxed or file
+ * page), wildcards, other schemes, user info, paths, queries and fragments, so the API never allows `null` or `*`.
+ */
+export function parseOrigins(values: readonly string[], source: string): string[] {
+  return values.map((value) => {
+    const text = value.trim();
+    const refuse = (why: string) => new Error(`${source} "${value}" is not an allowed origin: ${why}`);
+    const form = 'write it as scheme://host[:port], e.g. http://localhost:5173';
+    if (text.toLowerCase() === 'null') throw refuse('"null" is shared by every sandboxed iframe and file:// page');
+    if (text.includes('*')) throw refuse('wildcards are not allowed; list each origin');
+    if (/[\s\p{Cc}]/u.test(text)) throw refuse('it contains spaces or control characters');
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      throw refuse(`it is not a URL; ${form}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refuse('only http and https origins are allowed');
+    if (url.username || url.password || text.includes('@')) throw refuse('it must not contain a user name or password');
+    if (!/^https?:\/\/[^/?#\\]+\/?$/i.test(text)) throw refuse(`it must not have a path, query or fragment; ${form}`);
+    return url.origin;
+  });
 }

@@ -1,6 +1,8 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Desk } from '../desk.js';
-import { allowedOrigins, cookieValue, isAllowedHost, presentedToken, SESSION_COOKIE, SessionStore } from './guard.js';
+import { allowedOrigins, cookieValue, isAllowedHost, parseOrigins, presentedToken } from './guard.js';
+import { clearedSessionCookie, SESSION_COOKIE, sessionCookie, SessionStore } from './sessions.js';
+import { requestTargetProblem } from './request-target.js';
 import { failureBody, surfaceOf, type GenericFailure } from './surfaces/registry.js';
 import { registerNativeRoutes } from './native-routes.js';
 import { buildOpenApi } from './openapi.js';
@@ -18,6 +20,15 @@ export interface ApiServerOptions {
   origins?: readonly string[];
   /** Serve the built renderer at `/` (browser mode). */
   uiDir?: string | undefined;
+  /** How long a client may take to send a whole request (default 30 s). */
+  requestTimeoutMs?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Answers without a token or session. Every route not marked so needs one (deny by default). */
+    public?: boolean;
+  }
 }
 
 export interface ApiServer {
@@ -26,13 +37,6 @@ export interface ApiServer {
   url: string;
   port: number;
   close(): Promise<void>;
-}
-
-/** Routes that answer without a token: health, the GUI's static files, and the token login itself. */
-function isPublic(method: string, path: string): boolean {
-  if (path === '/api/v1/health' || path === '/api/v1/openapi.json') return method === 'GET' && path === '/api/v1/health';
-  if (path === '/api/v1/session') return true;
-  return !path.startsWith('/api/') && !path.startsWith('/bifrost');
 }
 
 function pathOf(url: string | undefined): string {
@@ -46,17 +50,20 @@ export function sendFailure(reply: FastifyReply, path: string, failure: GenericF
 
 /** The loopback server: guards (Host, Origin, token), native routes from the contract, the compatible surfaces, optional GUI. */
 export async function startApiServer(desk: Desk, options: ApiServerOptions = {}): Promise<ApiServer> {
+  // Refused before anything starts: an allow-list entry such as `null` or `*` would open the API to any page.
+  const extraOrigins = parseOrigins(options.origins ?? [], 'origins');
   const sessions = new SessionStore();
   const state = { port: options.port ?? DEFAULT_PORT };
   const app = Fastify({
     logger: false,
     bodyLimit: DEFAULT_BODY_LIMIT,
-    requestTimeout: 30_000,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
     connectionTimeout: 60_000,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     // Without a Host header Node would answer a bare 400 itself; the Host guard answers it in the surface's shape.
-    http: { requireHostHeader: false },
+    // Timed-out requests are found by a sweep of open connections; every second keeps a slow client's socket short-lived.
+    http: { requireHostHeader: false, connectionsCheckingInterval: 1000 },
     // Router refusals (bad percent-encoding, over-long ids) in the surface's own shape.
     frameworkErrors: (error, request, reply) => {
       reply.header('x-content-type-options', 'nosniff').header('cache-control', 'no-store');
@@ -85,10 +92,15 @@ export async function startApiServer(desk: Desk, options: ApiServerOptions = {})
     }
   });
 
-  const origins = () => allowedOrigins(state.port, options.origins ?? []);
+  const origins = () => allowedOrigins(state.port, extraOrigins);
+
+  const ownOrigins = () => allowedOrigins(state.port, []);
 
   app.addHook('onRequest', async (request, reply) => {
-    const path = request.url.split('?')[0] ?? '/';
+    const path = pathOf(request.raw.url);
+    // Refused before any auth decision: a target the router would read differently from how it looks.
+    const targetProblem = requestTargetProblem(request.raw.url);
+    if (targetProblem) return sendFailure(reply, path, 'bad_request', 'Bad request target', targetProblem);
     if (!isAllowedHost(request.headers.host, state.port)) return sendFailure(reply, path, 'forbidden_host');
     const origin = request.headers.origin;
     if (origin !== undefined) {
@@ -103,14 +115,30 @@ export async function startApiServer(desk: Desk, options: ApiServerOptions = {})
         return reply.code(204).send();
       }
     }
-    if (isPublic(request.method, path)) return;
-    const session = cookieValue(request.headers.cookie, SESSION_COOKIE);
-    if (sessions.valid(session)) return;
-    if (!desk.token.verify(presentedToken(request.headers))) {
-      if (surfaceOf(path) === 'agentstack') reply.header('www-authenticate', 'Basic');
-      return sendFailure(reply, path, 'unauthorized');
+    // Decided on the route that matched (an unmatched request has no config and so needs auth too).
+    if (request.routeOptions.config?.public === true) return;
+    const token = presentedToken(request.headers);
+    if (token !== undefined) {
+      if (desk.token.verify(token)) return;
+    } else if (sessionAllowed(request)) {
+      return;
     }
+    if (surfaceOf(path) === 'agentstack') reply.header('www-authenticate', 'Basic');
+    return sendFailure(reply, path, 'unauthorized');
   });
+
+  /**
+   * A browser session counts only for a same-origin request (any local web page on another port receives the
+   * cookie, since cookies ignore ports), with the current token generation, on the port that issued it.
+   */
+  const sessionAllowed = (request: FastifyRequest): boolean => {
+    const id = cookieValue(request.headers.cookie, SESSION_COOKIE);
+    if (!id) return false;
+    const origin = request.headers.origin;
+    const sameOrigin = origin !== undefined ? ownOrigins().has(origin) : request.headers['sec-fetch-site'] === 'same-origin';
+    if (!sameOrigin) return false;
+    return sessions.valid(id, { generation: desk.token.generation(), port: request.socket.localPort ?? state.port });
+  };
 
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
@@ -147,10 +175,11 @@ export async function startApiServer(desk: Desk, options: ApiServerOptions = {})
   app.get('/api/v1/openapi.json', async () => buildOpenApi(desk.version));
   registerNativeRoutes(app, desk);
   registerSurfaces(app, desk);
-  registerSession(app, desk, sessions);
+  const openSession = (): string => sessions.create({ generation: desk.token.generation(), port: state.port });
+  registerSession(app, desk, sessions, openSession);
   if (options.uiDir) {
     const { registerUi } = await import('./ui.js');
-    registerUi(app, desk, sessions, options.uiDir);
+    registerUi(app, desk, openSession, options.uiDir);
   }
 
   try {
@@ -188,22 +217,18 @@ function onTokenRotated(desk: Desk, listener: () => void): () => void {
   return () => desk.token.events.off('rotated', listener);
 }
 
-/** POST /api/v1/session {token} logs a browser in (HttpOnly, SameSite=Strict cookie); DELETE logs out. */
-function registerSession(app: FastifyInstance, desk: Desk, sessions: SessionStore): void {
-  app.post('/api/v1/session', async (request, reply) => {
+/** POST /api/v1/session {token} logs a browser in (HttpOnly, SameSite=Strict cookie); DELETE logs out. Both public. */
+function registerSession(app: FastifyInstance, desk: Desk, sessions: SessionStore, openSession: () => string): void {
+  app.post('/api/v1/session', { config: { public: true } }, async (request, reply) => {
     const body = request.body as { token?: unknown } | undefined;
     const token = typeof body?.token === 'string' ? body.token : presentedToken(request.headers);
     if (!desk.token.verify(token)) return sendFailure(reply, '/api/v1/session', 'unauthorized', 'That token is not valid');
-    reply.header('set-cookie', sessionCookie(sessions.create()));
+    reply.header('set-cookie', sessionCookie(openSession()));
     return { ok: true };
   });
-  app.delete('/api/v1/session', async (request, reply) => {
+  app.delete('/api/v1/session', { config: { public: true } }, async (request, reply) => {
     sessions.revoke(cookieValue(request.headers.cookie, SESSION_COOKIE));
-    reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
+    reply.header('set-cookie', clearedSessionCookie());
     return { ok: true };
   });
-}
-
-export function sessionCookie(id: string): string {
-  return `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200`;
 }

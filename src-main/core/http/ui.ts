@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Desk } from '../desk.js';
-import { sessionCookie } from './server.js';
-import type { SessionStore } from './guard.js';
+import { sessionCookie } from './sessions.js';
+import { sameOriginPath } from './request-target.js';
+import { sendFailure } from './server.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -19,15 +20,19 @@ const TYPES: Record<string, string> = {
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+/** Paths of the APIs (in any letter case): the GUI's fallback page is never served for them. */
+const API_PATH = /^\/(api|bifrost)(\/|$)/i;
+
 /**
- * Browser mode: serves the built renderer. `/?token=<token>` logs in like Jupyter (HttpOnly, SameSite=Strict cookie) and
- * redirects to a URL without the token; without a session the page itself asks for the token.
+ * Browser mode: serves the built renderer (public routes: the files hold no data). `/?token=<token>` logs in like
+ * Jupyter (HttpOnly, SameSite=Strict cookie) and redirects to the same path without the token — always a path of this
+ * origin; without a session the page itself asks for the token.
  */
-export function registerUi(app: FastifyInstance, desk: Desk, sessions: SessionStore, uiDir: string): void {
+export function registerUi(app: FastifyInstance, desk: Desk, openSession: () => string, uiDir: string): void {
   const root = normalize(uiDir);
   const indexFile = join(root, 'index.html');
 
-  const sendFile = (path: string, reply: import('fastify').FastifyReply) => {
+  const sendFile = (path: string, reply: FastifyReply) => {
     reply.header('content-type', TYPES[extname(path)] ?? 'application/octet-stream');
     reply.header('content-security-policy', CSP);
     reply.header('x-frame-options', 'DENY');
@@ -35,15 +40,15 @@ export function registerUi(app: FastifyInstance, desk: Desk, sessions: SessionSt
     return reply.send(readFileSync(path));
   };
 
-  app.get('/*', async (request, reply) => {
+  app.get('/*', { config: { public: true } }, async (request, reply) => {
     const [pathname = '/', search = ''] = request.url.split('?');
+    if (API_PATH.test(pathname)) return sendFailure(reply, pathname, 'not_found', `No route for ${request.method} ${pathname}`);
     const params = new URLSearchParams(search);
     const token = params.get('token');
     if (token !== null) {
       params.delete('token');
-      const rest = params.toString();
-      if (desk.token.verify(token)) reply.header('set-cookie', sessionCookie(sessions.create()));
-      return reply.redirect(`${pathname}${rest ? `?${rest}` : ''}`, 303);
+      if (desk.token.verify(token)) reply.header('set-cookie', sessionCookie(openSession()));
+      return reply.redirect(sameOriginPath(pathname, params.toString()), 303);
     }
     const decoded = decodeURIComponent(pathname);
     const candidate = normalize(join(root, decoded));

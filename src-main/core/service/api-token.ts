@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
-import { writeFileSync, chmodSync, renameSync } from 'node:fs';
+import { writeFileSync, chmodSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { DeskError } from '../contract/errors.js';
@@ -10,15 +10,14 @@ export const TOKEN_ENV = 'PROVIDER_DESK_TOKEN';
 export const TOKEN_FILE = 'api-token';
 const META_KEY = 'api_token';
 const AAD = 'meta:api_token';
-/** Another process (the CLI) may rotate the token; re-read it this often. */
-const RECHECK_MS = 1000;
 
 /** The local API token: from PROVIDER_DESK_TOKEN, or generated once, sealed in the vault and written to <data-dir>/api-token (0600). */
 export class ApiToken {
   /** 'rotated' lets the server drop browser sessions made with the old token. */
   readonly events = new EventEmitter<{ rotated: [] }>();
   private cached: string | undefined;
-  private checkedAt = 0;
+  /** The store version the cached token was read at: another process (the CLI) may rotate it, which changes the version. */
+  private cachedAt = '';
 
   constructor(
     private readonly repo: Repository,
@@ -38,7 +37,8 @@ export class ApiToken {
   current(): string {
     const fromEnv = this.env[TOKEN_ENV];
     if (fromEnv) return fromEnv;
-    if (this.cached && Date.now() - this.checkedAt < RECHECK_MS) return this.cached;
+    const version = this.repo.version();
+    if (this.cached && version === this.cachedAt) return this.cached;
     const stored = this.repo.getMeta(META_KEY);
     if (stored?.sealed) {
       this.cached = this.vault.openText(stored.sealed, AAD);
@@ -52,7 +52,7 @@ export class ApiToken {
       });
       this.writeFile(this.cached);
     }
-    this.checkedAt = Date.now();
+    this.cachedAt = this.repo.version();
     return this.cached;
   }
 
@@ -62,9 +62,17 @@ export class ApiToken {
     this.repo.transaction(() => this.repo.setMeta(META_KEY, null, this.vault.sealText(token, AAD)));
     this.writeFile(token);
     this.cached = token;
-    this.checkedAt = Date.now();
+    this.cachedAt = this.repo.version();
     this.events.emit('rotated');
     return token;
+  }
+
+  /**
+   * Names the current token without revealing it: browser sessions remember the generation they were opened with and
+   * die when it changes, whichever process rotated the token.
+   */
+  generation(): string {
+    return createHash('sha256').update('provider-desk:token-generation:').update(this.current()).digest('base64url').slice(0, 22);
   }
 
   /** Constant-time comparison (hashing first makes the lengths equal). */
@@ -82,7 +90,9 @@ export class ApiToken {
 
   private writeFile(token: string): void {
     const temp = `${this.filePath}.${process.pid}.tmp`;
-    writeFileSync(temp, token + '\n', { mode: 0o600 });
+    // 'wx' never follows a symlink planted under the temp name: the token lands only in a file we created.
+    rmSync(temp, { force: true });
+    writeFileSync(temp, token + '\n', { mode: 0o600, flag: 'wx' });
     chmodSync(temp, 0o600);
     renameSync(temp, this.filePath);
   }

@@ -235,16 +235,15 @@ describe('ZIRI surface: create or update', () => {
       expect(typeof res.body.error === 'string' || res.body.provider !== undefined).toBe(true);
       expect(res.text).not.toMatch(/at .*\.(ts|js):\d+/);
     }
-    for (const path of [
-      '/api/providers/%F0%9F%94%91',
-      `/api/providers/${'a'.repeat(450)}`,
-      '/api/providers/a%2Fb',
-      '/api/providers/UPPER/test',
-    ]) {
+    for (const path of ['/api/providers/%F0%9F%94%91', `/api/providers/${'a'.repeat(450)}`, '/api/providers/UPPER/test']) {
       const res = await t.request(path, { method: path.endsWith('/test') ? 'POST' : 'GET' });
       expect(res.status, path).toBe(404);
       expect(res.body.code).toMatch(/NOT_FOUND/);
     }
+    // An encoded slash would split differently once decoded: refused before routing, in ZIRI's shape.
+    const encodedSlash = await t.request('/api/providers/a%2Fb');
+    expect(encodedSlash.status).toBe(400);
+    expect(encodedSlash.body.code).toBe('BAD_REQUEST');
   });
 });
 

@@ -880,18 +880,47 @@ const EITHER_AUTH = new Set<AuthCase>(['basic-unicode']);
 const BAD_HOSTS = new Set<HostCase>(['evil', 'evil-with-port', 'no-port', 'wrong-port', 'suffix', 'unicode', 'none']);
 
 /**
- * What the guard must answer before any route runs: 403 for a Host that is not loopback with the server's port (DNS
- * rebinding) or an Origin not on the allow-list, then 401 without a valid token (except the public routes); null when
- * the guard lets the request through to the route.
+ * Whether a request target is outside normal form, which the server refuses with 400 before routing: not origin-form,
+ * `//`, a backslash, an encoded `/` or `\`, a percent-encoded unreserved character, bad percent-encoding or UTF-8, a
+ * control character, or a `.`/`..` segment once decoded. Written from the rule, independently of the server's code.
  */
-export function expectedGuardStatus(fuzz: FuzzCase, rawPath: string): 401 | 403 | null {
+export function isMalformedTarget(rawPath: string): boolean {
+  const path = rawPath.split('?')[0] ?? '';
+  if (!path.startsWith('/') || path.includes('//') || path.includes('\\')) return true;
+  for (const [, hex = ''] of path.matchAll(/%([0-9a-fA-F]{2})/g)) {
+    const char = String.fromCharCode(parseInt(hex, 16));
+    if (/[A-Za-z0-9\-._~/\\]/.test(char)) return true;
+  }
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return true;
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(decoded)) return true;
+  return decoded.split('/').some((segment) => segment === '.' || segment === '..');
+}
+
+/** Routes that answer without auth: health and the browser login (every other route, matched or not, needs a token). */
+function isPublicRoute(method: string, path: string): boolean {
+  const bare = path.replace(/\/$/, '');
+  return (
+    (bare === '/api/v1/health' && (method === 'GET' || method === 'HEAD')) ||
+    (bare === '/api/v1/session' && (method === 'POST' || method === 'DELETE'))
+  );
+}
+
+/**
+ * What the guard must answer before any route runs: 400 for a request target outside normal form, 403 for a Host that
+ * is not loopback with the server's port (DNS rebinding) or an Origin not on the allow-list, then 401 without a valid
+ * token (except the public routes: deny by default, unmatched paths included); null when the guard lets it through.
+ */
+export function expectedGuardStatus(fuzz: FuzzCase, rawPath: string): 400 | 401 | 403 | null {
+  if (isMalformedTarget(rawPath)) return 400;
   if (BAD_HOSTS.has(fuzz.host)) return 403;
   if (fuzz.headers.origin !== undefined) return 403;
   const path = rawPath.split('?')[0] ?? '';
-  const isPublic =
-    (path === '/api/v1/health' && fuzz.method === 'GET') ||
-    path === '/api/v1/session' ||
-    (!path.startsWith('/api/') && !path.startsWith('/bifrost'));
-  if (isPublic || ACCEPTED_AUTH.has(fuzz.auth) || EITHER_AUTH.has(fuzz.auth)) return null;
+  if (isPublicRoute(fuzz.method, path) || ACCEPTED_AUTH.has(fuzz.auth) || EITHER_AUTH.has(fuzz.auth)) return null;
   return 401;
 }
