@@ -11,8 +11,9 @@ import {
   toModelProvider,
   type AgentStackType,
 } from './agentstack/schema.js';
-import { similarityRatio } from './agentstack/similarity.js';
+import { matchScores } from './agentstack/match.js';
 import { AgentStackError, parseCreate, parseMatch, parseUuid } from './agentstack/validation.js';
+import { IF_MATCH_MALFORMED, IF_MATCH_ON_CREATE, readIfMatch } from './if-match.js';
 
 const BASE = '/api/v1/model_providers';
 
@@ -37,16 +38,11 @@ async function answer(desk: Desk, reply: FastifyReply, status: number, work: () 
   }
 }
 
-/** Scores per the spec: 0.5 + r/2 for the best suggestion when r > cutoff, 0.5 without suggestions; only ≥ 0.5, by score then id. */
-function matchScores(suggested: string[] | null, available: string[], cutoff: number): Array<{ model_id: string; score: number }> {
-  const scored = available.map((id) => {
-    if (!suggested || suggested.length === 0) return { model_id: id, score: 0.5 };
-    const best = Math.max(...suggested.map((s) => similarityRatio(id, s)));
-    return { model_id: id, score: best > cutoff ? 0.5 + best / 2 : 0 };
-  });
-  return scored
-    .filter((m) => m.score >= 0.5)
-    .sort((x, y) => y.score - x.score || (x.model_id < y.model_id ? -1 : x.model_id > y.model_id ? 1 : 0));
+/** The revision If-Match names (undefined without one); a header that is no ETag of ours is a 400. */
+function expectedRevision(request: FastifyRequest): number | undefined {
+  const ifMatch = readIfMatch(request);
+  if (ifMatch.kind === 'malformed') throw new AgentStackError(400, IF_MATCH_MALFORMED);
+  return ifMatch.kind === 'revision' ? ifMatch.revision : undefined;
 }
 
 /**
@@ -71,6 +67,7 @@ export function registerAgentStack(app: FastifyInstance, desk: Desk): void {
 
   app.post(BASE, (request, reply) =>
     answer(desk, reply, 201, async () => {
+      if (expectedRevision(request) !== undefined) throw new AgentStackError(412, IF_MATCH_ON_CREATE);
       const input = parseCreate(request.body);
       if (input.type === 'watsonx' && Boolean(input.watsonx_project_id) === Boolean(input.watsonx_space_id)) {
         throw new AgentStackError(400, 'WatsonX providers must have either watsonx_project_id or watsonx_space_id');
@@ -116,8 +113,9 @@ export function registerAgentStack(app: FastifyInstance, desk: Desk): void {
     }),
   );
 
+  // Match only reads the store, so If-Match has nothing to guard here.
   app.post(`${BASE}/match`, (request, reply) =>
-    answer(desk, reply, 200, () => {
+    answer(desk, reply, 200, async () => {
       const input = parseMatch(request.body);
       const typeOf = new Map<string, AgentStackType>();
       for (const row of repo.allProviders()) {
@@ -129,7 +127,7 @@ export function registerAgentStack(app: FastifyInstance, desk: Desk): void {
         const type = typeOf.get(model.provider_id);
         if (type) available.add(`${type}:${model.model_id}`);
       }
-      const items = matchScores(input.suggested_models, [...available], input.score_cutoff);
+      const items = await matchScores(input.suggested_models, [...available], input.score_cutoff);
       return { items, total_count: items.length, has_more: false, next_page_token: null };
     }),
   );
@@ -142,11 +140,12 @@ export function registerAgentStack(app: FastifyInstance, desk: Desk): void {
   );
 
   app.delete(`${BASE}/:id`, (request, reply) =>
-    answer(desk, reply, 204, () =>
+    answer(desk, reply, 204, () => {
+      const revision = expectedRevision(request);
       repo.transaction(() => {
         const { row } = requireShown(request);
-        providers.remove(row.id);
-      }),
-    ),
+        providers.remove(row.id, revision);
+      });
+    }),
   );
 }

@@ -19,6 +19,7 @@ import {
   typeForNew,
 } from './bifrost/provider-input.js';
 import { toProviderResponse } from './bifrost/provider-view.js';
+import { IF_MATCH_MALFORMED, IF_MATCH_ON_CREATE, readIfMatch } from './if-match.js';
 
 type Params = { provider: string; key_id: string };
 
@@ -57,20 +58,27 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
     return { keys, total: keys.length };
   };
   const params = (request: FastifyRequest) => request.params as Params;
+  /** The revision If-Match names (undefined without one); a header that is no ETag of ours is a 400. */
+  const expectedRevision = (request: FastifyRequest): number | undefined => {
+    const ifMatch = readIfMatch(request);
+    if (ifMatch.kind === 'malformed') throw new BifrostError(400, IF_MATCH_MALFORMED);
+    return ifMatch.kind === 'revision' ? ifMatch.revision : undefined;
+  };
 
-  app.get(PROVIDERS, (_request, reply) =>
-    answer(reply, desk.logger, () => {
+  app.get(PROVIDERS, (request, reply) =>
+    answer(request, reply, desk.logger, () => {
       const list = repo.allProviders().map((row) => toProviderResponse(row));
       return { providers: list, total: list.length };
     }),
   );
 
   app.get(`${PROVIDERS}/:provider`, (request, reply) =>
-    answer(reply, desk.logger, () => toProviderResponse(requireProvider(params(request).provider))),
+    answer(request, reply, desk.logger, () => toProviderResponse(requireProvider(params(request).provider))),
   );
 
   app.post(PROVIDERS, (request, reply) =>
-    answer(reply, desk.logger, () => {
+    answer(request, reply, desk.logger, () => {
+      if (expectedRevision(request) !== undefined) throw new BifrostError(412, IF_MATCH_ON_CREATE);
       const body = parseProviderBody(request.body);
       const name = checkName(body.provider);
       const custom = body.custom_provider_config ? checkCustomCreate(name, body.custom_provider_config) : null;
@@ -100,7 +108,8 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
   // Upsert. Bifrost's PUT carries the whole provider: the network block is replaced (defaults for what is left out),
   // proxy and custom blocks change only when present (null clears), keys are managed on their own routes.
   app.put(`${PROVIDERS}/:provider`, (request, reply) =>
-    answer(reply, desk.logger, () => {
+    answer(request, reply, desk.logger, () => {
+      const revision = expectedRevision(request);
       const name = checkName(params(request).provider);
       const body = parseProviderBody(request.body);
       if (body.keys && body.keys.length > 0) throw new BifrostError(400, KEYS_REJECTED);
@@ -114,6 +123,8 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
       };
       const row = repo.transaction(() => {
         const existing = byName(name);
+        if (!existing && revision !== undefined) throw new BifrostError(412, IF_MATCH_ON_CREATE);
+        if (existing) providers.checkRevision(existing, revision);
         if (!existing) {
           const custom = body.custom_provider_config ? checkCustomCreate(name, body.custom_provider_config) : null;
           const created = providers.create({
@@ -146,11 +157,12 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
   );
 
   app.delete(`${PROVIDERS}/:provider`, (request, reply) =>
-    answer(reply, desk.logger, () => {
+    answer(request, reply, desk.logger, () => {
       const { provider: name } = params(request);
+      const revision = expectedRevision(request);
       repo.transaction(() => {
         const row = byName(name);
-        if (row) providers.remove(row.id);
+        if (row) providers.remove(row.id, revision);
       });
       return { name };
     }),
@@ -158,18 +170,19 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
 
   // --- keys ---------------------------------------------------------------------
   app.get(`${PROVIDERS}/:provider/keys`, (request, reply) =>
-    answer(reply, desk.logger, () => keysOf(requireProvider(params(request).provider))),
+    answer(request, reply, desk.logger, () => keysOf(requireProvider(params(request).provider))),
   );
 
   app.get(`${PROVIDERS}/:provider/keys/:key_id`, (request, reply) =>
-    answer(reply, desk.logger, () => {
+    answer(request, reply, desk.logger, () => {
       const { provider, key_id: keyId } = params(request);
       return keyView(requireKey(requireProvider(provider), keyId));
     }),
   );
 
   app.post(`${PROVIDERS}/:provider/keys`, (request, reply) =>
-    answer(reply, desk.logger, () => {
+    answer(request, reply, desk.logger, () => {
+      const revision = expectedRevision(request);
       const body = parseKeyBody(request.body);
       const row = requireProvider(params(request).provider);
       if (customOf(row)?.is_key_less) throw new BifrostError(400, 'Cannot add keys to a keyless provider');
@@ -186,13 +199,14 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
         key_config: keyConfigFromBody(body, null, {}) ?? null,
       });
       if (!input.success) throw zodMessage('Invalid key', input.error.issues);
-      const created = providers.addKey(row.id, input.data);
+      const created = providers.addKey(row.id, input.data, revision);
       return keyView(requireKey(row, created.id));
     }),
   );
 
   app.put(`${PROVIDERS}/:provider/keys/:key_id`, (request, reply) =>
-    answer(reply, desk.logger, () => {
+    answer(request, reply, desk.logger, () => {
+      const revision = expectedRevision(request);
       const body = parseKeyBody(request.body);
       const { provider, key_id: keyId } = params(request);
       return repo.transaction(() => {
@@ -212,20 +226,21 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
           ...(keyConfig !== undefined ? { key_config: keyConfig } : {}),
         });
         if (!patch.success) throw zodMessage('Invalid key', patch.error.issues);
-        providers.updateKey(row.id, current.id, patch.data);
+        providers.updateKey(row.id, current.id, patch.data, revision);
         return keyView(requireKey(row, current.id));
       });
     }),
   );
 
   app.delete(`${PROVIDERS}/:provider/keys/:key_id`, (request, reply) =>
-    answer(reply, desk.logger, () => {
+    answer(request, reply, desk.logger, () => {
       const { provider, key_id: keyId } = params(request);
+      const revision = expectedRevision(request);
       return repo.transaction(() => {
         const row = requireProvider(provider);
         const key = requireKey(row, keyId);
         const shown = keyView(key);
-        providers.removeKey(row.id, key.id);
+        providers.removeKey(row.id, key.id, revision);
         return shown;
       });
     }),
@@ -234,8 +249,11 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
   // Lists models now. The outcome is in status/description (as after any listing); the keys come back as Bifrost's
   // refresh returns them, and the model ids when the listing worked.
   app.post(`${PROVIDERS}/:provider/refresh-models`, (request, reply) =>
-    answer(reply, desk.logger, async () => {
+    answer(request, reply, desk.logger, async () => {
+      const revision = expectedRevision(request);
       const row = requireProvider(params(request).provider);
+      // A refresh rewrites the provider's models and status: with If-Match, only the provider as the caller last read it.
+      providers.checkRevision(row, revision);
       let models: string[] | null = null;
       let failure: string | null = null;
       try {

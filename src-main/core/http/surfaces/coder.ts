@@ -26,6 +26,7 @@ import {
   type AIProvider,
   type CoderType,
 } from './coder/mapping.js';
+import { IF_MATCH_MALFORMED, IF_MATCH_ON_CREATE, readIfMatch, staleIfMatch } from './if-match.js';
 
 const BASE = '/api/v2/ai/providers';
 const NOT_FOUND = new CoderFailure(404, { message: 'Resource not found or you do not have access to this resource' });
@@ -56,7 +57,18 @@ function list(desk: Desk): AIProvider[] {
   });
 }
 
-function create(desk: Desk, body: unknown): AIProvider {
+/** The revision If-Match names (undefined without one); a header that is no ETag of ours is a 400. */
+function expectedRevision(request: FastifyRequest): number | undefined {
+  const ifMatch = readIfMatch(request);
+  if (ifMatch.kind === 'malformed') throw new CoderFailure(400, { message: 'Invalid If-Match header.', detail: IF_MATCH_MALFORMED });
+  return ifMatch.kind === 'revision' ? ifMatch.revision : undefined;
+}
+
+const preconditionFailed = (detail: string) =>
+  new CoderFailure(412, { message: 'The AI provider was changed since the revision in If-Match.', detail });
+
+function create(desk: Desk, body: unknown, revision: number | undefined): AIProvider {
+  if (revision !== undefined) throw preconditionFailed(IF_MATCH_ON_CREATE);
   const req = decodeCreate(body);
   const validations = validateCreate(req);
   if (validations.length > 0) throw invalidRequest(validations);
@@ -81,14 +93,18 @@ function create(desk: Desk, body: unknown): AIProvider {
   }
 }
 
-/** Fields, settings and the complete key list in one transaction: any failure leaves the provider as it was. */
-function update(desk: Desk, raw: unknown, body: unknown): AIProvider {
+/**
+ * Fields, settings and the complete key list in one transaction: any failure leaves the provider as it was.
+ * With If-Match, only while the provider is still at that revision.
+ */
+function update(desk: Desk, raw: unknown, body: unknown, revision: number | undefined): AIProvider {
   const req = decodeUpdate(body);
   if (isEmptyUpdate(req)) throw new CoderFailure(400, { message: 'At least one field must be provided.' });
   const validations = validateUpdate(req);
   if (validations.length > 0) throw invalidRequest(validations);
   return desk.repo.transaction(() => {
     const { provider, type } = lookup(desk, raw);
+    desk.providers.checkRevision(provider, revision);
     if (req.settings && !acceptsBedrockSettings(provider.type)) throw new CoderFailure(400, { message: BEDROCK_TYPE_MISMATCH });
     const bedrockAfter = req.settings === undefined ? hasBedrockBlock(provider) : req.settings !== null;
     if (req.api_keys && req.api_keys.length > 0 && (bedrockAfter || provider.type === 'bedrock')) {
@@ -115,13 +131,15 @@ function update(desk: Desk, raw: unknown, body: unknown): AIProvider {
   });
 }
 
-function remove(desk: Desk, raw: unknown): void {
-  desk.repo.transaction(() => desk.providers.remove(lookup(desk, raw).provider.id));
+function remove(desk: Desk, raw: unknown, revision: number | undefined): void {
+  desk.repo.transaction(() => desk.providers.remove(lookup(desk, raw).provider.id, revision));
 }
 
 /** Expected service failures in Coder's shape; anything else is a 500 without internals. */
-function toFailure(desk: Desk, error: unknown): CoderFailure {
+function toFailure(desk: Desk, request: FastifyRequest, error: unknown): CoderFailure {
   if (error instanceof CoderFailure) return error;
+  const stale = staleIfMatch(request, error);
+  if (stale) return preconditionFailed(stale.message);
   if (error instanceof DeskError) {
     if (error.code === 'not_found') return NOT_FOUND;
     if (error.code === 'validation_failed' || error.code === 'bad_request') {
@@ -142,7 +160,7 @@ function route(desk: Desk, status: number, handler: (request: FastifyRequest) =>
       const result = handler(request);
       return status === 204 ? reply.code(204).send() : reply.code(status).send(result);
     } catch (error) {
-      const failure = toFailure(desk, error);
+      const failure = toFailure(desk, request, error);
       return reply.code(failure.status).send(failure.body);
     }
   };
@@ -160,7 +178,7 @@ export function registerCoder(app: FastifyInstance, desk: Desk): void {
   );
   app.post(
     BASE,
-    route(desk, 201, (request) => create(desk, request.body)),
+    route(desk, 201, (request) => create(desk, request.body, expectedRevision(request))),
   );
   app.get(
     `${BASE}/:idOrName`,
@@ -171,10 +189,10 @@ export function registerCoder(app: FastifyInstance, desk: Desk): void {
   );
   app.patch(
     `${BASE}/:idOrName`,
-    route(desk, 200, (request) => update(desk, idOrName(request), request.body)),
+    route(desk, 200, (request) => update(desk, idOrName(request), request.body, expectedRevision(request))),
   );
   app.delete(
     `${BASE}/:idOrName`,
-    route(desk, 204, (request) => remove(desk, idOrName(request))),
+    route(desk, 204, (request) => remove(desk, idOrName(request), expectedRevision(request))),
   );
 }

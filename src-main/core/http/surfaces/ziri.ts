@@ -13,6 +13,7 @@ import {
   ziriKeyLooksValid,
   ziriTypeForName,
 } from './ziri/mapping.js';
+import { IF_MATCH_MALFORMED, IF_MATCH_ON_CREATE, readIfMatch, staleIfMatch } from './if-match.js';
 
 interface UpsertInput {
   name: string;
@@ -69,10 +70,24 @@ function requireByName(desk: Desk, raw: unknown): Provider {
   return provider;
 }
 
-/** Create, or update the provider's display name / base URL and replace its first key; one transaction either way. */
-function upsert(desk: Desk, input: UpsertInput): Provider {
+/** The revision If-Match names (undefined without one); a header that is no ETag of ours is a 400. */
+function expectedRevision(request: FastifyRequest): number | undefined {
+  const ifMatch = readIfMatch(request);
+  if (ifMatch.kind === 'malformed') throw new ZiriFailure(400, 'INVALID_IF_MATCH', IF_MATCH_MALFORMED);
+  return ifMatch.kind === 'revision' ? ifMatch.revision : undefined;
+}
+
+/**
+ * Create, or update the provider's display name / base URL and replace its first key; one transaction either way.
+ * With If-Match, only an existing provider still at that revision is updated.
+ */
+function upsert(desk: Desk, input: UpsertInput, revision: number | undefined): Provider {
   return desk.repo.transaction(() => {
     const existing = findByName(desk, input.name);
+    if (revision !== undefined) {
+      if (!existing) throw new ZiriFailure(412, 'PRECONDITION_FAILED', IF_MATCH_ON_CREATE);
+      desk.providers.checkRevision(existing, revision);
+    }
     const type = existing?.type ?? ziriTypeForName(input.name);
     if (!ziriKeyLooksValid(type, input.apiKey)) throw new ZiriFailure(400, 'INVALID_API_KEY', 'Invalid API key format');
     if (!existing) {
@@ -112,8 +127,10 @@ function present(desk: Desk, provider: Provider) {
 }
 
 /** Expected service failures in ZIRI's shape; anything else is a 500 without details. */
-function toFailure(desk: Desk, error: unknown): ZiriFailure {
+function toFailure(desk: Desk, request: FastifyRequest, error: unknown): ZiriFailure {
   if (error instanceof ZiriFailure) return error;
+  const stale = staleIfMatch(request, error);
+  if (stale) return new ZiriFailure(412, 'PRECONDITION_FAILED', stale.message);
   if (error instanceof DeskError) {
     if (error.code === 'not_found') return NOT_FOUND;
     if (error.code === 'validation_failed' || error.code === 'bad_request') return new ZiriFailure(400, 'VALIDATION_ERROR', error.message);
@@ -133,7 +150,7 @@ function route(desk: Desk, handler: Handler) {
     try {
       return reply.code(200).send(await handler(request));
     } catch (error) {
-      const failure = toFailure(desk, error);
+      const failure = toFailure(desk, request, error);
       return reply.code(failure.status).send({ error: failure.message, code: failure.code });
     }
   };
@@ -160,13 +177,17 @@ export function registerZiri(app: FastifyInstance, desk: Desk): void {
 
   app.post(
     '/api/providers',
-    route(desk, (request) => ({ provider: present(desk, upsert(desk, readUpsert(request.body))) })),
+    route(desk, (request) => {
+      const revision = expectedRevision(request);
+      return { provider: present(desk, upsert(desk, readUpsert(request.body), revision)) };
+    }),
   );
 
   app.delete(
     '/api/providers/:name',
     route(desk, (request) => {
-      desk.providers.remove(requireByName(desk, nameParam(request)).id);
+      const revision = expectedRevision(request);
+      desk.providers.remove(requireByName(desk, nameParam(request)).id, revision);
       return { success: true };
     }),
   );
@@ -174,7 +195,10 @@ export function registerZiri(app: FastifyInstance, desk: Desk): void {
   app.post(
     '/api/providers/:name/test',
     route(desk, async (request) => {
+      const revision = expectedRevision(request);
       const provider = requireByName(desk, nameParam(request));
+      // A test rewrites the provider's health: with If-Match, only the provider as the caller last read it.
+      desk.providers.checkRevision(provider, revision);
       const outcome = await desk.health.test(provider.id);
       if (outcome.ok) return { success: true, message: 'Provider connection successful' };
       const failed = outcome.results.find((r) => !r.ok) ?? outcome.results[0];

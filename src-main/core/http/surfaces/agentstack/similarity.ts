@@ -2,80 +2,176 @@
  * The similarity ratio of Python's difflib.SequenceMatcher (no junk function, autojunk on), which Agent Stack
  * uses to score model names: 2·M / (|a| + |b|), where M counts the characters of the matching blocks found by
  * taking the longest common block, then recursing on the pieces to its left and right.
+ *
+ * `b` is prepared once (its index, its character counts, scratch rows) and then compared with many `a`s; the
+ * upper bounds of difflib's real_quick_ratio and quick_ratio skip the full comparison when it cannot beat a floor.
  */
 
-interface Block {
-  i: number;
-  j: number;
-  size: number;
+/** One string on the `b` side, ready to be compared with many `a`s. Not reentrant: one comparison at a time. */
+export interface PreparedB {
+  readonly length: number;
+  /** Each distinct code point of b → a small symbol number. */
+  readonly symbolOf: ReadonlyMap<number, number>;
+  /** b as symbols. */
+  readonly symbols: Int32Array;
+  /** Where each symbol occurs in b, ascending; empty for "popular" symbols (autojunk). */
+  readonly positions: readonly Int32Array[];
+  /** How often each symbol occurs in b, popular ones included (quick_ratio counts them). */
+  readonly counts: Int32Array;
+  // Scratch space reused by every comparison against this b.
+  readonly available: Int32Array;
+  readonly translated: Int32Array;
+  readonly rows: RunRows;
 }
 
-/** Where each element of `b` occurs; with autojunk, elements of a long `b` that occur too often are left out ("popular"). */
-function indexOf(b: readonly string[]): Map<string, number[]> {
-  const positions = new Map<string, number[]>();
-  b.forEach((element, index) => {
-    const list = positions.get(element);
-    if (list) list.push(index);
-    else positions.set(element, [index]);
-  });
-  if (b.length >= 200) {
-    const limit = Math.floor(b.length / 100) + 1;
-    for (const [element, list] of positions) if (list.length > limit) positions.delete(element);
+/**
+ * Two rows of difflib's j2len (the length of the match ending at a[i], b[j]), as typed arrays tagged with the row
+ * they belong to, so that nothing has to be cleared between rows or calls.
+ */
+interface RunRows {
+  lengths: [Int32Array, Int32Array];
+  rowOf: [Float64Array, Float64Array];
+  nextRow: number;
+}
+
+/** The code points of a string, as Python iterates a str. */
+export function codePoints(text: string, max = Number.POSITIVE_INFINITY): number[] {
+  const out: number[] = [];
+  for (const char of text) {
+    if (out.length >= max) break;
+    out.push(char.codePointAt(0) as number);
   }
-  return positions;
+  return out;
 }
 
-/** The longest block a[i..i+size) == b[j..j+size) inside the given ranges, earliest in a, then in b, on ties. */
-function longestMatch(
-  a: readonly string[],
-  b: readonly string[],
-  positions: Map<string, number[]>,
-  aLo: number,
-  aHi: number,
-  bLo: number,
-  bHi: number,
-): Block {
-  let best: Block = { i: aLo, j: bLo, size: 0 };
-  // runs.get(j) = length of the match ending at a[i-1], b[j]
-  let runs = new Map<number, number>();
-  for (let i = aLo; i < aHi; i++) {
-    const next = new Map<number, number>();
-    for (const j of positions.get(a[i] as string) ?? []) {
-      if (j < bLo) continue;
-      if (j >= bHi) break;
-      const length = (runs.get(j - 1) ?? 0) + 1;
-      next.set(j, length);
-      if (length > best.size) best = { i: i - length + 1, j: j - length + 1, size: length };
+/** Prepares `b` for comparisons with `a`s of at most `maxA` code points. */
+export function prepareB(b: readonly number[], maxA: number): PreparedB {
+  const symbolOf = new Map<number, number>();
+  const symbols = new Int32Array(b.length);
+  const lists: number[][] = [];
+  b.forEach((codePoint, index) => {
+    let symbol = symbolOf.get(codePoint);
+    if (symbol === undefined) {
+      symbol = lists.length;
+      symbolOf.set(codePoint, symbol);
+      lists.push([]);
     }
-    runs = next;
+    symbols[index] = symbol;
+    (lists[symbol] as number[]).push(index);
+  });
+  const counts = Int32Array.from(lists, (list) => list.length);
+  // With autojunk, elements of a long b that occur too often are left out of the index ("popular").
+  const limit = b.length >= 200 ? Math.floor(b.length / 100) + 1 : Number.POSITIVE_INFINITY;
+  const positions = lists.map((list) => (list.length > limit ? new Int32Array(0) : Int32Array.from(list)));
+  return {
+    length: b.length,
+    symbolOf,
+    symbols,
+    positions,
+    counts,
+    available: new Int32Array(lists.length),
+    translated: new Int32Array(maxA),
+    rows: {
+      lengths: [new Int32Array(b.length), new Int32Array(b.length)],
+      rowOf: [new Float64Array(b.length).fill(-1), new Float64Array(b.length).fill(-1)],
+      nextRow: 0,
+    },
+  };
+}
+
+/** The longest block a[i..i+size) == b[j..j+size) inside the given ranges, earliest in a, then in b, on ties (find_longest_match). */
+function longestMatch(a: Int32Array, b: PreparedB, aLo: number, aHi: number, bLo: number, bHi: number): [number, number, number] {
+  let bestI = aLo;
+  let bestJ = bLo;
+  let bestSize = 0;
+  const { rows, positions } = b;
+  let [readLength, writeLength] = rows.lengths;
+  let [readRow, writeRow] = rows.rowOf;
+  let previous = rows.nextRow++;
+  for (let i = aLo; i < aHi; i++) {
+    const current = rows.nextRow++;
+    const symbol = a[i] as number;
+    if (symbol >= 0) {
+      const list = positions[symbol] as Int32Array;
+      for (let p = 0; p < list.length; p++) {
+        const j = list[p] as number;
+        if (j < bLo) continue;
+        if (j >= bHi) break;
+        const length = j > 0 && readRow[j - 1] === previous ? (readLength[j - 1] as number) + 1 : 1;
+        writeLength[j] = length;
+        writeRow[j] = current;
+        if (length > bestSize) {
+          bestI = i - length + 1;
+          bestJ = j - length + 1;
+          bestSize = length;
+        }
+      }
+    }
+    previous = current;
+    const lengths = readLength;
+    readLength = writeLength;
+    writeLength = lengths;
+    const rowTags = readRow;
+    readRow = writeRow;
+    writeRow = rowTags;
   }
   // Popular elements are not indexed, so grow the block over equal neighbours the index could not see.
-  while (best.i > aLo && best.j > bLo && a[best.i - 1] === b[best.j - 1]) best = { i: best.i - 1, j: best.j - 1, size: best.size + 1 };
-  while (best.i + best.size < aHi && best.j + best.size < bHi && a[best.i + best.size] === b[best.j + best.size])
-    best = { ...best, size: best.size + 1 };
-  return best;
+  const symbols = b.symbols;
+  while (bestI > aLo && bestJ > bLo && a[bestI - 1] === symbols[bestJ - 1]) {
+    bestI--;
+    bestJ--;
+    bestSize++;
+  }
+  while (bestI + bestSize < aHi && bestJ + bestSize < bHi && a[bestI + bestSize] === symbols[bestJ + bestSize]) bestSize++;
+  return [bestI, bestJ, bestSize];
 }
 
-/** Total size of the matching blocks of `a` and `b`. */
-function matchedCount(a: readonly string[], b: readonly string[]): number {
-  const positions = indexOf(b);
-  const pending: Array<[number, number, number, number]> = [[0, a.length, 0, b.length]];
+/** Total size of the matching blocks of `a` (as b's symbols, -1 where b lacks the character) and `b`. */
+function matchedCount(a: Int32Array, b: PreparedB): number {
+  const pending: number[] = [0, a.length, 0, b.length];
   let total = 0;
   while (pending.length > 0) {
-    const [aLo, aHi, bLo, bHi] = pending.pop() as [number, number, number, number];
-    const block = longestMatch(a, b, positions, aLo, aHi, bLo, bHi);
-    if (block.size === 0) continue;
-    total += block.size;
-    if (aLo < block.i && bLo < block.j) pending.push([aLo, block.i, bLo, block.j]);
-    if (block.i + block.size < aHi && block.j + block.size < bHi) pending.push([block.i + block.size, aHi, block.j + block.size, bHi]);
+    const bHi = pending.pop() as number;
+    const bLo = pending.pop() as number;
+    const aHi = pending.pop() as number;
+    const aLo = pending.pop() as number;
+    const [i, j, size] = longestMatch(a, b, aLo, aHi, bLo, bHi);
+    if (size === 0) continue;
+    total += size;
+    if (aLo < i && bLo < j) pending.push(aLo, i, bLo, j);
+    if (i + size < aHi && j + size < bHi) pending.push(i + size, aHi, j + size, bHi);
   }
   return total;
 }
 
+/**
+ * SequenceMatcher(None, a, b).ratio() when it is above `floor`, else null (then the exact value was not needed).
+ */
+export function ratioAbove(a: readonly number[], b: PreparedB, floor: number): number | null {
+  const total = a.length + b.length;
+  if (total === 0) return 1 > floor ? 1 : null;
+  // real_quick_ratio: no more characters can match than the shorter string has.
+  if ((2 * Math.min(a.length, b.length)) / total <= floor) return null;
+  // quick_ratio: no more than the characters both contain, counted with multiplicity.
+  const translated = a.length <= b.translated.length ? b.translated.subarray(0, a.length) : new Int32Array(a.length);
+  const { available, counts } = b;
+  let common = 0;
+  for (let index = 0; index < a.length; index++) {
+    const symbol = b.symbolOf.get(a[index] as number) ?? -1;
+    translated[index] = symbol;
+    if (symbol >= 0 && (available[symbol] as number) < (counts[symbol] as number)) {
+      available[symbol] = (available[symbol] as number) + 1;
+      common++;
+    }
+  }
+  for (const symbol of translated) if (symbol >= 0) available[symbol] = 0;
+  if ((2 * common) / total <= floor) return null;
+  const ratio = (2 * matchedCount(translated, b)) / total;
+  return ratio > floor ? ratio : null;
+}
+
 /** SequenceMatcher(None, a, b).ratio(), over code points as Python iterates a str. 1 for two empty strings. */
 export function similarityRatio(a: string, b: string): number {
-  const left = Array.from(a);
-  const right = Array.from(b);
-  const length = left.length + right.length;
-  return length === 0 ? 1 : (2 * matchedCount(left, right)) / length;
+  const left = codePoints(a);
+  return ratioAbove(left, prepareB(codePoints(b), left.length), Number.NEGATIVE_INFINITY) ?? 0;
 }

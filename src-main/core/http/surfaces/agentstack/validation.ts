@@ -1,3 +1,4 @@
+import { MAX_SUGGESTED_MODEL_LENGTH, MAX_SUGGESTED_MODELS } from './match.js';
 import { AGENTSTACK_TYPES, type AgentStackType, type Capability } from './schema.js';
 
 /** One entry of a FastAPI 422 body, as pydantic words it. */
@@ -115,19 +116,47 @@ export interface MatchRequest {
   score_cutoff: number;
 }
 
+/** Code points, as pydantic counts a string's length; stops counting once past `max`. */
+function longerThan(text: string, max: number): boolean {
+  if (text.length <= max) return false;
+  let count = 0;
+  for (const _char of text) if (++count > max) return true;
+  return false;
+}
+
+/**
+ * Validates a match body. A suggestion list over MAX_SUGGESTED_MODELS entries, or an entry over
+ * MAX_SUGGESTED_MODEL_LENGTH characters, is refused with 400 (issues in pydantic's words) so that scoring stays bounded.
+ */
 export function parseMatch(input: unknown): MatchRequest {
   const body = bodyObject(input);
   const issues: Issue[] = [];
+  let overLimit = false;
   const capability = enumField(body, 'capability', ['llm', 'embedding'] as const, issues);
   let suggested: string[] | null = null;
   const rawSuggested = body.suggested_models;
   if (rawSuggested !== undefined && rawSuggested !== null) {
     if (!Array.isArray(rawSuggested))
       issues.push({ type: 'list_type', loc: ['body', 'suggested_models'], msg: 'Input should be a valid list' });
-    else {
+    else if (rawSuggested.length > MAX_SUGGESTED_MODELS) {
+      overLimit = true;
+      issues.push({
+        type: 'too_long',
+        loc: ['body', 'suggested_models'],
+        msg: `List should have at most ${MAX_SUGGESTED_MODELS} items after validation, not ${rawSuggested.length}`,
+      });
+    } else {
       rawSuggested.forEach((item, index) => {
         if (typeof item !== 'string')
           issues.push({ type: 'string_type', loc: ['body', 'suggested_models', index], msg: 'Input should be a valid string' });
+        else if (longerThan(item, MAX_SUGGESTED_MODEL_LENGTH)) {
+          overLimit = true;
+          issues.push({
+            type: 'string_too_long',
+            loc: ['body', 'suggested_models', index],
+            msg: `String should have at most ${MAX_SUGGESTED_MODEL_LENGTH} characters`,
+          });
+        }
       });
       suggested = rawSuggested.filter((item): item is string => typeof item === 'string');
     }
@@ -144,6 +173,7 @@ export function parseMatch(input: unknown): MatchRequest {
     });
   else if (rawCutoff !== undefined)
     issues.push({ type: 'float_type', loc: ['body', 'score_cutoff'], msg: 'Input should be a valid number' });
+  if (overLimit) throw new AgentStackError(400, issues);
   if (issues.length > 0 || capability === undefined) throw unprocessable(issues);
   return { capability, suggested_models: suggested, score_cutoff: cutoff };
 }
