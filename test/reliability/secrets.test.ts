@@ -1,9 +1,9 @@
 /**
- * Secrets never leak: unique canary keys go in through every way in (native API, every compatible surface, config
- * import, the CLI), a provider that echoes the key in its error body is probed with one, and then every byte the app
- * wrote or answered is searched: the data dir (SQLite file, -wal, -shm, logs at debug level, token file, keyfile,
- * preferences), every HTTP answer (headers and body), redacted and encrypted exports, CLI output and the server's
- * own output. Only a plain export, asked for explicitly, may hold them, and it must (that proves the search works).
+ * Secrets never leak: unique canary keys, proxy URL passwords and secret header values go in through every way in
+ * (native API, every compatible surface, config import, the CLI), a provider that echoes the key in its error body is
+ * probed with one, and then every byte the app wrote or answered is searched: the data dir (SQLite file, -wal, -shm,
+ * logs at debug level, token file, keyfile, preferences), every HTTP answer (headers and body), redacted and encrypted
+ * exports, CLI output and the server's own output. Only a plain export, asked for explicitly, may hold them, and it must (that proves the search works).
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -30,6 +30,10 @@ const C = {
   bedrockSecret: makeCanary('bedrock-secret'),
   proxyCreate: makeCanary('proxy-create'),
   proxyPatch: makeCanary('proxy-patch'),
+  proxyUrlPassword: makeCanary('proxy-url-password'),
+  proxyUrlToken: makeCanary('proxy-url-token'),
+  secretHeader: makeCanary('secret-header'),
+  cookieHeader: makeCanary('cookie-header'),
   ziriCreate: makeCanary('ziri-create'),
   ziriUpdate: makeCanary('ziri-update'),
   coderCreate: makeCanary('coder-create'),
@@ -38,6 +42,8 @@ const C = {
   coderBedrockPatch: makeCanary('coder-bedrock-patch'),
   bifrostProxy: makeCanary('bifrost-proxy'),
   bifrostProxyPut: makeCanary('bifrost-proxy-put'),
+  bifrostHeader: makeCanary('bifrost-header'),
+  bifrostProxyUrl: makeCanary('bifrost-proxy-url'),
   bifrostKeyCreate: makeCanary('bifrost-key-create'),
   bifrostKeyUpdate: makeCanary('bifrost-key-update'),
   bifrostTypedSecret: makeCanary('bifrost-typed-secret'),
@@ -45,7 +51,10 @@ const C = {
   importKey: makeCanary('import-key'),
   importProxy: makeCanary('import-proxy'),
   importSetting: makeCanary('import-setting'),
+  importHeader: makeCanary('import-header'),
+  importProxyUrl: makeCanary('import-proxy-url'),
   cliCreate: makeCanary('cli-create'),
+  cliHeader: makeCanary('cli-header'),
   cliImport: makeCanary('cli-import'),
   echo: makeCanary('echo'),
 };
@@ -55,6 +64,7 @@ const R = {
   nativeWhitespace: makeCanary('rejected-native-whitespace'),
   nativeConflict: makeCanary('rejected-native-conflict'),
   nativeBadSetting: makeCanary('rejected-native-bad-setting'),
+  nativeBadNetwork: makeCanary('rejected-native-bad-network'),
   ziriBadName: makeCanary('rejected-ziri-bad-name'),
   ziriWhitespace: makeCanary('rejected-ziri-whitespace'),
   coderBadType: makeCanary('rejected-coder-bad-type'),
@@ -77,7 +87,7 @@ const REPLACED = new Set<Canary>([
   C.bifrostProxy,
   C.bifrostKeyCreate,
 ]);
-const CONFIG_CANARIES = new Set<Canary>([C.importKey, C.importProxy, C.importSetting, C.cliImport]);
+const CONFIG_CANARIES = new Set<Canary>([C.importKey, C.importProxy, C.importSetting, C.importHeader, C.importProxyUrl, C.cliImport]);
 const live = () => Object.values(C).filter((c) => !REPLACED.has(c) && (HAS_CONFIG || !CONFIG_CANARIES.has(c)));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'pd-secrets-'));
@@ -150,6 +160,9 @@ describe('secrets never leak', () => {
     expect(hits(`…${canary.core.slice(7, 19)}…`)).toBe(1);
     expect(hits(Buffer.from(`a${canary.value}`).toString('base64'))).toBe(1);
     expect(hits(Buffer.from(canary.value).toString('hex'))).toBe(1);
+    // As a proxy URL password, and inside the Basic credential a proxy or header would carry.
+    expect(hits(`http://user:${canary.value}@127.0.0.1:9`)).toBe(1);
+    expect(hits(`Basic ${Buffer.from(`proxy-user:${canary.value}`).toString('base64')}`)).toBe(1);
     expect(hits(`${canary.value.slice(0, 4)}${'*'.repeat(24)}${canary.value.slice(-4)}`)).toBe(0);
   });
 
@@ -208,6 +221,35 @@ describe('secrets never leak', () => {
       }),
       200,
       'native proxy patch',
+    );
+
+    // Network secrets: a proxy URL with a password (then one with a lone token), secret-looking header values.
+    expectStatus(
+      await call('native network create', '/api/v1/providers', {
+        method: 'POST',
+        json: {
+          name: 'sec-network',
+          type: 'openai',
+          base_url: LOOPBACK,
+          network_config: { extra_headers: { 'Helicone-Auth': `Bearer ${C.secretHeader.value}`, Cookie: `sid=${C.cookieHeader.value}` } },
+          proxy_config: { type: 'http', url: `http://proxy-user:${C.proxyUrlPassword.value}@127.0.0.1:9` },
+        },
+      }),
+      201,
+      'native network create',
+    );
+    expectStatus(
+      await call('native network token', '/api/v1/providers', {
+        method: 'POST',
+        json: {
+          name: 'sec-network-token',
+          type: 'openai',
+          base_url: LOOPBACK,
+          proxy_config: { url: `http://${C.proxyUrlToken.value}@127.0.0.1:9` },
+        },
+      }),
+      201,
+      'native network token',
     );
 
     // ZIRI: create, then upsert the same name with a new key (which replaces the first).
@@ -293,9 +335,14 @@ describe('secrets never leak', () => {
       await call('bifrost update', '/bifrost/api/providers/sec-bifrost', {
         method: 'PUT',
         json: {
-          network_config: { base_url: LOOPBACK },
+          network_config: { base_url: LOOPBACK, extra_headers: { 'x-api-key': C.bifrostHeader.value } },
           concurrency_and_buffer_size: { concurrency: 10, buffer_size: 100 },
-          proxy_config: { type: 'http', url: 'http://127.0.0.1:9', username: 'u', password: C.bifrostProxyPut.value },
+          proxy_config: {
+            type: 'http',
+            url: `http://u:${C.bifrostProxyUrl.value}@127.0.0.1:9`,
+            username: 'u',
+            password: C.bifrostProxyPut.value,
+          },
         },
       }),
       200,
@@ -357,8 +404,13 @@ describe('secrets never leak', () => {
               'sec-import': {
                 provider_desk: { type: 'openai' },
                 keys: [{ name: 'i1', value: C.importKey.value, models: [], weight: 1 }],
-                network_config: { base_url: LOOPBACK },
-                proxy_config: { type: 'http', url: 'http://127.0.0.1:9', username: 'u', password: C.importProxy.value },
+                network_config: { base_url: LOOPBACK, extra_headers: { Authorization: `Bearer ${C.importHeader.value}` } },
+                proxy_config: {
+                  type: 'http',
+                  url: `http://u:${C.importProxyUrl.value}@127.0.0.1:9`,
+                  username: 'u',
+                  password: C.importProxy.value,
+                },
               },
               'sec-import-bedrock': {
                 provider_desk: { type: 'bedrock', settings: { region: 'us-east-1', access_key_secret: C.importSetting.value } },
@@ -376,7 +428,13 @@ describe('secrets never leak', () => {
     const created = await cli('call providers.create', [
       'call',
       'providers.create',
-      JSON.stringify({ name: 'sec-cli', type: 'openai', base_url: LOOPBACK, api_keys: [{ name: 'k', value: C.cliCreate.value }] }),
+      JSON.stringify({
+        name: 'sec-cli',
+        type: 'openai',
+        base_url: LOOPBACK,
+        api_keys: [{ name: 'k', value: C.cliCreate.value }],
+        network_config: { extra_headers: { 'X-Custom-Token': C.cliHeader.value } },
+      }),
     ]);
     expect(created.code, created.stderr).toBe(0);
     if (HAS_CONFIG) {
@@ -425,6 +483,20 @@ describe('secrets never leak', () => {
         'native bad setting',
         '/api/v1/providers/sec-bedrock',
         { method: 'PATCH', json: { settings: { access_key_secret: R.nativeBadSetting.value }, base_url: 'not a url' } },
+      ],
+      [
+        'native bad network',
+        '/api/v1/providers',
+        {
+          method: 'POST',
+          json: {
+            name: 'sec-bad-network',
+            type: 'openai',
+            base_url: 'not a url',
+            network_config: { extra_headers: { Authorization: `Bearer ${R.nativeBadNetwork.value}` } },
+            proxy_config: { url: `http://u:${R.nativeBadNetwork.value}@127.0.0.1:9` },
+          },
+        },
       ],
       ['ziri bad name', '/api/providers', { method: 'POST', json: { name: 'Bad Name!', apiKey: R.ziriBadName.value } }],
       ['ziri whitespace', '/api/providers', { method: 'POST', json: { name: 'sec-ziri', apiKey: `${R.ziriWhitespace.value} x` } }],
@@ -495,6 +567,13 @@ describe('secrets never leak', () => {
       '/api/v1/providers/sec-native',
       '/api/v1/providers/sec-bedrock',
       '/api/v1/providers/sec-proxy',
+      '/api/v1/providers/sec-network',
+      '/api/v1/providers/sec-network-token',
+      '/api/v1/providers/sec-cli',
+      '/api/providers/sec-network',
+      '/api/v2/ai/providers/sec-network',
+      '/bifrost/api/providers/sec-network',
+      '/bifrost/api/providers/sec-import',
       '/api/providers',
       '/api/providers/sec-ziri',
       '/api/v2/ai/providers',

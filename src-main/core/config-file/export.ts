@@ -5,6 +5,7 @@
 import { concurrencyOf, customOf, networkOf, parseJson, PROXY_PASSWORD_PATH, proxyOf, settingsOf } from '../service/codec.js';
 import { keyConfigAad, keyValueAad, openProviderSecrets } from '../service/provider-writer.js';
 import { mergeSecrets, SECRET_LIST_KEY } from '../service/secret-fields.js';
+import { networkValuesOf, openHeaders, openProxyUrl, withoutNetworkValues } from '../service/network-secrets.js';
 import type { Repository } from '../store/repository.js';
 import type { KeyRow, ProviderRow } from '../store/rows.js';
 import type { Vault } from '../vault/vault.js';
@@ -60,15 +61,26 @@ class Exporter {
 
   provider(row: ProviderRow, keys: KeyRow[], extras: JsonObject | undefined): JsonObject {
     const secrets = openProviderSecrets(this.vault, row);
-    const { [PROXY_PASSWORD_PATH]: proxyPassword, ...settingSecrets } = secrets;
+    const { [PROXY_PASSWORD_PATH]: proxyPassword, ...settingSecrets } = withoutNetworkValues(secrets);
+    // Header values and the proxy URL's userinfo: the stored blocks show `<REDACTED>` where the sealed value goes.
+    const networkValues = this.secretsOut(networkValuesOf(secrets));
+    const network = networkOf(row);
     const block: JsonObject = {
       keys: keys.map((k) => this.key(k)),
-      network_config: { ...(row.base_url ? { base_url: row.base_url } : {}), ...networkOf(row) },
+      network_config: {
+        ...(row.base_url ? { base_url: row.base_url } : {}),
+        ...network,
+        extra_headers: openHeaders(network.extra_headers, networkValues),
+      },
       concurrency_and_buffer_size: concurrencyOf(row),
     };
     const proxy = proxyOf(row);
     if (proxy.type !== 'none' || proxy.url || proxy.username || proxy.ca_cert_pem || proxyPassword) {
-      block.proxy_config = { ...proxy, ...(proxyPassword ? { password: this.secret(proxyPassword) } : {}) };
+      block.proxy_config = {
+        ...proxy,
+        url: openProxyUrl(proxy.url, networkValues),
+        ...(proxyPassword ? { password: this.secret(proxyPassword) } : {}),
+      };
     }
     const custom = customOf(row);
     if (custom) block.custom_provider_config = custom;

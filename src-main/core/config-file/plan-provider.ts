@@ -6,8 +6,24 @@ import { catalogEntry } from '../catalog/catalog.js';
 import { NETWORK_DEFAULTS } from '../contract/config-schemas.js';
 import { DeskError } from '../contract/errors.js';
 import type { ProviderPatch } from '../contract/provider-inputs.js';
-import { concurrencyOf, networkOf, PROXY_PASSWORD_PATH, providerConfigHash, proxyOf, settingsOf } from '../service/codec.js';
-import { proxyPasswordFingerprint } from '../service/provider-writer.js';
+import {
+  concurrencyOf,
+  networkOf,
+  PROXY_PASSWORD_PATH,
+  providerConfigHash,
+  proxyOf,
+  settingsOf,
+  type StoredProxy,
+} from '../service/codec.js';
+import { secretFingerprints } from '../service/provider-writer.js';
+import {
+  headersMissingSecrets,
+  networkValuesOf,
+  PROXY_URL_SECRET_PATH,
+  proxyUrlKeepsSecret,
+  sealHeaders,
+  withoutNetworkValues,
+} from '../service/network-secrets.js';
 import {
   applyProxy,
   applySettings,
@@ -26,6 +42,22 @@ import { sameJson } from './state.js';
 export interface DesiredProvider {
   patch: ProviderPatch;
   changed: boolean;
+  /** What a stored provider would hold after the update (the import's field diff and destination check read it). */
+  next?: ProviderTarget;
+}
+
+/** A stored provider's configuration after the update, as the service would write it; secrets in memory only. */
+export interface ProviderTarget {
+  base_url: string;
+  network: JsonObject;
+  proxy: StoredProxy;
+  proxyPassword: string | undefined;
+  settings: JsonObject;
+  settingSecrets: Record<string, string>;
+  /** Sealed values of the network and proxy blocks (header values, proxy URL userinfo) by their secret path. */
+  networkSecrets: Record<string, string>;
+  custom: string | null;
+  concurrency: ParsedProvider['concurrency'];
 }
 
 /** The provider as the file wants it; undefined once its errors are reported in `ctx`. */
@@ -59,7 +91,9 @@ export function desiredProvider(ctx: PlanContext, p: ParsedProvider, row: Provid
       ctx.missing([...p.path, 'proxy_config', 'password']);
     if (proxyPatch.ca_cert_pem === REDACTED && !previousProxy.ca_cert_pem) ctx.missing([...p.path, 'proxy_config', 'ca_cert_pem']);
   }
-  const proxy = applyProxy(previousProxy, secrets, proxyPatch);
+  const urlNothingToKeep = !!proxyPatch?.url && proxyUrlKeepsSecret(proxyPatch.url) && previousSecrets[PROXY_URL_SECRET_PATH] === undefined;
+  if (urlNothingToKeep) ctx.missing([...p.path, 'proxy_config', 'url']);
+  const proxy = urlNothingToKeep ? previousProxy : applyProxy(previousProxy, secrets, proxyPatch);
 
   const previousNetwork = networkOf(row);
   const network: JsonObject = { ...NETWORK_DEFAULTS, allow_private_network: entry.local };
@@ -69,6 +103,10 @@ export function desiredProvider(ctx: PlanContext, p: ParsedProvider, row: Provid
     if (!previousNetwork.ca_cert_pem) ctx.missing([...p.path, 'network_config', 'ca_cert_pem']);
     network.ca_cert_pem = previousNetwork.ca_cert_pem ?? '';
   }
+  // Stored as the service stores it: secret header values sealed, `<REDACTED>` in the block.
+  const sealedHeaders = sealHeaders(network.extra_headers as Record<string, string>, secrets);
+  for (const name of sealedHeaders.missing) ctx.missing([...p.path, 'network_config', 'extra_headers', name]);
+  network.extra_headers = sealedHeaders.headers;
 
   let baseUrl = '';
   try {
@@ -79,7 +117,7 @@ export function desiredProvider(ctx: PlanContext, p: ParsedProvider, row: Provid
   }
   if (ctx.errors.length > before) return undefined;
 
-  const { [PROXY_PASSWORD_PATH]: proxyPassword, ...settingSecrets } = secrets;
+  const { [PROXY_PASSWORD_PATH]: proxyPassword, ...settingSecrets } = withoutNetworkValues(secrets);
   const patch: ProviderPatch = {
     display_name: p.display_name,
     description: p.description,
@@ -109,7 +147,7 @@ export function desiredProvider(ctx: PlanContext, p: ParsedProvider, row: Provid
       send_back_raw_response: p.send_back_raw_response ? 1 : 0,
       store_raw_request_response: p.store_raw_request_response ? 1 : 0,
     },
-    proxyPasswordFingerprint(ctx.vault, secrets),
+    secretFingerprints(ctx.vault, secrets),
   );
   const changed =
     row.config_hash !== hash ||
@@ -120,10 +158,22 @@ export function desiredProvider(ctx: PlanContext, p: ParsedProvider, row: Provid
     !sameJson(withoutList(previousPlain), plain) ||
     !sameJson(withoutProxy(previousSecrets), settingSecrets) ||
     previousSecrets[PROXY_PASSWORD_PATH] !== proxyPassword ||
+    !sameJson(networkValuesOf(previousSecrets), networkValuesOf(secrets)) ||
     !sameJson(previousProxy, proxy) ||
     !sameJson(previousNetwork, network) ||
     !sameJson(concurrencyOf(row), p.concurrency);
-  return { patch, changed };
+  const next: ProviderTarget = {
+    base_url: baseUrl,
+    network,
+    proxy,
+    proxyPassword,
+    settings: plain,
+    settingSecrets,
+    networkSecrets: networkValuesOf(secrets),
+    custom,
+    concurrency: p.concurrency,
+  };
+  return { patch, changed, next };
 }
 
 /**
@@ -150,6 +200,9 @@ function newProvider(ctx: PlanContext, p: ParsedProvider): DesiredProvider | und
   if (proxy?.password === REDACTED) ctx.missing([...p.path, 'proxy_config', 'password']);
   if (proxy?.ca_cert_pem === REDACTED) ctx.missing([...p.path, 'proxy_config', 'ca_cert_pem']);
   if (p.network.ca_cert_pem === REDACTED) ctx.missing([...p.path, 'network_config', 'ca_cert_pem']);
+  if (proxy && proxyUrlKeepsSecret(proxy.url)) ctx.missing([...p.path, 'proxy_config', 'url']);
+  for (const name of headersMissingSecrets(p.network.extra_headers ?? {}, {}))
+    ctx.missing([...p.path, 'network_config', 'extra_headers', name]);
   try {
     resolveBaseUrl(entry, p.base_url || undefined, p.settings);
   } catch (error) {
@@ -183,6 +236,6 @@ function withoutList(settings: JsonObject): JsonObject {
 }
 
 function withoutProxy(secrets: Record<string, string>): Record<string, string> {
-  const { [PROXY_PASSWORD_PATH]: _password, ...rest } = secrets;
+  const { [PROXY_PASSWORD_PATH]: _password, ...rest } = withoutNetworkValues(secrets);
   return rest;
 }

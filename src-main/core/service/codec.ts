@@ -12,8 +12,18 @@ import type { KeyView } from '../store/repository.js';
 import { coderMask, type MaskParts } from './masking.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { redactedView, SECRET_LIST_KEY } from './secret-fields.js';
+import {
+  fingerprintHeaders,
+  fingerprintProxyUrl,
+  isNetworkValuePath,
+  PROXY_PASSWORD_PATH,
+  redactHeaders,
+  redactProxyUrl,
+} from './network-secrets.js';
 
-/** The proxy block as stored: the password lives in the provider's sealed secrets. */
+export { PROXY_PASSWORD_PATH };
+
+/** The proxy block as stored: the password and the URL's userinfo secret live in the provider's sealed secrets. */
 export interface StoredProxy {
   type: 'none' | 'http' | 'socks5' | 'environment';
   url: string;
@@ -21,7 +31,6 @@ export interface StoredProxy {
   ca_cert_pem: string;
 }
 export const PROXY_DEFAULTS: StoredProxy = { type: 'none', url: '', username: '', ca_cert_pem: '' };
-export const PROXY_PASSWORD_PATH = 'proxy.password';
 
 export function parseJson<T>(text: string | null, fallback: T): T {
   if (text === null || text === '') return fallback;
@@ -89,9 +98,10 @@ export function toProvider(row: ProviderRow, keys: KeyView[], modelsCount: numbe
   const proxy = proxyOf(row);
   const secretPaths = secretPathsOf(settings);
   const proxyHasPassword = secretPaths.includes(PROXY_PASSWORD_PATH);
-  const shownSecrets = secretPaths.filter((p) => p !== PROXY_PASSWORD_PATH);
+  const shownSecrets = secretPaths.filter((p) => p !== PROXY_PASSWORD_PATH && !isNetworkValuePath(p));
   // Most providers keep no setting secret: then the freshly parsed settings need no deep copy, only the list key dropped.
   const visibleSettings = shownSecrets.length > 0 ? redactedView(settings, shownSecrets) : withoutSecretList(settings);
+  const network = networkOf(row);
   return {
     id: row.id,
     seq: row.seq,
@@ -102,8 +112,9 @@ export function toProvider(row: ProviderRow, keys: KeyView[], modelsCount: numbe
     enabled: row.enabled === 1,
     description: row.description,
     settings: visibleSettings,
-    network_config: networkOf(row),
-    proxy_config: { ...proxy, has_password: proxyHasPassword },
+    // Stored blocks hold `<REDACTED>` where a secret is sealed; redacting again also covers a row written before that.
+    network_config: { ...network, extra_headers: redactHeaders(network.extra_headers) },
+    proxy_config: { ...proxy, url: redactProxyUrl(proxy.url), has_password: proxyHasPassword },
     concurrency_and_buffer_size: concurrencyOf(row),
     custom_provider_config: customOf(row),
     send_back_raw_request: row.send_back_raw_request === 1,
@@ -151,16 +162,22 @@ export function providerConfigHash(
     | 'send_back_raw_response'
     | 'store_raw_request_response'
   >,
-  /** The proxy password's vault fingerprint: a new password must give a new hash, like any other change. */
-  proxyPasswordFingerprint?: string,
+  /**
+   * Vault fingerprints of the sealed network secrets by path (proxy password, proxy URL userinfo, header values):
+   * a new secret must give a new hash, like any other change.
+   */
+  fingerprints: Record<string, string> = {},
 ): string {
+  const network = { ...NETWORK_DEFAULTS, ...parseJson<Partial<NetworkConfig>>(row.network_config, {}), base_url: row.base_url };
   const parts: Record<string, unknown> = {
     name: row.name,
-    network_config: { ...NETWORK_DEFAULTS, ...parseJson<object>(row.network_config, {}), base_url: row.base_url },
+    network_config: { ...network, extra_headers: fingerprintHeaders(network.extra_headers, fingerprints) },
     concurrency_and_buffer_size: parseJson<object>(row.concurrency, CONCURRENCY_DEFAULTS),
   };
-  const proxy = parseJson<StoredProxy>(row.proxy_config, PROXY_DEFAULTS);
-  if (proxy.type !== 'none') parts.proxy_config = proxyPasswordFingerprint ? { ...proxy, password: proxyPasswordFingerprint } : proxy;
+  const stored = parseJson<StoredProxy>(row.proxy_config, PROXY_DEFAULTS);
+  const proxy = stored.url ? { ...stored, url: fingerprintProxyUrl(stored.url, fingerprints) } : stored;
+  const passwordPrint = fingerprints[PROXY_PASSWORD_PATH];
+  if (proxy.type !== 'none') parts.proxy_config = passwordPrint ? { ...proxy, password: passwordPrint } : proxy;
   const custom = parseJson<object | null>(row.custom_provider_config, null);
   if (custom) parts.custom_provider_config = custom;
   if (row.send_back_raw_request) parts.send_back_raw_request = true;

@@ -9,6 +9,7 @@ import { customOf, networkOf, parseJson, proxyOf, settingsOf, toModel, PROXY_DEF
 import { NETWORK_DEFAULTS } from '../contract/config-schemas.js';
 import { mergeSecrets } from './secret-fields.js';
 import { openKey, openProviderSecrets, resolveEnvRefs, resolvePlainEnvRefs } from './provider-writer.js';
+import { openHeaders, openProxyUrl, withoutNetworkValues } from './network-secrets.js';
 import type { ProviderService } from './provider-service.js';
 
 export interface TestOptions {
@@ -30,16 +31,20 @@ export class HealthService {
   /** Builds what the probe needs, with secrets opened in memory for the duration of the check. */
   private target(row: ProviderRow): ProbeTarget {
     const vault = this.providers.vault;
-    const secrets = resolveEnvRefs(vault, openProviderSecrets(vault, row));
+    const sealed = openProviderSecrets(vault, row);
+    // Header values and the proxy URL's userinfo are used as written; settings secrets and the proxy password may be env refs.
+    const secrets = resolveEnvRefs(vault, withoutNetworkValues(sealed));
     const { [PROXY_PASSWORD_PATH]: proxyPassword = '', ...settingSecrets } = secrets;
+    const network = networkOf(row);
+    const proxy = proxyOf(row);
     return {
       providerId: row.id,
       name: row.name,
       entry: catalogEntry(row.type),
       baseUrl: row.base_url,
       settings: mergeSecrets(resolvePlainEnvRefs(vault, settingsOf(row)), settingSecrets),
-      network: networkOf(row),
-      proxy: { ...proxyOf(row), password: proxyPassword },
+      network: { ...network, extra_headers: openHeaders(network.extra_headers, sealed) },
+      proxy: { ...proxy, url: openProxyUrl(proxy.url, sealed), password: proxyPassword },
       custom: customOf(row),
     };
   }

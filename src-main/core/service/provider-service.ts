@@ -29,6 +29,7 @@ import {
   settingsOf,
 } from './provider-writer.js';
 import { PROXY_DEFAULTS, concurrencyOf } from './codec.js';
+import { sealLegacyNetworkValues } from './seal-legacy-network-values.js';
 
 export interface ServiceEvents {
   /** Something about providers changed (any write); the GUI refreshes on it. */
@@ -50,7 +51,10 @@ export class ProviderService {
     readonly repo: Repository,
     readonly vault: Vault,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    // A store from before header values and proxy URL userinfo were sealed gets them sealed on its first open.
+    sealLegacyNetworkValues(repo, vault);
+  }
 
   timestamp(): string {
     return this.now().toISOString();
@@ -135,6 +139,7 @@ export class ProviderService {
     const now = this.timestamp();
     const { plain, secrets } = applySettings(entry, {}, {}, input.settings);
     const proxy = applyProxy({ ...PROXY_DEFAULTS }, secrets, input.proxy_config);
+    const network = initialNetwork(entry, input.network_config, secrets);
     const row = finishProviderRow(
       this.vault,
       {
@@ -146,7 +151,7 @@ export class ProviderService {
         enabled: input.enabled === false ? 0 : 1,
         description: input.description ?? '',
         settings: settingsJson(plain, secrets),
-        network_config: JSON.stringify(initialNetwork(entry, input.network_config)),
+        network_config: JSON.stringify(network),
         proxy_config: JSON.stringify(proxy),
         concurrency: JSON.stringify(input.concurrency_and_buffer_size ?? concurrencyOf({ concurrency: '{}' } as ProviderRow)),
         custom_provider_config: normaliseCustom(input.custom_provider_config, null),
@@ -187,19 +192,15 @@ export class ProviderService {
   update(idOrName: string, patch: ProviderPatch, expectedRevision?: number): Provider {
     const id = this.repo.transaction(() => {
       const row = this.requireRow(idOrName);
-      if (expectedRevision !== undefined && expectedRevision !== row.revision) {
-        throw new DeskError(
-          'precondition_failed',
-          `Provider "${row.name}" changed since revision ${expectedRevision} (now ${row.revision}); reload and retry`,
-        );
-      }
+      this.checkRevision(row, expectedRevision);
       if (patch.name !== undefined && patch.name !== row.name && this.repo.nameExists(patch.name)) {
         throw new DeskError('conflict', `A provider named "${patch.name}" already exists`, {
           fields: [{ path: 'name', message: 'is already used' }],
         });
       }
       const entry = catalogEntry(row.type);
-      const touchesSecrets = patch.settings !== undefined || patch.proxy_config !== undefined;
+      const touchesSecrets =
+        patch.settings !== undefined || patch.proxy_config !== undefined || patch.network_config?.extra_headers !== undefined;
       const previousSecrets = touchesSecrets ? openProviderSecrets(this.vault, row) : {};
       const { plain, secrets } = touchesSecrets
         ? applySettings(entry, settingsOf(row), previousSecrets, patch.settings)
@@ -212,7 +213,7 @@ export class ProviderService {
         base_url: patch.base_url !== undefined ? resolveBaseUrl(entry, patch.base_url, plain) : row.base_url,
         enabled: patch.enabled === undefined ? row.enabled : patch.enabled ? 1 : 0,
         description: patch.description ?? row.description,
-        network_config: JSON.stringify(applyNetwork(parseJson(row.network_config, {}), patch.network_config)),
+        network_config: JSON.stringify(applyNetwork(parseJson(row.network_config, {}), patch.network_config, secrets)),
         proxy_config: JSON.stringify(proxy),
         concurrency: patch.concurrency_and_buffer_size ? JSON.stringify(patch.concurrency_and_buffer_size) : row.concurrency,
         custom_provider_config: normaliseCustom(patch.custom_provider_config, row.custom_provider_config),
@@ -234,9 +235,23 @@ export class ProviderService {
     return this.get(id);
   }
 
-  remove(idOrName: string): Provider {
+  /**
+   * The If-Match check: a write that names the revision it was based on fails with 412 when the provider has moved on.
+   * Call it inside the write's transaction; surfaces that write in several steps call it first, in their transaction.
+   */
+  checkRevision(provider: Pick<ProviderRow, 'name' | 'revision'>, expectedRevision: number | undefined): void {
+    if (expectedRevision !== undefined && expectedRevision !== provider.revision) {
+      throw new DeskError(
+        'precondition_failed',
+        `Provider "${provider.name}" changed since revision ${expectedRevision} (now ${provider.revision}); reload and retry`,
+      );
+    }
+  }
+
+  remove(idOrName: string, expectedRevision?: number): Provider {
     const removed = this.repo.transaction(() => {
       const provider = this.get(idOrName);
+      this.checkRevision(provider, expectedRevision);
       this.repo.deleteProvider(provider.id);
       return provider;
     });
@@ -259,9 +274,11 @@ export class ProviderService {
       throw new DeskError('precondition_failed', `Provider "${row.name}" was changed by someone else; retry`);
   }
 
-  addKey(idOrName: string, input: ApiKeyCreateInput): ApiKey {
+  // Key writes carry the owning provider's revision: a key change bumps it (touch), so If-Match covers keys too.
+  addKey(idOrName: string, input: ApiKeyCreateInput, expectedRevision?: number): ApiKey {
     const key = this.repo.transaction(() => {
       const row = this.requireRow(idOrName);
+      this.checkRevision(row, expectedRevision);
       const siblings = this.repo.keysOf(row.id);
       if (input.id !== undefined && siblings.some((k) => k.id === input.id)) {
         throw new DeskError('conflict', `A key with id "${input.id}" already exists`, {
@@ -277,9 +294,10 @@ export class ProviderService {
     return toApiKey(key);
   }
 
-  updateKey(idOrName: string, keyId: string, patch: ApiKeyPatch): ApiKey {
+  updateKey(idOrName: string, keyId: string, patch: ApiKeyPatch, expectedRevision?: number): ApiKey {
     const key = this.repo.transaction(() => {
       const row = this.requireRow(idOrName);
+      this.checkRevision(row, expectedRevision);
       const { key: current, siblings } = this.requireKey(row, keyId);
       const next = patchKeyRow(this.vault, current, patch, siblings, this.timestamp());
       this.repo.updateKey(next);
@@ -290,9 +308,10 @@ export class ProviderService {
     return toApiKey(key);
   }
 
-  removeKey(idOrName: string, keyId: string): ApiKey {
+  removeKey(idOrName: string, keyId: string, expectedRevision?: number): ApiKey {
     const key = this.repo.transaction(() => {
       const row = this.requireRow(idOrName);
+      this.checkRevision(row, expectedRevision);
       const { key: current } = this.requireKey(row, keyId);
       this.repo.deleteKey(current.id);
       this.touch(row);

@@ -7,7 +7,7 @@ import {
   type CustomProviderConfigInput,
 } from '../contract/config-schemas.js';
 import type { ApiKeyCreateInput, ApiKeyPatch } from '../contract/provider-inputs.js';
-import { DeskError, validationError } from '../contract/errors.js';
+import { DeskError, formatPath, validationError } from '../contract/errors.js';
 import type { KeyRow, ProviderRow } from '../store/rows.js';
 import { isEnvRef, type Vault } from '../vault/vault.js';
 import { maskParts } from './masking.js';
@@ -22,6 +22,7 @@ import {
   type StoredProxy,
 } from './codec.js';
 import { mergeSecrets, REDACTED, SECRET_LIST_KEY, splitSecrets } from './secret-fields.js';
+import { isNetworkValuePath, networkValuesOf, PROXY_URL_SECRET_PATH, sealHeaders, sealProxyUrl } from './network-secrets.js';
 
 /** Types whose base URL is built from settings (endpoint, region, project), so none is required up front. */
 const BASE_URL_FROM_SETTINGS = new Set(['azure', 'bedrock', 'vertex']);
@@ -36,7 +37,7 @@ export function keyConfigAad(keyId: string): string {
   return `api_keys:${keyId}:config`;
 }
 
-/** Opens a provider's sealed secrets (settings secrets, proxy password). Plaintext stays in memory. */
+/** Opens a provider's sealed secrets (settings secrets, proxy password and URL userinfo, header values). Plaintext stays in memory. */
 export function openProviderSecrets(vault: Vault, row: Pick<ProviderRow, 'id' | 'secrets'>): Record<string, string> {
   if (!row.secrets) return {};
   return JSON.parse(vault.openText(row.secrets, providerSecretsAad(row.id))) as Record<string, string>;
@@ -73,11 +74,22 @@ export function applySettings(
     else merged[key] = value;
   }
   const { plain, secrets } = splitSecrets(merged, previousSecrets, settingSecretNames(entry));
+  // The network secrets share the sealed blob: carried over here, changed (if at all) by applyProxy and applyNetwork.
   const proxyPassword = previousSecrets[PROXY_PASSWORD_PATH];
   if (proxyPassword !== undefined) secrets[PROXY_PASSWORD_PATH] = proxyPassword;
+  Object.assign(secrets, networkValuesOf(previousSecrets));
   return { plain, secrets };
 }
 
+/** A `<REDACTED>` secret sent where nothing is stored to keep: refused rather than stored as the marker itself. */
+function nothingToKeep(paths: string[]): DeskError {
+  return validationError(paths.map((path) => ({ path, message: 'is <REDACTED> but nothing is stored here to keep; give the value' })));
+}
+
+/**
+ * The proxy block after a patch. The password and the URL's userinfo secret go to `secrets` (which holds the stored
+ * ones on entry); the stored URL shows `<REDACTED>` in their place, and `<REDACTED>` sent back keeps them.
+ */
 export function applyProxy(
   previous: StoredProxy,
   secrets: Record<string, string>,
@@ -86,11 +98,18 @@ export function applyProxy(
   if (patch === undefined) return previous;
   if (patch === null) {
     delete secrets[PROXY_PASSWORD_PATH];
+    delete secrets[PROXY_URL_SECRET_PATH];
     return { ...PROXY_DEFAULTS };
+  }
+  let url = previous.url;
+  if (patch.url !== undefined) {
+    const sealed = sealProxyUrl(patch.url, secrets);
+    if (sealed.missing) throw nothingToKeep(['proxy_config.url']);
+    url = sealed.url;
   }
   const next: StoredProxy = {
     type: patch.type ?? (patch.url ? 'http' : previous.type),
-    url: patch.url ?? previous.url,
+    url,
     username: patch.username ?? previous.username,
     ca_cert_pem: patch.ca_cert_pem === REDACTED ? previous.ca_cert_pem : (patch.ca_cert_pem ?? previous.ca_cert_pem),
   };
@@ -102,11 +121,24 @@ export function applyProxy(
   return next;
 }
 
-export function applyNetwork(previous: Record<string, unknown>, patch: NetworkConfigInput | undefined): Record<string, unknown> {
+/**
+ * The network block after a patch. Secret header values go to `secrets` (which holds the stored ones on entry) and
+ * are stored as `<REDACTED>`; a header map sent replaces the stored one, and `<REDACTED>` in it keeps a stored value.
+ */
+export function applyNetwork(
+  previous: Record<string, unknown>,
+  patch: NetworkConfigInput | undefined,
+  secrets: Record<string, string>,
+): Record<string, unknown> {
   if (!patch) return previous;
   const { base_url: _ignored, ...rest } = patch;
   const next = { ...previous, ...rest };
   if (patch.ca_cert_pem === REDACTED) next.ca_cert_pem = typeof previous.ca_cert_pem === 'string' ? previous.ca_cert_pem : '';
+  if (patch.extra_headers !== undefined) {
+    const { headers, missing } = sealHeaders(patch.extra_headers, secrets);
+    if (missing.length > 0) throw nothingToKeep(missing.map((name) => formatPath(['network_config', 'extra_headers', name])));
+    next.extra_headers = headers;
+  }
   return next;
 }
 
@@ -127,10 +159,13 @@ export function settingsJson(plain: Record<string, unknown>, secrets: Record<str
   return JSON.stringify(paths.length > 0 ? { ...plain, [SECRET_LIST_KEY]: paths } : plain);
 }
 
-/** The fingerprint that puts the proxy password into the config hash (undefined without one). */
-export function proxyPasswordFingerprint(vault: Vault, secrets: Record<string, string>): string | undefined {
-  const password = secrets[PROXY_PASSWORD_PATH];
-  return password ? vault.fingerprint(password) : undefined;
+/** The fingerprints that put the sealed network secrets (proxy password, URL userinfo, header values) into the config hash. */
+export function secretFingerprints(vault: Vault, secrets: Record<string, string>): Record<string, string> {
+  const prints: Record<string, string> = {};
+  for (const [path, value] of Object.entries(secrets)) {
+    if ((path === PROXY_PASSWORD_PATH || isNetworkValuePath(path)) && value) prints[path] = vault.fingerprint(value);
+  }
+  return prints;
 }
 
 /**
@@ -145,12 +180,16 @@ export function finishProviderRow(
 ): Omit<ProviderRow, 'seq'> {
   const sealed = keepSealed !== undefined ? keepSealed : sealSecrets(vault, providerSecretsAad(row.id), secrets);
   const complete = { ...row, secrets: sealed, config_hash: '' };
-  complete.config_hash = providerConfigHash(complete, proxyPasswordFingerprint(vault, secrets));
+  complete.config_hash = providerConfigHash(complete, secretFingerprints(vault, secrets));
   return complete;
 }
 
-export function initialNetwork(entry: CatalogEntry, input: NetworkConfigInput | undefined): Record<string, unknown> {
-  return applyNetwork({ ...NETWORK_DEFAULTS, allow_private_network: entry.local }, input);
+export function initialNetwork(
+  entry: CatalogEntry,
+  input: NetworkConfigInput | undefined,
+  secrets: Record<string, string>,
+): Record<string, unknown> {
+  return applyNetwork({ ...NETWORK_DEFAULTS, allow_private_network: entry.local }, input, secrets);
 }
 
 export { proxyOf, settingsOf, secretPathsOf, parseJson };

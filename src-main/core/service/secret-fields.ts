@@ -20,6 +20,14 @@ export function isSecretFieldName(name: string): boolean {
   return SECRET_FIELD_NAMES.has(name);
 }
 
+/** A header name that reads like a credential (Authorization, Helicone-Auth, x-api-key, Cookie, X-Custom-Token …). */
+const SECRET_HEADER_NAME = /auth|key|token|secret|cookie|passw|pwd|credential|session|signature/i;
+
+/** Whether an extra header's value is a secret: sealed in the vault and masked in every view. */
+export function isSecretHeaderName(name: string): boolean {
+  return SECRET_HEADER_NAME.test(name);
+}
+
 export interface SplitResult {
   plain: Record<string, unknown>;
   secrets: Record<string, string>;

@@ -1,4 +1,8 @@
 import * as initial from './0001-initial.js';
+import * as sealNetworkSecrets from './0002-seal-network-secrets.js';
 
 /** Numbered schema steps; entry i brings the database to user_version i + 1. Append only. */
-export const MIGRATIONS: ReadonlyArray<{ name: string; sql: string }> = [{ name: '0001-initial', sql: initial.sql }];
+export const MIGRATIONS: ReadonlyArray<{ name: string; sql: string }> = [
+  { name: '0001-initial', sql: initial.sql },
+  { name: '0002-seal-network-secrets', sql: sealNetworkSecrets.sql },
+];

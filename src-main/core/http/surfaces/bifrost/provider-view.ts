@@ -11,6 +11,7 @@ import {
   settingsOf,
 } from '../../../service/codec.js';
 import { REDACTED } from '../../../service/secret-fields.js';
+import { redactHeaders, redactProxyUrl } from '../../../service/network-secrets.js';
 import { BIFROST_STANDARD_PROVIDERS } from '../../../contract/config-schemas.js';
 import type { ProviderRow } from '../../../store/rows.js';
 
@@ -42,7 +43,10 @@ export function providerStatus(row: ProviderRow): 'active' | 'error' {
   return row.enabled === 1 && (last === null || last.ok) ? 'active' : 'error';
 }
 
-/** Bifrost's ProviderResponse: every block with its defaults filled, secrets shown as `<REDACTED>`, keys left out. */
+/**
+ * Bifrost's ProviderResponse: every block with its defaults filled, secrets (proxy password and URL userinfo, secret
+ * header values, CA certificates) shown as `<REDACTED>`, keys left out.
+ */
 export function toProviderResponse(
   row: ProviderRow,
   listing?: { status: 'active' | 'error'; description: string },
@@ -55,7 +59,7 @@ export function toProviderResponse(
     name: row.name,
     network_config: {
       base_url: row.base_url,
-      extra_headers: network.extra_headers ?? {},
+      extra_headers: redactHeaders(network.extra_headers ?? {}),
       default_request_timeout_in_seconds: network.default_request_timeout_in_seconds,
       max_retries: network.max_retries,
       retry_backoff_initial: network.retry_backoff_initial,
@@ -67,7 +71,7 @@ export function toProviderResponse(
     concurrency_and_buffer_size: concurrencyOf(row),
     proxy_config: {
       type: proxy.type,
-      url: proxy.url,
+      url: redactProxyUrl(proxy.url),
       username: proxy.username,
       password: hasPassword ? REDACTED : '',
       ca_cert_pem: proxy.ca_cert_pem ? REDACTED : '',
