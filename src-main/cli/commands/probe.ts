@@ -1,5 +1,5 @@
 import type { CheckResult } from '../../core/contract/domain-schemas.js';
-import { CliError, table } from '../output.js';
+import { CliError, table, terminalText } from '../output.js';
 import { call, withDesk } from '../context.js';
 import type { ExtraCommand } from './extra.js';
 
@@ -13,7 +13,7 @@ function resultRows(results: CheckResult[], keyNames: Map<string, string>): stri
   return results.map((r) => [
     r.key_id ? (keyNames.get(r.key_id) ?? r.key_id) : '(keyless)',
     verdict(r),
-    r.ok ? '' : `${r.message}${r.hint ? ` — ${r.hint}` : ''}`,
+    r.ok ? '' : r.message, // the message already ends with its hint
   ]);
 }
 
@@ -31,7 +31,10 @@ const test: ExtraCommand = {
         const concurrency = flags.concurrency ? Number(flags.concurrency) : undefined;
         const summary = await call(desk, 'providers.testAll', { concurrency }, (event) =>
           io.err(
-            `[${event.done}/${event.total}] ${event.provider.name}: ${event.ok ? 'ok' : `failed — ${event.results.find((r) => !r.ok)?.message ?? ''}`}`,
+            terminalText(
+              `[${event.done}/${event.total}] ${event.provider.name}: ${event.ok ? 'ok' : `failed — ${event.results.find((r) => !r.ok)?.message ?? ''}`}`,
+              { oneLine: true },
+            ),
           ),
         );
         if (flags.json) io.out(JSON.stringify(summary, null, 2));

@@ -6,7 +6,8 @@ import { ProbeError, missingCredentials } from './errors.js';
 import { DispatcherPool } from './network/dispatchers.js';
 import { systemResolver, type Resolver } from './network/guarded-connect.js';
 import { ProviderHttp } from './network/http-client.js';
-import { SecretScrubber } from './scrub.js';
+import { SecretScrubber, scrubModel } from './scrub.js';
+import { isSecretHeaderName } from '../service/secret-fields.js';
 import type { ClosableProbeEngine, KeyCheckOutcome, ProbeKey, ProbeOptions, ProbeTarget } from './types.js';
 
 export { runWithConcurrency, createLimiter, type Progress } from './concurrency.js';
@@ -39,10 +40,13 @@ function collectSecrets(target: ProbeTarget, key: ProbeKey, scrubber: SecretScru
   scrubber.add(key.secret);
   scrubber.add(target.proxy.password);
   try {
-    scrubber.add(decodeURIComponent(new URL(target.proxy.url).password));
+    const url = new URL(target.proxy.url);
+    // A userinfo without a password is a token (`http://TOKEN@host`): secret too.
+    scrubber.add(decodeURIComponent(url.password || url.username));
   } catch {
     /* no proxy URL */
   }
+  for (const [name, value] of Object.entries(target.network.extra_headers)) if (isSecretHeaderName(name)) scrubber.add(value);
   const secretSettings = new Set(target.entry.settings.filter((s) => s.secret).map((s) => s.name));
   walk(target.settings, secretSettings);
   walk(key.keyConfig, secretSettings);
@@ -125,7 +129,9 @@ export function createProbeEngine(options: ProbeEngineOptions = {}): ClosablePro
 
     let models: ModelInfo[];
     try {
-      models = dedupe(await adapter.list(ctx)).map((m) => ({ ...m, key_id: key.keyId, fetched_at: checkedAt }));
+      // Every adapter's output passes here: an upstream that echoes the key into its model list never gets it stored.
+      const listed = (await adapter.list(ctx)).flatMap((m) => scrubModel(m, ctx.scrubber) ?? []);
+      models = dedupe(listed).map((m) => ({ ...m, key_id: key.keyId, fetched_at: checkedAt }));
     } catch (error) {
       return failed(error);
     }

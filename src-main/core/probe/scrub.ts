@@ -1,3 +1,5 @@
+import type { ModelInfo } from '../contract/domain-schemas.js';
+
 const REDACTED = '[redacted]';
 /** A word that shares this many consecutive characters with a secret is treated as an echo of it (e.g. "sk-proj-****abcd"). */
 const ECHO_WINDOW = 8;
@@ -101,4 +103,15 @@ export function bodyExcerpt(text: string, scrubber: SecretScrubber): string | nu
   if (message === null) return null;
   const oneLine = scrubber.scrub(message.replace(/\s+/g, ' ').trim());
   return oneLine.length > MAX_EXCERPT ? `${oneLine.slice(0, MAX_EXCERPT - 1)}…` : oneLine;
+}
+
+/**
+ * A listed model as it may be stored and shown. A model whose id carries a secret (or an echo of one) is dropped,
+ * since a redacted id would name no real model; every other text field (display name, owner …) is scrubbed.
+ * Null when dropped.
+ */
+export function scrubModel(model: ModelInfo, scrubber: SecretScrubber): ModelInfo | null {
+  if (scrubber.scrub(model.id) !== model.id) return null;
+  const fields = Object.entries(model).map(([name, value]) => [name, typeof value === 'string' ? scrubber.scrub(value) : value]);
+  return Object.fromEntries(fields) as ModelInfo;
 }
