@@ -1,12 +1,16 @@
 import { closeSync, fchmodSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { MIN_PASSPHRASE_LENGTH } from '../../core/contract/config-schemas.js';
 import { CONFIG_ENVELOPE_FORMAT, type OperationOutput } from '../../core/contract/operations.js';
-import { CliError, table } from '../output.js';
+import { CliError, table, terminalText } from '../output.js';
 import { call, withDesk, type Io } from '../context.js';
 import type { CliFlags } from '../main.js';
+import { PASSPHRASE_ENV, readPassphrase } from '../passphrase.js';
 import type { ExtraCommand } from './extra.js';
 
-const IMPORT_USAGE = 'Usage: provider-desk import <file|-> [--dry-run] [--prune] [--passphrase-file F] [--data-dir D] [--json]';
+const IMPORT_USAGE =
+  'Usage: provider-desk import <file|-> [--dry-run] [--prune] [--confirm-destinations] [--passphrase-file F] [--data-dir D] [--json]';
 const EXPORT_USAGE = 'Usage: provider-desk export [--secrets redacted|plain|encrypted] [--passphrase-file F] [-o file] [--data-dir D]';
+const PASSPHRASE_SOURCES = `--passphrase-file <file> (- for standard input), the ${PASSPHRASE_ENV} environment variable, or the prompt on a terminal`;
 const MODES = ['redacted', 'plain', 'encrypted'] as const;
 type Mode = (typeof MODES)[number];
 
@@ -24,13 +28,6 @@ function readText(file: string): string {
   } catch (error) {
     throw new CliError(`Cannot read ${file === '-' ? 'standard input' : file}: ${describeFsError(error)}`);
   }
-}
-
-/** The passphrase is the file's content, without the one line break editors add at the end. */
-function readPassphrase(file: string): string {
-  const passphrase = readText(file).replace(/\r?\n$/, '');
-  if (passphrase === '') throw new CliError(`The passphrase file ${file} is empty`, 2);
-  return passphrase;
 }
 
 function readDocument(file: string): Record<string, unknown> {
@@ -68,9 +65,30 @@ export function renderDiff(result: OperationOutput<'config.import'>): string {
       ...sections.changed.map((s) => `${s} (changed)`),
       ...sections.removed.map((s) => `${s} (removed)`),
     ];
-    if (touched.length > 0) lines.push(`Other sections: ${touched.join(', ')}`);
+    if (touched.length > 0) lines.push(terminalText(`Other sections: ${touched.join(', ')}`, { oneLine: true }));
   }
   const summary = `${result.added.length} added, ${result.changed.length} changed, ${result.unchanged.length} unchanged, ${result.removed.length} removed`;
+  // One blank line between blocks.
+  const gap = () => {
+    if (lines.length > 0 && lines[lines.length - 1] !== '') lines.push('');
+  };
+  const changed = Object.entries(result.changes).filter(([, fields]) => fields.length > 0);
+  if (changed.length > 0) {
+    gap();
+    lines.push('Changed fields:');
+    for (const [provider, fields] of changed) lines.push(terminalText(`  ${provider}: ${fields.join(', ')}`, { oneLine: true }));
+  }
+  if (result.destinations.length > 0) {
+    gap();
+    lines.push(`Where kept keys would be sent (${result.applied ? 'confirmed' : 'applying needs --confirm-destinations'}):`);
+    lines.push(
+      table(
+        ['PROVIDER', 'FIELD', 'FROM', 'TO'],
+        result.destinations.map((d) => [d.provider, d.field, d.from, d.to]),
+      ),
+    );
+  }
+  gap();
   lines.push(result.applied ? `${summary}. Applied.` : `${summary}. Dry run: nothing was changed; run again without --dry-run to apply.`);
   return lines.join('\n');
 }
@@ -79,12 +97,18 @@ async function importCommand(args: string[], flags: CliFlags, io: Io): Promise<n
   const [file, ...rest] = args;
   if (!file || rest.length > 0) throw new CliError(IMPORT_USAGE, 2);
   const document = readDocument(file);
+  const encrypted = document.format === CONFIG_ENVELOPE_FORMAT;
   const passphraseFile = flags['passphrase-file'];
-  if (!passphraseFile && document.format === CONFIG_ENVELOPE_FORMAT) {
-    throw new CliError(`${file} is an encrypted export: give its passphrase with --passphrase-file <file>`, 2);
-  }
-  const passphrase = passphraseFile ? readPassphrase(passphraseFile) : undefined;
-  const input = { ...document, dry_run: flags['dry-run'] === true, prune: flags.prune === true, ...(passphrase ? { passphrase } : {}) };
+  const passphrase =
+    encrypted || passphraseFile ? await readPassphrase(io, { file: passphraseFile, confirm: false, stdinTaken: file === '-' }) : undefined;
+  if (encrypted && !passphrase) throw new CliError(`${file} is an encrypted export: give its passphrase with ${PASSPHRASE_SOURCES}`, 2);
+  const input = {
+    ...document,
+    dry_run: flags['dry-run'] === true,
+    prune: flags.prune === true,
+    confirm_destinations: flags['confirm-destinations'] === true,
+    ...(passphrase ? { passphrase } : {}),
+  };
   const result = await withDesk(flags, io, (desk) => call(desk, 'config.import', input));
   io.out(flags.json ? JSON.stringify(result, null, 2) : renderDiff(result));
   return 0;
@@ -106,13 +130,14 @@ async function exportCommand(args: string[], flags: CliFlags, io: Io): Promise<n
   const mode = (flags.secrets ?? 'redacted') as Mode;
   if (!MODES.includes(mode)) throw new CliError(`--secrets must be redacted, plain or encrypted (got "${flags.secrets}")`, 2);
   const passphraseFile = flags['passphrase-file'];
-  if (mode === 'encrypted' && !passphraseFile)
-    throw new CliError('--secrets encrypted needs --passphrase-file <file> (at least 8 characters)', 2);
   if (mode !== 'encrypted' && passphraseFile) throw new CliError('--passphrase-file is used only with --secrets encrypted', 2);
-  const passphrase = passphraseFile ? readPassphrase(passphraseFile) : '';
+  const passphrase =
+    mode === 'encrypted' ? await readPassphrase(io, { file: passphraseFile, confirm: true, stdinTaken: false }) : undefined;
+  if (mode === 'encrypted' && !passphrase)
+    throw new CliError(`--secrets encrypted needs a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters: ${PASSPHRASE_SOURCES}`, 2);
   const document = await withDesk<object>(flags, io, (desk) =>
     mode === 'encrypted'
-      ? call(desk, 'config.exportEncrypted', { secrets: 'encrypted', passphrase })
+      ? call(desk, 'config.exportEncrypted', { secrets: 'encrypted', passphrase: passphrase ?? '' })
       : call(desk, 'config.export', { secrets: mode }),
   );
   const text = `${JSON.stringify(document, null, 2)}\n`;
@@ -142,7 +167,7 @@ export const CONFIG_COMMANDS: ExtraCommand[] = [
   {
     name: 'import',
     usage: 'import <file>',
-    summary: 'Import a Bifrost config.json (--dry-run, --prune, --passphrase-file F)',
+    summary: 'Import a Bifrost config.json (--dry-run, --prune, --confirm-destinations, --passphrase-file F)',
     run: importCommand,
   },
   {

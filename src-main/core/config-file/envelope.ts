@@ -4,6 +4,7 @@
  */
 import { createCipheriv, createDecipheriv, pbkdf2, randomBytes, scrypt, type ScryptOptions } from 'node:crypto';
 import { z } from 'zod';
+import { MIN_PASSPHRASE_LENGTH } from '../contract/config-schemas.js';
 import { DeskError, validationError, type FieldError } from '../contract/errors.js';
 import { canonicalJson } from '../service/canonical-json.js';
 import { isObject, type JsonObject } from './format.js';
@@ -11,11 +12,23 @@ import { CONFIG_ENVELOPE_FORMAT } from '../contract/operations.js';
 
 export const ENVELOPE_FORMAT = CONFIG_ENVELOPE_FORMAT;
 export const ENVELOPE_VERSION = 1;
-export const MIN_PASSPHRASE = 8;
+export const MIN_PASSPHRASE = MIN_PASSPHRASE_LENGTH;
 
-const SCRYPT_DEFAULT = { N: 2 ** 15, r: 8, p: 1 };
-const PBKDF2_DEFAULT_ITERATIONS = 600_000;
+/** New exports: scrypt at 128 MiB (N=2^17, r=8), which needs scrypt's `maxmem` raised above Node's 32 MiB default. */
+export const SCRYPT_DEFAULT = { N: 2 ** 17, r: 8, p: 1 };
+export const PBKDF2_DEFAULT_ITERATIONS = 600_000;
+
+/*
+ * What an envelope may ask for on import, checked before any key derivation runs: a crafted file must not make the
+ * import spend gigabytes or minutes. Envelopes of older versions (scrypt N=2^15) stay inside these bounds.
+ */
+const SCRYPT_MIN_N = 2 ** 15;
+const SCRYPT_MAX_N = 2 ** 20;
 const MAX_SCRYPT_MEMORY = 256 * 1024 * 1024;
+/** N·r·p, the scrypt work: at most four times that of the default parameters. */
+const MAX_SCRYPT_WORK = 4 * SCRYPT_DEFAULT.N * SCRYPT_DEFAULT.r * SCRYPT_DEFAULT.p;
+const PBKDF2_MAX_ITERATIONS = 2_000_000;
+const KDF_NAMES = ['scrypt', 'pbkdf2-sha256'] as const;
 
 const b64 = (bytes: number, name: string) =>
   z
@@ -30,22 +43,29 @@ const ScryptKdf = z
     N: z
       .number()
       .int()
-      .min(2 ** 15, 'must be at least 2^15')
-      .max(2 ** 20, 'must be at most 2^20')
+      .min(SCRYPT_MIN_N, 'must be at least 2^15')
+      .max(SCRYPT_MAX_N, 'must be at most 2^20')
       .refine((n) => (n & (n - 1)) === 0, 'must be a power of two'),
-    r: z.number().int().min(8).max(32),
-    p: z.number().int().min(1).max(4),
+    r: z.number().int().min(8, 'must be at least 8').max(32, 'must be at most 32'),
+    p: z.number().int().min(1, 'must be at least 1').max(4, 'must be at most 4'),
     salt: b64(16, 'salt'),
     dklen: z.literal(32).optional(),
   })
-  .refine((k) => 128 * k.N * k.r <= MAX_SCRYPT_MEMORY, { path: ['N'], message: 'asks for more than 256 MiB of memory' });
+  .refine((k) => 128 * k.N * k.r <= MAX_SCRYPT_MEMORY, { path: ['N'], message: 'asks for more than 256 MiB of memory (128·N·r)' })
+  .refine((k) => k.N * k.r * k.p <= MAX_SCRYPT_WORK, { path: ['p'], message: 'asks for too much work (N·r·p is at most 2^22)' });
 const Pbkdf2Kdf = z.strictObject({
   name: z.literal('pbkdf2-sha256'),
-  iterations: z.number().int().min(PBKDF2_DEFAULT_ITERATIONS, 'must be at least 600000').max(10_000_000, 'must be at most 10000000'),
+  iterations: z
+    .number()
+    .int()
+    .min(PBKDF2_DEFAULT_ITERATIONS, `must be at least ${PBKDF2_DEFAULT_ITERATIONS}`)
+    .max(PBKDF2_MAX_ITERATIONS, `must be at most ${PBKDF2_MAX_ITERATIONS}`),
   salt: b64(16, 'salt'),
   dklen: z.literal(32).optional(),
 });
-export const KdfSchema = z.discriminatedUnion('name', [ScryptKdf, Pbkdf2Kdf]);
+export const KdfSchema = z.discriminatedUnion('name', [ScryptKdf, Pbkdf2Kdf], {
+  error: `must name a supported key derivation (${KDF_NAMES.join(' or ')})`,
+});
 export type Kdf = z.infer<typeof KdfSchema>;
 
 export const EnvelopeSchema = z.object({
@@ -69,6 +89,7 @@ function deriveKey(passphrase: string, kdf: Kdf): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const done = (error: Error | null, key: Buffer) => (error ? reject(error) : resolve(key));
     if (kdf.name === 'scrypt') {
+      // scrypt refuses to run above `maxmem` (32 MiB by default): allow what these parameters need, which the schema bounds.
       const options: ScryptOptions = { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: 128 * kdf.N * kdf.r + 16 * 1024 * 1024 };
       scrypt(secret, salt, 32, options, done);
     } else {

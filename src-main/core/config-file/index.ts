@@ -2,16 +2,18 @@
  * config.json import and export in Bifrost's format: validate everything, diff against the store by config hash,
  * apply in one transaction when asked; export with secrets redacted, in plain, or sealed with a passphrase.
  */
-import { validationError, type DeskError, type FieldError } from '../contract/errors.js';
+import type { DestinationChange, FieldChanges } from '../contract/config-schemas.js';
+import { DeskError, validationError, type FieldError } from '../contract/errors.js';
 import type { ProviderService } from '../service/provider-service.js';
 import type { Repository } from '../store/repository.js';
 import type { Vault } from '../vault/vault.js';
 import { applyPlan } from './apply.js';
 import { isEnvelope, openDocument, sealDocument, type Envelope, type Kdf } from './envelope.js';
 import { exportDocument, type SecretsMode } from './export.js';
-import type { JsonObject } from './format.js';
+import { jsonPath, type JsonObject } from './format.js';
 import { parseDocument } from './parse.js';
-import { buildPlan, type SectionDiff } from './plan.js';
+import { buildPlan, type ImportPlan, type SectionDiff } from './plan.js';
+import { unconfirmedMessage } from './plan-destinations.js';
 
 export { ENVELOPE_FORMAT, EnvelopeSchema, MIN_PASSPHRASE } from './envelope.js';
 export type { SecretsMode } from './export.js';
@@ -26,6 +28,8 @@ export interface ImportOptions {
   dryRun?: boolean | undefined;
   prune?: boolean | undefined;
   passphrase?: string | undefined;
+  /** The caller has shown the plan's destination changes and the user accepted them. */
+  confirmDestinations?: boolean | undefined;
 }
 
 export interface ImportResult {
@@ -35,11 +39,14 @@ export interface ImportResult {
   removed: string[];
   applied: boolean;
   sections: SectionDiff;
+  destinations: DestinationChange[];
+  changes: FieldChanges;
 }
 
 /**
- * Imports a document (or an encrypted envelope). Nothing is written on a dry run or when any field is invalid;
- * otherwise the diff is recomputed and applied inside one write transaction, so a concurrent writer cannot slip in between.
+ * Imports a document (or an encrypted envelope). Nothing is written on a dry run, when any field is invalid, or when the
+ * import would send kept secrets to a new destination without `confirmDestinations`; otherwise the diff is recomputed
+ * and applied inside one write transaction, so a concurrent writer cannot slip in between.
  */
 export async function importConfig(store: ConfigStore, input: JsonObject, options: ImportOptions = {}): Promise<ImportResult> {
   const document = isEnvelope(input) ? await openDocument(input, options.passphrase) : input;
@@ -53,6 +60,7 @@ export async function importConfig(store: ConfigStore, input: JsonObject, option
   const run = () => {
     const { plan, errors: planErrors } = buildPlan(store, parsed, prune);
     if (planErrors.length > 0) throw invalid(planErrors);
+    if (!options.dryRun && plan.destinations.length > 0 && options.confirmDestinations !== true) throw unconfirmed(plan);
     if (!options.dryRun) applyPlan(store, plan);
     return plan;
   };
@@ -67,7 +75,20 @@ export async function importConfig(store: ConfigStore, input: JsonObject, option
     removed: plan.removed.map((r) => r.name).sort(),
     applied,
     sections: plan.sections,
+    destinations: plan.destinations,
+    changes: plan.changes,
   };
+}
+
+/** A 409 that names every provider and field, with the changes as `details` for clients that show them. */
+function unconfirmed(plan: ImportPlan): DeskError {
+  return new DeskError('destination_change_unconfirmed', unconfirmedMessage(plan.destinations), {
+    fields: plan.destinations.map((d) => ({
+      path: jsonPath(['providers', d.provider, ...d.field.split('.')]),
+      message: `changes from ${d.from} to ${d.to}; the kept keys of ${d.provider} would be sent there (not confirmed)`,
+    })),
+    details: { destinations: plan.destinations },
+  });
 }
 
 /** One short sentence; the fields carry every path (a file with thousands of errors would make an unreadable message). */

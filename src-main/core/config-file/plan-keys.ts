@@ -5,9 +5,9 @@
 import type { ApiKeyCreateInput, ApiKeyPatch } from '../contract/provider-inputs.js';
 import { keyMaskParts, parseJson } from '../service/codec.js';
 import { bifrostMask } from '../service/masking.js';
-import { mergeSecrets, splitSecrets } from '../service/secret-fields.js';
+import { isSecretFieldName, mergeSecrets, splitSecrets } from '../service/secret-fields.js';
 import type { KeyRow, ProviderRow } from '../store/rows.js';
-import { REDACTED, type JsonObject, type Path } from './format.js';
+import { isEnvRef, isObject, REDACTED, type JsonObject, type Path } from './format.js';
 import type { ParsedKey, ParsedProvider } from './parse.js';
 import type { PlanContext, SplitConfig } from './plan-context.js';
 import { sameJson } from './state.js';
@@ -23,6 +23,12 @@ export interface KeyOps {
   removeKeys: KeyRow[];
   updateKeys: KeyUpdate[];
   addKeys: Array<{ input: ApiKeyCreateInput; path: Path }>;
+  /**
+   * Names of the keys that will hold a secret the file does not write out: a stored key it leaves out (without
+   * pruning) or gives as `<REDACTED>`/a mask, or any key whose secret is an `env.VAR` reference. Sending these to a
+   * new destination is what the import asks the user to confirm.
+   */
+  keptSecrets: string[];
 }
 
 /** What deciding about one provider's keys needs to know about the whole import. */
@@ -56,6 +62,12 @@ export class KeyPlanner {
     }
     const removeKeys = this.scope.prune ? [...unclaimed.values()] : [];
     const removing = new Set(removeKeys.map((k) => k.id));
+    const keptSecrets: string[] = [];
+    for (const key of unclaimed.values()) if (!removing.has(key.id) && hasStoredSecret(key)) keptSecrets.push(key.name);
+    for (const { file, key } of matches) {
+      const kept = (file.value === REDACTED && key !== undefined && hasStoredSecret(key)) || isEnvRef(file.value);
+      if (kept || hidesSecret(file.config)) keptSecrets.push(file.name ?? key?.name ?? jsonPathTail(file.path));
+    }
     const finalNames = new Set<string>([...unclaimed.values()].filter((k) => !removing.has(k.id)).map((k) => k.name));
     const kept = new Set(finalNames);
     for (const { file, key } of matches) {
@@ -110,7 +122,7 @@ export class KeyPlanner {
         },
       });
     }
-    return { removeKeys, updateKeys, addKeys };
+    return { removeKeys, updateKeys, addKeys, keptSecrets };
   }
 
   /** A file id can be kept when no stored key holds it, or the one that does is removed first. */
@@ -168,4 +180,22 @@ export class KeyPlanner {
     const { plain, secrets } = splitSecrets(file.config, stored.secrets);
     return { plain, secrets, resolved: mergeSecrets(plain, secrets) };
   }
+}
+
+function hasStoredSecret(key: KeyRow): boolean {
+  return key.secret_sealed !== null || key.secret_ref !== null || key.key_config_secrets !== null;
+}
+
+/** Whether a key config keeps a stored secret (`<REDACTED>`) or reads one from the environment, one block deep. */
+function hidesSecret(config: JsonObject | null, depth = 0): boolean {
+  if (!config) return false;
+  return Object.entries(config).some(([field, value]) => {
+    if (typeof value === 'string') return isSecretFieldName(field) && (value === REDACTED || isEnvRef(value));
+    return depth === 0 && isObject(value) && hidesSecret(value, depth + 1);
+  });
+}
+
+/** `keys[2]` for a nameless key of the file. */
+function jsonPathTail(path: Path): string {
+  return `keys[${String(path[path.length - 1])}]`;
 }

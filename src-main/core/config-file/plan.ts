@@ -1,8 +1,11 @@
 /**
  * The diff of a parsed config.json against the store: which providers are added, changed (config hash, other fields,
- * secrets compared in memory, keys), unchanged or — when pruning — removed, and exactly which service calls apply it.
- * This file walks the document; plan-provider.ts, plan-keys.ts and plan-sections.ts diff its parts.
+ * secrets compared in memory, keys), unchanged or — when pruning — removed, and exactly which service calls apply it;
+ * per changed provider, which fields change, and which changes send kept secrets to a new destination.
+ * This file walks the document; plan-provider.ts, plan-keys.ts and plan-sections.ts diff its parts, plan-changes.ts
+ * names the changed fields and plan-destinations.ts finds the destination changes.
  */
+import type { DestinationChange, FieldChanges } from '../contract/config-schemas.js';
 import type { FieldError } from '../contract/errors.js';
 import type { ProviderCreateInput, ProviderPatch } from '../contract/provider-inputs.js';
 import type { Repository } from '../store/repository.js';
@@ -10,7 +13,9 @@ import type { ProviderRow } from '../store/rows.js';
 import type { Vault } from '../vault/vault.js';
 import type { JsonObject, Path } from './format.js';
 import type { ParsedDocument } from './parse.js';
+import { providerFieldChanges } from './plan-changes.js';
 import { PlanContext } from './plan-context.js';
+import { destinationChanges, keepsSecrets } from './plan-destinations.js';
 import { KeyPlanner, type KeyOps } from './plan-keys.js';
 import { desiredProvider } from './plan-provider.js';
 import { planSections, type SectionDiff } from './plan-sections.js';
@@ -36,6 +41,10 @@ export interface ImportPlan {
   state: DocumentState;
   stateChanged: boolean;
   sections: SectionDiff;
+  /** Changes of where kept secrets are sent; applying them needs the caller's confirmation. */
+  destinations: DestinationChange[];
+  /** Per changed provider, the dotted paths of the fields that change. */
+  changes: FieldChanges;
 }
 
 export interface PlanStore {
@@ -65,6 +74,8 @@ export function buildPlan(store: PlanStore, parsed: ParsedDocument, prune: boole
     state: { order: [], sections: {}, extras: {} },
     stateChanged: false,
     sections: { added: [], changed: [], unchanged: [], removed: [] },
+    destinations: [],
+    changes: {},
   };
   const previous = readState(repo, vault);
   const extrasChanged = new Set<string>();
@@ -115,6 +126,16 @@ export function buildPlan(store: PlanStore, parsed: ParsedDocument, prune: boole
     const keysChanged = keyOps.removeKeys.length + keyOps.updateKeys.length + keyOps.addKeys.length > 0;
     if (desired.changed || keysChanged || extrasChanged.has(p.name)) {
       plan.changed.push({ name: p.name, path: p.path, row, patch: desired.changed ? desired.patch : null, ...keyOps });
+      plan.changes[p.name] = providerFieldChanges(ctx, {
+        row,
+        file: p,
+        next: desired.next,
+        keys: keyOps,
+        extrasBefore: previous.extras[p.name],
+        extrasAfter: extras ?? undefined,
+      });
+      if (desired.changed && desired.next && keepsSecrets(p, keyOps))
+        plan.destinations.push(...destinationChanges(p.name, row, desired.next));
     } else {
       plan.unchanged.push(p.name);
     }

@@ -166,3 +166,26 @@ export const BIFROST_STANDARD_PROVIDERS: ReadonlySet<string> = new Set([
   'runway',
   'fireworks',
 ]);
+
+// --- config.json import / export ------------------------------------------------------------------------------
+
+/** The shortest passphrase an encrypted export accepts (it is the only thing between a stolen file and every key). */
+export const MIN_PASSPHRASE_LENGTH = 12;
+
+/**
+ * One change an import makes to where (or how safely) a provider's kept secrets are sent: its base URL's scheme, host
+ * or port, its proxy, a CA it trusts, or TLS verification. `from`/`to` are shown without passwords or whole PEMs.
+ */
+export const DestinationChangeSchema = z
+  .object({
+    provider: z.string(),
+    field: z.string().meta({ description: 'Dotted path in the file, e.g. network_config.base_url or proxy_config.url.' }),
+    from: z.string(),
+    to: z.string(),
+  })
+  .meta({ id: 'DestinationChange' });
+export type DestinationChange = z.infer<typeof DestinationChangeSchema>;
+
+/** Per changed provider, the dotted paths of the fields an import changes (never their values). */
+export const FieldChangesSchema = z.record(z.string(), z.array(z.string()));
+export type FieldChanges = z.infer<typeof FieldChangesSchema>;

@@ -23,6 +23,8 @@ export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodTy
   streams?: boolean;
   /** Body limit in bytes when larger than the default 1 MiB. */
   bodyLimit?: number;
+  /** Input fields accepted only in the JSON body over HTTP (secrets: a query string ends up in logs and history). */
+  bodyOnly?: readonly string[];
   /** Which input field carries the If-Match revision. */
   revisionField?: string;
   tag: string;

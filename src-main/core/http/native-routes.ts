@@ -29,8 +29,20 @@ function pathParams(request: FastifyRequest): Record<string, unknown> {
   return params;
 }
 
-function inputOf(request: FastifyRequest, revisionField: string | undefined): Record<string, unknown> | ErrorBody {
+function inputOf(
+  request: FastifyRequest,
+  revisionField: string | undefined,
+  bodyOnly: readonly string[] = [],
+): Record<string, unknown> | ErrorBody {
   const body = request.body;
+  const inQuery = bodyOnly.filter((field) => Object.hasOwn((request.query ?? {}) as object, field));
+  if (inQuery.length > 0) {
+    return {
+      code: 'validation_failed',
+      message: `${inQuery.join(', ')} must be sent in the JSON body, never in the URL (URLs end up in logs and shell history)`,
+      fields: inQuery.map((path) => ({ path, message: 'must be sent in the JSON body, not in the query string' })),
+    };
+  }
   if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
     return {
       code: 'validation_failed',
@@ -151,6 +163,7 @@ export function registerNativeRoutes(app: FastifyInstance, desk: Desk): void {
     app.route({
       method: operation.method,
       url: fastifyPath(operation.path),
+      config: { public: operation.public === true },
       ...(operation.bodyLimit ? { bodyLimit: operation.bodyLimit } : {}),
       handler: async (request, reply) => {
         const cacheable = CACHEABLE.has(name) && request.body === undefined;
@@ -163,7 +176,7 @@ export function registerNativeRoutes(app: FastifyInstance, desk: Desk): void {
               .header('content-type', JSON_CONTENT_TYPE)
               .send(hit);
         }
-        const input = inputOf(request, operation.revisionField);
+        const input = inputOf(request, operation.revisionField, operation.bodyOnly);
         if (isErrorBody(input)) return sendNativeError(reply, input);
         if (operation.streams) return streamOperation(desk, name, input, request, reply);
         const result = await desk.dispatch(name, input, { transport: 'http' });

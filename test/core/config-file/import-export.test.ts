@@ -59,6 +59,8 @@ describe('config.json import', () => {
       removed: [],
       applied: false,
       sections: { added: ['$schema', 'client', 'governance', 'mcp', 'config_store', 'plugins'], changed: [], unchanged: [], removed: [] },
+      destinations: [],
+      changes: {},
     });
     expect(snapshot()).toEqual(before);
   });
@@ -425,7 +427,7 @@ describe('config.json export', () => {
       format: 'provider-desk-encrypted-config',
       version: 1,
       cipher: 'aes-256-gcm',
-      kdf: { name: 'scrypt', N: 32768, r: 8, p: 1 },
+      kdf: { name: 'scrypt', N: 131072, r: 8, p: 1 },
     });
     const text = JSON.stringify(envelope);
     for (const secret of LITERAL_SECRETS) expect(text).not.toContain(secret);
@@ -446,7 +448,7 @@ describe('config.json export', () => {
     const weak = { ...envelope, kdf: { ...envelope.kdf, N: 1024 } };
     expect((await failure('config.import', { ...weak, passphrase: 'correct horse battery staple' })).fields[0]!.path).toBe('kdf.N');
     expect((await failure('config.exportEncrypted', { passphrase: 'short' })).fields).toEqual([
-      { path: 'passphrase', message: 'must be at least 8 characters' },
+      { path: 'passphrase', message: 'must be at least 12 characters' },
     ]);
   });
 });

@@ -7,8 +7,9 @@ const GROUPS = [
   { key: 'removed', label: 'Removed', tone: 'fail' },
 ] as const;
 
-/** The dry run's result: what the import would add, change, leave alone and (with pruning) remove. */
+/** The dry run's result: what the import would add, change, leave alone and (with pruning) remove, and which fields change. */
 export function DiffView({ diff }: { diff: ImportDiff }) {
+  const changedFields = Object.entries(diff.changes).filter(([, fields]) => fields.length > 0);
   return (
     <section className="diff" aria-label="Import preview">
       <div className="diff-stats">
@@ -34,6 +35,20 @@ export function DiffView({ diff }: { diff: ImportDiff }) {
           </div>
         ))}
       </div>
+      {changedFields.length > 0 && (
+        <div>
+          <h3 className="section-title">Changed fields</h3>
+          <dl className="diff-list">
+            {changedFields.slice(0, 100).map(([provider, fields]) => (
+              <div key={provider}>
+                <dt className="mono">{provider}</dt>
+                <dd className="muted small mono">{fields.join(', ')}</dd>
+              </div>
+            ))}
+          </dl>
+          {changedFields.length > 100 && <p className="muted">…and {changedFields.length - 100} more providers</p>}
+        </div>
+      )}
     </section>
   );
 }

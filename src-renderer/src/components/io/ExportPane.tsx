@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useStores } from '../../stores';
 import { errorMessage } from '../../lib/errors';
 import { exportConfig, type SecretsMode } from '../../lib/config-ops';
+import { MIN_PASSPHRASE_LENGTH } from '@contract/config-schemas';
 import { downloadJson } from '../../lib/download';
 import { TextField } from '../common/Field';
 import { Icon } from '../common/Icon';
@@ -26,7 +27,8 @@ export function ExportPane({ onDone }: { onDone(): void }) {
 
   const run = async () => {
     setError(null);
-    if (mode === 'encrypted' && passphrase.length < 8) return setError('Choose a passphrase of at least 8 characters.');
+    if (mode === 'encrypted' && passphrase.length < MIN_PASSPHRASE_LENGTH)
+      return setError(`Choose a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters.`);
     setBusy(true);
     try {
       const document = await exportConfig(client, mode, passphrase);
@@ -65,7 +67,7 @@ export function ExportPane({ onDone }: { onDone(): void }) {
           type="password"
           value={passphrase}
           onChange={(e) => setPassphrase(e.target.value)}
-          hint="You need it to import the file. It cannot be recovered."
+          hint={`At least ${MIN_PASSPHRASE_LENGTH} characters. You need it to import the file; it cannot be recovered.`}
           autoComplete="new-password"
         />
       )}

@@ -1,19 +1,23 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useStores } from '../../stores';
 import { errorMessage } from '../../lib/errors';
-import { importConfig, looksEncrypted, type ImportDiff } from '../../lib/config-ops';
+import { DeskClientError } from '../../client/desk-client';
+import { importConfig, looksEncrypted, sameDestinations, type ImportDiff } from '../../lib/config-ops';
 import { SwitchField, TextField } from '../common/Field';
+import { DestinationConfirm } from './DestinationConfirm';
 import { DiffView } from './DiffView';
 
 type Loaded = { name: string; document: Record<string, unknown> };
 
-/** Pick a config.json, see the dry-run diff, then apply it. */
+/** Pick a config.json, see the dry-run diff, confirm any new destination of stored keys, then apply it. */
 export function ImportPane({ onDone }: { onDone(): void }) {
   const { client, ui, providers, detail } = useStores();
   const [file, setFile] = useState<Loaded | null>(null);
   const [passphrase, setPassphrase] = useState('');
   const [prune, setPrune] = useState(false);
   const [diff, setDiff] = useState<ImportDiff | null>(null);
+  // Providers whose new destination the user accepted; a fresh dry run starts with none.
+  const [confirmed, setConfirmed] = useState<ReadonlySet<string>>(new Set());
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const encrypted = file ? looksEncrypted(file.document) : false;
@@ -21,6 +25,7 @@ export function ImportPane({ onDone }: { onDone(): void }) {
   const dryRun = async (loaded: Loaded | null = file, options = { prune, passphrase }) => {
     if (!loaded) return;
     setDiff(null);
+    setConfirmed(new Set());
     setError(null);
     if (looksEncrypted(loaded.document) && !options.passphrase) return;
     setBusy(true);
@@ -50,12 +55,42 @@ export function ImportPane({ onDone }: { onDone(): void }) {
     }
   };
 
+  const changes = diff ? diff.added.length + diff.changed.length + (prune ? diff.removed.length : 0) : 0;
+  const needsConfirmation = useMemo(() => [...new Set(diff?.destinations.map((d) => d.provider) ?? [])], [diff]);
+  const allConfirmed = needsConfirmation.every((provider) => confirmed.has(provider));
+  const confirm = (provider: string, yes: boolean) =>
+    setConfirmed((current) => {
+      const next = new Set(current);
+      if (yes) next.add(provider);
+      else next.delete(provider);
+      return next;
+    });
+
+  /** Shows the store's current plan again, with a message saying why. */
+  const review = (fresh: ImportDiff, message: string) => {
+    setDiff(fresh);
+    setConfirmed(new Set());
+    setError(message);
+    setBusy(false);
+  };
+
   const apply = async () => {
-    if (!file) return;
+    if (!file || !diff) return;
     setBusy(true);
     setError(null);
+    const options = { prune, passphrase };
     try {
-      const result = await importConfig(client, file.document, { dryRun: false, prune, passphrase });
+      // The confirmation covers what the user saw: if the store changed since the preview, show the new plan instead.
+      if (needsConfirmation.length > 0) {
+        const fresh = await importConfig(client, file.document, { ...options, dryRun: true });
+        if (!sameDestinations(fresh.destinations, diff.destinations))
+          return review(fresh, 'Where stored keys would be sent changed since the preview. Check the list again.');
+      }
+      const result = await importConfig(client, file.document, {
+        ...options,
+        dryRun: false,
+        confirmDestinations: needsConfirmation.length > 0 && allConfirmed,
+      });
       ui.getState().toast(
         `Imported: ${result.added.length} added, ${result.changed.length} changed${prune ? `, ${result.removed.length} removed` : ''}`,
         'success',
@@ -64,12 +99,17 @@ export function ImportPane({ onDone }: { onDone(): void }) {
       void detail.getState().reload();
       onDone();
     } catch (e) {
+      if (e instanceof DeskClientError && e.code === 'destination_change_unconfirmed') {
+        try {
+          return review(await importConfig(client, file.document, { ...options, dryRun: true }), errorMessage(e));
+        } catch {
+          // Fall through: the first error says what happened.
+        }
+      }
       setError(errorMessage(e));
       setBusy(false);
     }
   };
-
-  const changes = diff ? diff.added.length + diff.changed.length + (prune ? diff.removed.length : 0) : 0;
 
   return (
     <div className="io-pane">
@@ -115,8 +155,22 @@ export function ImportPane({ onDone }: { onDone(): void }) {
       )}
       {busy && !diff && <p className="muted">Checking the file…</p>}
       {diff && <DiffView diff={diff} />}
+      {diff && diff.destinations.length > 0 && (
+        <DestinationConfirm destinations={diff.destinations} confirmed={confirmed} onChange={confirm} />
+      )}
       <div className="form-actions">
-        <button type="button" className="button button--primary" disabled={!diff || busy || changes === 0} onClick={() => void apply()}>
+        {diff && !allConfirmed && (
+          <p id="import-confirm-hint" className="muted small">
+            Confirm every provider above to import.
+          </p>
+        )}
+        <button
+          type="button"
+          className="button button--primary"
+          disabled={!diff || busy || changes === 0 || !allConfirmed}
+          aria-describedby={diff && !allConfirmed ? 'import-confirm-hint' : undefined}
+          onClick={() => void apply()}
+        >
           {diff && changes === 0 ? 'Nothing to import' : diff ? `Import ${changes} ${changes === 1 ? 'change' : 'changes'}` : 'Import'}
         </button>
       </div>
