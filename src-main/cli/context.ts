@@ -2,7 +2,9 @@ import { Desk } from '../core/desk.js';
 import { defaultDataDir } from '../core/data-dir.js';
 import { DeskError, type ErrorBody } from '../core/contract/errors.js';
 import type { OperationName, OperationOutput } from '../core/contract/operations.js';
+import { isKeychainOnlyStore } from '../core/vault/cli-access.js';
 import { CliError } from './output.js';
+import { connectToRunningApp } from './running-app.js';
 
 export interface Io {
   out(text: string): void;
@@ -19,12 +21,20 @@ export function dataDirOf(flags: CommonFlags, io: Io): string {
   return flags['data-dir'] ?? defaultDataDir(io.env);
 }
 
-/** Opens the store for one command, and always closes it. */
-export async function withDesk<T>(flags: CommonFlags, io: Io, work: (desk: Desk) => Promise<T> | T): Promise<T> {
+/** What a command works with: the store opened in this process, or the running desktop app over its local API. */
+export type DeskTarget = Pick<Desk, 'dispatch'>;
+
+/**
+ * Opens the store for one command, and always closes it. A store whose key is in the desktop app's OS keychain only
+ * cannot be opened here: then the same operations go to the running app through its local API.
+ */
+export async function withDesk<T>(flags: CommonFlags, io: Io, work: (desk: DeskTarget) => Promise<T> | T): Promise<T> {
+  const dataDir = dataDirOf(flags, io);
   let desk: Desk;
   try {
-    desk = new Desk({ dataDir: dataDirOf(flags, io), env: io.env });
+    desk = new Desk({ dataDir, env: io.env });
   } catch (error) {
+    if (isKeychainOnlyStore(error)) return work(await connectToRunningApp(dataDir, io.env));
     if (error instanceof DeskError) throw new CliError(error.message);
     throw error;
   }
@@ -42,7 +52,7 @@ export function describeError(error: ErrorBody): string {
 
 /** Calls a contract operation through the dispatcher, as every transport does; errors become CliErrors. */
 export async function call<N extends OperationName>(
-  desk: Desk,
+  desk: DeskTarget,
   name: N,
   input: unknown,
   onProgress?: Parameters<Desk['dispatch']>[2]['onProgress'],

@@ -43,6 +43,7 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   'dry-run': { type: 'boolean' },
   prune: { type: 'boolean' },
+  'confirm-destinations': { type: 'boolean' },
   'passphrase-file': { type: 'string' },
   secrets: { type: 'string' },
   output: { type: 'string', short: 'o' },

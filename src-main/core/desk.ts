@@ -1,10 +1,11 @@
 import { Repository } from './store/repository.js';
-import { openDatabase, type Db } from './store/database.js';
-import { Vault } from './vault/vault.js';
-import { keyfileWrapper, type KeyWrapper } from './vault/key-slots.js';
+import { DB_FILE, openDatabase, type Db } from './store/database.js';
+import type { Vault } from './vault/vault.js';
+import { MASTER_KEY_FILE, type KeyWrapper } from './vault/key-slots.js';
+import { cliAccessConfigurable, cliAccessOn, openVault, setCliAccess, type SlotPolicy } from './vault/cli-access.js';
 import { ProviderService } from './service/provider-service.js';
 import { HealthService } from './service/health-service.js';
-import { ApiToken } from './service/api-token.js';
+import { ApiToken, TOKEN_FILE } from './service/api-token.js';
 import { createHandlers } from './service/handlers.js';
 import { createDispatcher, type Dispatch } from './service/dispatcher.js';
 import { createFileLogger, parseLogLevel, type Logger } from './log/logger.js';
@@ -14,11 +15,22 @@ import { VERSION } from './version.js';
 import type { OperationOutput } from './contract/operations.js';
 import { DeskError } from './contract/errors.js';
 import { confPreferences, type Preferences, type PreferencesData } from './preferences.js';
+import { ensureDataDir } from './data-dir.js';
+import { assertPrivateDataDir } from './data-dir-permissions.js';
+import { SERVER_FILE } from './server-file.js';
+
+/** The files of a data dir that hold or guard secrets; each must be private to its owner (StrictModes). */
+export const PRIVATE_FILES = [MASTER_KEY_FILE, DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`, TOKEN_FILE, SERVER_FILE] as const;
 
 export interface DeskOptions {
   dataDir: string;
-  /** Key slots to unlock the vault with; the keyfile slot is always added so the CLI can open the same store. */
+  /** Key slots to unlock the vault with (the app's os-keychain); a keyfile slot is added unless `keychainOnly`. */
   wrappers?: KeyWrapper[];
+  /**
+   * The desktop app with a real OS keychain: the data key lives only in the os-keychain slot, plus a keyfile slot while
+   * the user allows command-line access (SPEC §4). Headless and with a `basic_text` keychain the keyfile slot stays.
+   */
+  keychainOnly?: boolean;
   env?: NodeJS.ProcessEnv;
   probe?: ProbeEngine;
   logger?: Logger;
@@ -54,15 +66,19 @@ export class Desk {
   api: { url: string; port: number; enabled: boolean };
   readonly preferences: Preferences;
 
+  private readonly slotPolicy: SlotPolicy;
+
   constructor(readonly options: DeskOptions) {
     const env = options.env ?? process.env;
+    // Before anything is read or written: a data dir another account could have tampered with is refused.
+    ensureDataDir(options.dataDir);
+    assertPrivateDataDir(options.dataDir, PRIVATE_FILES);
     this.logger = options.logger ?? createFileLogger(options.dataDir, parseLogLevel(env.PROVIDER_DESK_LOG_LEVEL));
     this.db = openDatabase(options.dataDir);
+    this.slotPolicy = { dataDir: options.dataDir, env, wrappers: options.wrappers ?? [], keychainOnly: options.keychainOnly ?? false };
     try {
       this.repo = new Repository(this.db);
-      const wrappers = [...(options.wrappers ?? [])];
-      if (!wrappers.some((w) => w.kind === 'keyfile')) wrappers.push(keyfileWrapper(options.dataDir, env));
-      this.vault = this.repo.transaction(() => Vault.open(this.repo, wrappers, env));
+      this.vault = openVault(this.repo, this.slotPolicy);
     } catch (error) {
       this.db.close();
       throw error;
@@ -84,6 +100,8 @@ export class Desk {
       api: this.api,
       vault: {
         slots: this.vault.slots,
+        cli_access: cliAccessOn(this.vault),
+        cli_access_configurable: cliAccessConfigurable(this.slotPolicy),
         keychain_backend: backend,
         warning:
           backend === 'basic_text'
@@ -91,6 +109,13 @@ export class Desk {
             : null,
       },
     };
+  }
+
+  /** "Allow command-line access": keeps the data key also in master.key (on) or only in the OS keychain (off). */
+  setCliAccess(enabled: boolean): OperationOutput<'app.info'> {
+    setCliAccess(this.repo, this.vault, this.slotPolicy, enabled);
+    this.logger.info(enabled ? 'command-line access turned on' : 'command-line access turned off');
+    return this.info();
   }
 
   preferencesView(): { theme: PreferencesData['theme']; apiPort: number; apiEnabled: boolean } {

@@ -12,10 +12,20 @@ export function keychainWrapper(
     prepare() {
       if (!safeStorage.isEncryptionAvailable()) throw new Error('The OS keychain is not available');
     },
+    // The wrapping key belongs to the OS keychain, which keeps it for the app's other data too.
+    discard() {},
     // safeStorage works on strings; the data key travels as hex inside it.
     wrap: (dataKey) => safeStorage.encryptString(dataKey.toString('hex')),
     unwrap: (wrapped) => Buffer.from(safeStorage.decryptString(wrapped), 'hex'),
   };
+}
+
+/**
+ * Whether the keychain really protects the data key: encryption available and a backend other than `basic_text`
+ * (a key hard-coded in Chromium) or `unknown` (undetermined; keeping the key file then avoids locking the user out).
+ */
+export function isRealKeychain(safeStorage: Pick<SafeStorage, 'isEncryptionAvailable'>, backend: string): boolean {
+  return safeStorage.isEncryptionAvailable() && backend !== 'basic_text' && backend !== 'unknown';
 }
 
 /** Linux only: which secret store Electron picked; `basic_text` means no real keychain. */

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Desk } from '../core/desk.js';
 import { startApiServer, type ApiServer } from '../core/http/server.js';
-import { PREFERENCE_DEFAULTS, type Preferences, type PreferencesData } from '../core/preferences.js';
-import { keychainBackend, keychainWrapper } from './keychain-wrapper.js';
+import { PREFERENCE_DEFAULTS, PREFERENCES_FILE_MODE, type Preferences, type PreferencesData } from '../core/preferences.js';
+import { removeServerFile, writeServerFile } from '../core/server-file.js';
+import { ensureDataDir } from '../core/data-dir.js';
+import { isRealKeychain, keychainBackend, keychainWrapper } from './keychain-wrapper.js';
 import { forwardEvents, registerIpc, trustedSender } from './ipc.js';
 import { createMainWindow } from './window.js';
 
@@ -20,7 +22,12 @@ export interface ShellDeps {
 }
 
 function electronStorePreferences(cwd: string): Preferences {
-  const store = new Store<PreferencesData>({ cwd, name: 'preferences', defaults: PREFERENCE_DEFAULTS });
+  const store = new Store<PreferencesData>({
+    cwd,
+    name: 'preferences',
+    defaults: PREFERENCE_DEFAULTS,
+    configFileMode: PREFERENCES_FILE_MODE,
+  });
   return { get: (key) => store.get(key), set: (key, value) => store.set({ [key]: value } as Partial<PreferencesData>) };
 }
 
@@ -41,7 +48,10 @@ export interface RunningShell {
   quit(): Promise<void>;
 }
 
-/** Starts the desktop app: one locked instance, the vault with the OS keychain slot, the loopback API, one secure window. */
+/**
+ * Starts the desktop app: one locked instance, the vault in the OS keychain slot (only there when the keychain is
+ * real, unless the user allows command-line access), the loopback API, one secure window.
+ */
 export async function startShell(deps: ShellDeps = electronDeps): Promise<RunningShell | null> {
   if (!deps.app.requestSingleInstanceLock()) {
     deps.app.quit();
@@ -49,20 +59,31 @@ export async function startShell(deps: ShellDeps = electronDeps): Promise<Runnin
   }
   await deps.app.whenReady();
   const dataDir = process.env.PROVIDER_DESK_DATA_DIR ?? deps.app.getPath('userData');
-  const preferences = deps.preferences(dataDir);
   const backend = keychainBackend(deps.safeStorage, process.platform);
   const wrappers = deps.safeStorage.isEncryptionAvailable() ? [keychainWrapper(deps.safeStorage, backend)] : [];
-  const desk = new Desk({
-    dataDir,
-    wrappers,
-    keychainBackend: backend,
-    preferences,
-    clipboard: {
-      writeText: (text) => deps.clipboard.writeText(text),
-      readText: () => deps.clipboard.readText(),
-      clear: () => deps.clipboard.clear(),
-    },
-  });
+  let desk: Desk;
+  try {
+    // Made 0700 before electron-store writes preferences.json into it.
+    ensureDataDir(dataDir);
+    desk = new Desk({
+      dataDir,
+      wrappers,
+      keychainOnly: isRealKeychain(deps.safeStorage, backend),
+      keychainBackend: backend,
+      preferences: deps.preferences(dataDir),
+      clipboard: {
+        writeText: (text) => deps.clipboard.writeText(text),
+        readText: () => deps.clipboard.readText(),
+        clear: () => deps.clipboard.clear(),
+      },
+    });
+  } catch (error) {
+    // An insecure data dir or a locked vault: say why (the message names the file and the fix) instead of dying silently.
+    deps.dialog.showErrorBox('Provider Desk cannot open its data', error instanceof Error ? error.message : String(error));
+    deps.app.quit();
+    return null;
+  }
+  const preferences = desk.preferences;
   if (backend === 'basic_text') {
     desk.logger.warn('no OS keychain: safeStorage backend is basic_text');
   }
@@ -77,6 +98,14 @@ export async function startShell(deps: ShellDeps = electronDeps): Promise<Runnin
       deps.dialog.showErrorBox('Local API not started', error instanceof Error ? error.message : String(error));
     }
   }
+  if (server) {
+    try {
+      // Tells the CLI where the app listens, for stores it cannot open itself (the key in the OS keychain only).
+      writeServerFile(dataDir, { url: server.url, port: server.port, pid: process.pid });
+    } catch (error) {
+      desk.logger.warn('server.json not written', { error: error instanceof Error ? error.name : 'unknown' });
+    }
+  }
 
   const here = fileURLToPath(new URL('.', import.meta.url));
   const indexHtml = join(here, '../renderer/index.html');
@@ -86,6 +115,7 @@ export async function startShell(deps: ShellDeps = electronDeps): Promise<Runnin
   const disposeIpc = registerIpc(deps.ipcMain, desk, trustedSender(allowedUrl));
   const disposeEvents = forwardEvents(desk, () => (window.isDestroyed() ? undefined : window.webContents));
   const quit = async () => {
+    if (server) removeServerFile(dataDir);
     disposeIpc();
     disposeEvents();
     await server?.close();

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import { tempDir } from '../helpers/desk.js';
-import { confPreferences } from '../../src-main/core/preferences.js';
+import { fakeElectron, ipcEvent as event } from '../helpers/fake-electron.js';
 
 // The real Electron binary cannot run here; the shell is wired against this stand-in instead.
 vi.mock('electron', () => ({ app: {}, BrowserWindow: class {}, ipcMain: {}, safeStorage: {}, dialog: {}, clipboard: {} }));
@@ -9,82 +9,6 @@ vi.mock('electron-store', () => ({ default: class {} }));
 
 const { startShell } = await import('../../src-main/shell/main.js');
 const { INVOKE_CHANNEL } = await import('../../src-main/shell/ipc.js');
-
-type Handler = (event: unknown, ...args: unknown[]) => unknown;
-
-function fakeElectron(dataDir: string) {
-  const handlers = new Map<string, Handler>();
-  const windows: Array<{
-    options: any;
-    openHandler?: () => unknown;
-    navigateListeners: Array<(e: { preventDefault(): void }) => void>;
-    loaded?: string;
-  }> = [];
-  let clipboardText = '';
-  class FakeWindow {
-    record: (typeof windows)[number];
-    webContents: any;
-    constructor(options: unknown) {
-      this.record = { options, navigateListeners: [] };
-      windows.push(this.record);
-      const record = this.record;
-      this.webContents = {
-        setWindowOpenHandler: (h: () => unknown) => (record.openHandler = h),
-        on: (name: string, listener: (e: { preventDefault(): void }) => void) =>
-          name === 'will-navigate' && record.navigateListeners.push(listener),
-        session: { webRequest: { onHeadersReceived: () => undefined } },
-        send: () => undefined,
-      };
-    }
-    once() {}
-    loadFile(path: string) {
-      this.record.loaded = path;
-      return Promise.resolve();
-    }
-    loadURL(url: string) {
-      this.record.loaded = url;
-      return Promise.resolve();
-    }
-    isDestroyed() {
-      return false;
-    }
-  }
-  const prefs = confPreferences(dataDir);
-  prefs.set('apiPort', 0);
-  return {
-    handlers,
-    windows,
-    clipboard: () => clipboardText,
-    deps: {
-      app: {
-        requestSingleInstanceLock: () => true,
-        whenReady: () => Promise.resolve(),
-        getPath: () => dataDir,
-        quit: vi.fn(),
-        on: vi.fn(),
-      },
-      BrowserWindow: FakeWindow,
-      ipcMain: {
-        handle: (channel: string, h: Handler) => handlers.set(channel, h),
-        removeHandler: (channel: string) => handlers.delete(channel),
-      },
-      safeStorage: {
-        isEncryptionAvailable: () => true,
-        // A reversible stand-in for the OS keychain.
-        encryptString: (text: string) => Buffer.from(text, 'utf8').reverse(),
-        decryptString: (buffer: Buffer) => Buffer.from(buffer).reverse().toString('utf8'),
-        getSelectedStorageBackend: () => 'basic_text',
-      },
-      dialog: { showErrorBox: vi.fn() },
-      clipboard: { writeText: (t: string) => (clipboardText = t), readText: () => clipboardText, clear: () => (clipboardText = '') },
-      preferences: () => prefs,
-    },
-  };
-}
-
-function event(url: string, parent: unknown = null) {
-  return { senderFrame: { url, parent }, sender: { send: () => undefined } };
-}
 
 describe('Electron shell wiring (with a stand-in electron module)', () => {
   it('opens one secure window, one IPC handler over the dispatcher, the keychain slot and the loopback API', async () => {
@@ -134,6 +58,21 @@ describe('Electron shell wiring (with a stand-in electron module)', () => {
     await running.quit();
     expect(fake.handlers.size).toBe(0);
     expect(existsSync(dir.path)).toBe(true);
+    dir.remove();
+  });
+
+  it('refuses an insecure data dir with a dialog that names the fix, and quits', async () => {
+    const dir = tempDir();
+    const fake = fakeElectron(dir.path);
+    delete process.env.PROVIDER_DESK_DATA_DIR;
+    chmodSync(dir.path, 0o777);
+    expect(await startShell(fake.deps as never)).toBeNull();
+    expect(fake.deps.dialog.showErrorBox).toHaveBeenCalledWith(
+      'Provider Desk cannot open its data',
+      expect.stringContaining(`Fix: chmod 700 ${dir.path}`),
+    );
+    expect(fake.deps.app.quit).toHaveBeenCalled();
+    expect(fake.handlers.size).toBe(0);
     dir.remove();
   });
 

@@ -29,12 +29,14 @@ export async function list(flags: CommonFlags & { search?: string | undefined },
 export async function token(flags: CommonFlags & { rotate?: boolean | undefined }, io: Io): Promise<void> {
   await withDesk(flags, io, async (desk) => {
     if (flags.rotate) {
+      // Asked first: through the app's API, the old token stops working with the rotation.
+      const { file } = await call(desk, 'token.get', {});
       const { token: rotated } = await call(desk, 'token.rotate', {});
       io.out(rotated);
-      io.err(`Token rotated; the old one no longer works. Also written to ${desk.token.filePath}`);
+      io.err(`Token rotated; the old one no longer works. Also written to ${file}`);
       return;
     }
-    io.out(desk.token.current());
+    io.out((await call(desk, 'token.get', {})).token);
   });
 }
 
@@ -55,6 +57,11 @@ export async function callOperation(args: string[], flags: CommonFlags, io: Io):
     }
   }
   const operation = operations[name as OperationName];
+  // Secret fields (an export passphrase) never come from argv, which every user of the machine can read.
+  const fromArgv = json !== '-' && typeof input === 'object' && input !== null ? Object.keys(input) : [];
+  const secretInArgv = (operation.bodyOnly ?? []).filter((field) => fromArgv.includes(field));
+  if (secretInArgv.length > 0)
+    throw new CliError(`${secretInArgv.join(', ')} must not be given on the command line: pass the JSON on standard input with -`, 2);
   await withDesk(flags, io, async (desk) => {
     const result = await call(
       desk,

@@ -5,8 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { Desk } from '../../core/desk.js';
 import { startApiServer, DEFAULT_PORT } from '../../core/http/server.js';
 import { DeskError } from '../../core/contract/errors.js';
+import { parseOrigins } from '../../core/http/guard.js';
 import { createFileLogger, parseLogLevel } from '../../core/log/logger.js';
+import { isKeychainOnlyStore } from '../../core/vault/cli-access.js';
 import { CliError } from '../output.js';
+import { keychainOnlyMessage } from '../running-app.js';
 import { dataDirOf, type CommonFlags, type Io } from '../context.js';
 
 export interface ServeFlags extends CommonFlags {
@@ -32,11 +35,22 @@ function builtRendererDir(): string {
   return fileURLToPath(new URL('../../../out/renderer', import.meta.url));
 }
 
+/** `--origin` values and PROVIDER_DESK_ALLOWED_ORIGINS (comma-separated), each a serialized http(s) origin. */
+function allowedOrigins(flags: ServeFlags, io: Io): string[] {
+  const fromEnv = io.env.PROVIDER_DESK_ALLOWED_ORIGINS?.split(',').filter((o) => o.trim()) ?? [];
+  try {
+    return [...parseOrigins(flags.origin ?? [], '--origin'), ...parseOrigins(fromEnv, 'PROVIDER_DESK_ALLOWED_ORIGINS')];
+  } catch (error) {
+    throw new CliError(error instanceof Error ? error.message : String(error), 2);
+  }
+}
+
 /** Runs the backend without Electron until SIGTERM/SIGINT, then shuts down cleanly. */
 export async function serve(flags: ServeFlags, io: Io): Promise<void> {
   const port = flags.port === undefined ? Number(io.env.PROVIDER_DESK_PORT ?? DEFAULT_PORT) : Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliError(`--port must be an integer between 0 and 65535 (got "${flags.port}")`, 2);
+  const origins = allowedOrigins(flags, io);
   const dataDir = dataDirOf(flags, io);
   const uiDir = flags.ui ? builtRendererDir() : undefined;
   if (uiDir && !existsSync(join(uiDir, 'index.html'))) buildRenderer(io);
@@ -45,10 +59,10 @@ export async function serve(flags: ServeFlags, io: Io): Promise<void> {
   try {
     desk = new Desk({ dataDir, env: io.env, logger });
   } catch (error) {
+    if (isKeychainOnlyStore(error)) throw new CliError(keychainOnlyMessage(dataDir, 'serve'));
     if (error instanceof DeskError) throw new CliError(error.message);
     throw error;
   }
-  const origins = [...(flags.origin ?? []), ...(io.env.PROVIDER_DESK_ALLOWED_ORIGINS?.split(',').filter(Boolean) ?? [])];
   let server;
   try {
     server = await startApiServer(desk, { port, origins, uiDir });

@@ -6,10 +6,14 @@ export const ERROR_CODES = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  /** A config import would send stored keys to a new host, proxy, CA or TLS setting without the caller confirming it. */
+  destination_change_unconfirmed: 409,
   precondition_failed: 412,
   payload_too_large: 413,
   upstream_failed: 502,
   vault_locked: 500,
+  /** The data dir or one of its files could be read, replaced or planted by another account (StrictModes). */
+  insecure_permissions: 500,
   internal: 500,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CheckResultSchema, ModelSchema } from './domain-schemas.js';
 import { PROVIDER_SORT_FIELDS } from './sort-fields.js';
+import { DestinationChangeSchema, FieldChangesSchema } from './config-schemas.js';
 
 export const IdOrName = z.string().min(1).max(200).meta({ description: 'The provider id (uuid) or name.' });
 export const Revision = z.coerce
@@ -68,8 +69,20 @@ export const AppInfo = z.object({
   version: z.string(),
   data_dir: z.string(),
   api: z.object({ url: z.string(), port: z.number().int(), enabled: z.boolean() }),
-  vault: z.object({ slots: z.array(z.string()), keychain_backend: z.string().nullable(), warning: z.string().nullable() }),
+  vault: z.object({
+    slots: z.array(z.string()),
+    cli_access: z.boolean().meta({
+      description: 'The data key is also in a keyfile slot (master.key), so the CLI and `serve` can open the store without the app.',
+    }),
+    cli_access_configurable: z.boolean().meta({
+      description: 'Command-line access can be turned off: the desktop app with a real OS keychain (headless the key file is needed).',
+    }),
+    keychain_backend: z.string().nullable(),
+    warning: z.string().nullable(),
+  }),
 });
+
+export const CliAccessInput = z.object({ enabled: z.boolean() }).strict();
 
 // --- config.json import / export (Bifrost's format) -----------------------------------------------------------
 /** Body limit of config import: a config.json with thousands of providers is larger than the default 1 MiB. */
@@ -85,7 +98,15 @@ export const ConfigImportInput = z
     // and the file's section order is kept on export.
     dry_run: FlagInput.optional().meta({ description: 'Only compute the diff; change nothing.' }),
     prune: FlagInput.optional().meta({ description: 'Also remove providers (and keys) the file does not list.' }),
-    passphrase: z.string().max(1024).optional().meta({ description: 'Opens an encrypted export.' }),
+    passphrase: z
+      .string()
+      .max(1024)
+      .optional()
+      .meta({ description: 'Opens an encrypted export (JSON body only, never the query string).' }),
+    confirm_destinations: FlagInput.optional().meta({
+      description:
+        'Confirms the listed `destinations`: without it, an import that would send kept keys to a new host, proxy, CA or TLS setting is refused (409 destination_change_unconfirmed).',
+    }),
   })
   .meta({
     description:
@@ -98,6 +119,11 @@ export const ConfigImportOutput = ImportDiff.extend({
     .object({ added: z.array(z.string()), changed: z.array(z.string()), unchanged: z.array(z.string()), removed: z.array(z.string()) })
     .optional()
     .meta({ description: 'Top-level sections other than providers (client, governance, mcp, …).' }),
+  destinations: z.array(DestinationChangeSchema).meta({
+    description:
+      'Changes of where kept (not re-entered) secrets are sent: base URL scheme/host/port, proxy, CA, TLS verification. Applying needs confirm_destinations.',
+  }),
+  changes: FieldChangesSchema.meta({ description: 'Per changed provider, the dotted paths of the fields that change (no values).' }),
 });
 
 export const ConfigDocument = z

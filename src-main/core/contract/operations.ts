@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineOperation } from './operation.js';
 import { ApiKeySchema, CheckResultSchema, ProviderSchema } from './domain-schemas.js';
 import { ApiKeyCreateInput, ApiKeyPatch, ProviderCreateInput, ProviderPatch } from './provider-inputs.js';
+import { MIN_PASSPHRASE_LENGTH } from './config-schemas.js';
 import {
   IdOrName,
   Revision,
@@ -11,6 +12,7 @@ import {
   TestAllOutput,
   ModelsOutput,
   AppInfo,
+  CliAccessInput,
   IMPORT_BODY_LIMIT,
   ConfigImportInput,
   ConfigImportOutput,
@@ -44,6 +46,18 @@ export const operations = {
     input: Empty,
     output: AppInfo,
     errors: ['unauthorized'],
+    tag: 'app',
+  }),
+  'vault.setCliAccess': defineOperation({
+    summary:
+      'Allow command-line access: also keep the data key in master.key (0600) so the CLI and serve can open the store without the app, or keep it in the OS keychain only',
+    method: 'PUT',
+    path: '/api/v1/vault/cli-access',
+    input: CliAccessInput,
+    output: AppInfo,
+    errors: ['validation_failed', 'conflict', 'vault_locked'],
+    // A setting of the person at the desktop: a tool holding the API token may not put a decryption key on disk.
+    transports: ['ipc'],
     tag: 'app',
   }),
   'catalog.list': defineOperation({
@@ -139,9 +153,10 @@ export const operations = {
     summary: 'Delete a provider and its keys, models and checks',
     method: 'DELETE',
     path: '/api/v1/providers/{idOrName}',
-    input: z.object({ idOrName: IdOrName }).strict(),
+    input: z.object({ idOrName: IdOrName, revision: Revision }).strict(),
     output: ProviderSchema,
-    errors: ['unauthorized', 'not_found'],
+    errors: ['unauthorized', 'not_found', 'precondition_failed'],
+    revisionField: 'revision',
     tag: 'providers',
     example: { input: { idOrName: 'openai' }, output: EXAMPLE_PROVIDER },
   }),
@@ -149,10 +164,11 @@ export const operations = {
     summary: 'Add an API key to a provider',
     method: 'POST',
     path: '/api/v1/providers/{idOrName}/keys',
-    input: ApiKeyCreateInput.extend({ idOrName: IdOrName }),
+    input: ApiKeyCreateInput.extend({ idOrName: IdOrName, revision: Revision }),
     output: ApiKeySchema,
     status: 201,
-    errors: ['unauthorized', 'validation_failed', 'not_found', 'conflict'],
+    errors: ['unauthorized', 'validation_failed', 'not_found', 'conflict', 'precondition_failed'],
+    revisionField: 'revision',
     tag: 'keys',
     example: {
       input: { name: 'backup', value: 'env.OPENAI_API_KEY' },
@@ -163,9 +179,10 @@ export const operations = {
     summary: 'Rename, enable/disable, reweigh or replace a key',
     method: 'PATCH',
     path: '/api/v1/providers/{idOrName}/keys/{keyId}',
-    input: ApiKeyPatch.extend({ idOrName: IdOrName, keyId: z.string().min(1) }),
+    input: ApiKeyPatch.extend({ idOrName: IdOrName, keyId: z.string().min(1), revision: Revision }),
     output: ApiKeySchema,
-    errors: ['unauthorized', 'validation_failed', 'not_found', 'conflict'],
+    errors: ['unauthorized', 'validation_failed', 'not_found', 'conflict', 'precondition_failed'],
+    revisionField: 'revision',
     tag: 'keys',
     example: {
       input: { name: 'backup', enabled: false, weight: 2 },
@@ -176,9 +193,10 @@ export const operations = {
     summary: 'Delete a key',
     method: 'DELETE',
     path: '/api/v1/providers/{idOrName}/keys/{keyId}',
-    input: z.object({ idOrName: IdOrName, keyId: z.string().min(1) }).strict(),
+    input: z.object({ idOrName: IdOrName, keyId: z.string().min(1), revision: Revision }).strict(),
     output: ApiKeySchema,
-    errors: ['unauthorized', 'not_found'],
+    errors: ['unauthorized', 'not_found', 'precondition_failed'],
+    revisionField: 'revision',
     tag: 'keys',
     example: { input: { idOrName: 'openai', keyId: 'backup' }, output: { ...EXAMPLE_KEY, name: 'backup' } },
   }),
@@ -345,12 +363,13 @@ export const operations = {
     path: '/api/v1/config/import',
     input: ConfigImportInput,
     output: ConfigImportOutput,
-    errors: ['unauthorized', 'validation_failed', 'conflict', 'payload_too_large'],
+    errors: ['unauthorized', 'validation_failed', 'conflict', 'destination_change_unconfirmed', 'payload_too_large'],
     bodyLimit: IMPORT_BODY_LIMIT,
+    bodyOnly: ['passphrase'],
     tag: 'config',
     example: {
       input: { providers: { openai: { keys: [{ name: 'main', value: 'env.OPENAI_API_KEY', models: [], weight: 1 }] } }, dry_run: true },
-      output: { added: ['openai'], changed: [], unchanged: [], removed: [], applied: false },
+      output: { added: ['openai'], changed: [], unchanged: [], removed: [], applied: false, destinations: [], changes: {} },
     },
   }),
   'config.export': defineOperation({
@@ -380,12 +399,20 @@ export const operations = {
     input: z
       .object({
         secrets: z.literal('encrypted').optional(),
-        passphrase: z.string().min(8, 'must be at least 8 characters').max(1024, 'must be at most 1024 characters'),
-        kdf: z.enum(['scrypt', 'pbkdf2-sha256']).optional().meta({ description: 'Key derivation (default scrypt, N=2^15).' }),
+        passphrase: z
+          .string()
+          .min(MIN_PASSPHRASE_LENGTH, `must be at least ${MIN_PASSPHRASE_LENGTH} characters`)
+          .max(1024, 'must be at most 1024 characters')
+          .meta({ description: 'JSON body only: a passphrase in the query string is refused.' }),
+        kdf: z
+          .enum(['scrypt', 'pbkdf2-sha256'])
+          .optional()
+          .meta({ description: 'Key derivation (default scrypt, N=2^17, r=8, p=1; pbkdf2-sha256: 600000 iterations).' }),
       })
       .strict(),
     output: EncryptedConfig,
     errors: ['unauthorized', 'validation_failed'],
+    bodyOnly: ['passphrase'],
     tag: 'config',
   }),
 } as const;

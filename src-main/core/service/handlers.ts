@@ -21,6 +21,7 @@ export function createHandlers(desk: Desk): Handlers {
   return {
     health: () => ({ ok: true as const, version: desk.version }),
     'app.info': () => desk.info(),
+    'vault.setCliAccess': (input) => desk.setCliAccess(input.enabled),
     'catalog.list': () => ({
       types: CATALOG.map((e) => ({
         id: e.id,
@@ -58,10 +59,10 @@ export function createHandlers(desk: Desk): Handlers {
     'providers.create': (input) => providers.create(input),
     'providers.get': (input) => providers.get(input.idOrName),
     'providers.update': ({ idOrName, revision, ...patch }) => providers.update(idOrName, patch, revision),
-    'providers.delete': (input) => providers.remove(input.idOrName),
-    'keys.create': ({ idOrName, ...key }) => providers.addKey(idOrName, key),
-    'keys.update': ({ idOrName, keyId, ...patch }) => providers.updateKey(idOrName, keyId, patch),
-    'keys.delete': (input) => providers.removeKey(input.idOrName, input.keyId),
+    'providers.delete': (input) => providers.remove(input.idOrName, input.revision),
+    'keys.create': ({ idOrName, revision, ...key }) => providers.addKey(idOrName, key, revision),
+    'keys.update': ({ idOrName, keyId, revision, ...patch }) => providers.updateKey(idOrName, keyId, patch, revision),
+    'keys.delete': (input) => providers.removeKey(input.idOrName, input.keyId, input.revision),
     'keys.copy': (input) => desk.copyKey(input.idOrName, input.keyId),
     'providers.test': (input) => health.test(input.idOrName, { deep: input.deep, model: input.model, keyId: input.key_id }),
     'providers.checks': (input) => health.history(input.idOrName),
@@ -81,7 +82,8 @@ export function createHandlers(desk: Desk): Handlers {
       if (input.apiEnabled !== undefined) desk.preferences.set('apiEnabled', input.apiEnabled);
       return desk.preferencesView();
     },
-    'config.import': ({ dry_run, prune, passphrase, ...document }) => importConfig(desk, document, { dryRun: dry_run, prune, passphrase }),
+    'config.import': ({ dry_run, prune, passphrase, confirm_destinations, ...document }) =>
+      importConfig(desk, document, { dryRun: dry_run, prune, passphrase, confirmDestinations: confirm_destinations }),
     'config.export': (input) => exportConfig(desk, input.secrets ?? 'redacted') as OperationOutput<'config.export'>,
     'config.exportEncrypted': (input) => exportEncrypted(desk, input.passphrase, input.kdf),
   };

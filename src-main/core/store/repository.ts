@@ -3,7 +3,7 @@ import type { Db } from './database.js';
 import { UNREACHABLE_ERROR_CLASSES } from '../contract/domain-schemas.js';
 import { writeTransaction } from './database.js';
 import type { KeyRow, ModelRow, ProviderRow } from './rows.js';
-import type { KeySlotStore } from '../vault/vault.js';
+import type { EditableKeySlotStore } from '../vault/vault.js';
 
 export const PROVIDER_SORT_COLUMNS = ['name', 'display_name', 'type', 'created_at', 'updated_at', 'status', 'seq'] as const;
 export type ProviderSortColumn = (typeof PROVIDER_SORT_COLUMNS)[number];
@@ -36,7 +36,7 @@ function escapeLike(text: string): string {
 }
 
 /** All SQL of the store. Every write method is meant to run inside a transaction opened by the caller or itself. */
-export class Repository implements KeySlotStore {
+export class Repository implements EditableKeySlotStore {
   private readonly statements = new Map<string, Statement>();
 
   constructor(readonly db: Db) {}
@@ -77,6 +77,10 @@ export class Repository implements KeySlotStore {
     this.statement(
       'INSERT INTO key_slots (kind, wrapped, created_at) VALUES (?, ?, ?) ON CONFLICT (kind) DO UPDATE SET wrapped = excluded.wrapped',
     ).run(kind, wrapped, new Date().toISOString());
+  }
+
+  deleteSlot(kind: string): void {
+    this.statement('DELETE FROM key_slots WHERE kind = ?').run(kind);
   }
 
   getMeta(key: string): { value: string | null; sealed: Buffer | null } | undefined {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, chmodSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { open, seal } from './cipher.js';
@@ -9,18 +9,21 @@ export interface KeyWrapper {
   readonly kind: 'keyfile' | 'os-keychain';
   /** A short description for the GUI ("keyfile /path/master.key", "OS keychain (gnome_libsecret)"). */
   readonly description: string;
-  /** Creates the wrapping material when the vault is new (e.g. writes master.key). */
-  prepare(isNewVault: boolean): void;
+  /** Creates the wrapping material when a slot of this kind is added (e.g. writes master.key). */
+  prepare(): void;
+  /** Removes the wrapping material once its slot is gone (deletes master.key), so it cannot open an old copy of the store. */
+  discard(): void;
   wrap(dataKey: Buffer): Buffer;
   unwrap(wrapped: Buffer): Buffer;
 }
 
 const KEYFILE_AAD = 'provider-desk:key-slot:keyfile';
 export const MASTER_KEY_ENV = 'PROVIDER_DESK_MASTER_KEY';
+export const MASTER_KEY_FILE = 'master.key';
 
 /** The `keyfile` slot: a 256-bit master key from PROVIDER_DESK_MASTER_KEY (64 hex) or a 0600 file in the data dir. */
 export function keyfileWrapper(dataDir: string, env: NodeJS.ProcessEnv = process.env): KeyWrapper {
-  const path = join(dataDir, 'master.key');
+  const path = join(dataDir, MASTER_KEY_FILE);
   const fromEnv = env[MASTER_KEY_ENV];
   let master: Buffer | undefined;
 
@@ -46,10 +49,15 @@ export function keyfileWrapper(dataDir: string, env: NodeJS.ProcessEnv = process
   return {
     kind: 'keyfile',
     description: fromEnv !== undefined ? `master key from ${MASTER_KEY_ENV}` : `master key file ${path}`,
-    prepare(isNewVault) {
-      if (!isNewVault || fromEnv !== undefined || existsSync(path)) return;
+    prepare() {
+      // Called only for a slot being added: a master.key already there is reused, else a fresh one wraps the data key.
+      if (fromEnv !== undefined || existsSync(path)) return;
       writeFileSync(path, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
       chmodSync(path, 0o600);
+    },
+    discard() {
+      master = undefined;
+      if (fromEnv === undefined) rmSync(path, { force: true });
     },
     wrap: (dataKey) => seal(load(), dataKey, KEYFILE_AAD),
     unwrap: (wrapped) => open(load(), wrapped, KEYFILE_AAD),

@@ -9,6 +9,11 @@ export interface KeySlotStore {
   putSlot(kind: string, wrapped: Buffer): void;
 }
 
+/** A slot store that can also drop a slot (the repository). */
+export interface EditableKeySlotStore extends KeySlotStore {
+  deleteSlot(kind: string): void;
+}
+
 /** A secret as stored: ciphertext, or an `env.VAR` reference resolved only when used. */
 export type StoredSecret = { kind: 'sealed'; sealed: Buffer } | { kind: 'env'; ref: string };
 
@@ -23,14 +28,19 @@ export function isEnvRef(value: string): boolean {
  * the data key exists on disk only wrapped in key slots.
  */
 export class Vault {
-  readonly slots: string[];
+  private readonly kinds: string[];
 
   private constructor(
     private readonly dataKey: Buffer,
     slots: string[],
     private readonly env: NodeJS.ProcessEnv,
   ) {
-    this.slots = slots;
+    this.kinds = slots;
+  }
+
+  /** The kinds of key slot the data key is wrapped in. */
+  get slots(): string[] {
+    return [...this.kinds];
   }
 
   /** Unlocks (or creates) the vault with the given wrappers, adding a slot for any wrapper that has none yet. */
@@ -40,7 +50,7 @@ export class Vault {
     if (existing.length === 0) {
       const dataKey = randomBytes(32);
       for (const wrapper of wrappers) {
-        wrapper.prepare(true);
+        wrapper.prepare();
         store.putSlot(wrapper.kind, wrapper.wrap(dataKey));
       }
       return new Vault(
@@ -69,16 +79,46 @@ export class Vault {
     if (!dataKey) {
       const kinds = existing.map((s) => s.kind).join(', ');
       const reason = failures.length > 0 ? failures.join('; ') : `this vault is locked with ${kinds}, which is not available here`;
-      throw new DeskError('vault_locked', `Cannot unlock the vault: ${reason}`);
+      // The slot kinds let a caller tell "this store's key is in a slot not offered here" (the app's keychain) apart.
+      throw new DeskError('vault_locked', `Cannot unlock the vault: ${reason}`, { details: { slots: existing.map((s) => s.kind) } });
     }
     for (const wrapper of wrappers) {
       if (!existing.some((s) => s.kind === wrapper.kind)) {
-        wrapper.prepare(false);
+        wrapper.prepare();
         store.putSlot(wrapper.kind, wrapper.wrap(dataKey));
       }
     }
     const kinds = new Set([...existing.map((s) => s.kind), ...wrappers.map((w) => w.kind)]);
     return new Vault(dataKey, [...kinds], env);
+  }
+
+  /** Wraps the data key into `wrapper`'s slot (a new slot, or a fresh wrapping of its old one) once it has proved to open again. */
+  addSlot(store: KeySlotStore, wrapper: KeyWrapper): void {
+    wrapper.prepare();
+    const wrapped = wrapper.wrap(this.dataKey);
+    let opened: Buffer | undefined;
+    try {
+      opened = wrapper.unwrap(wrapped);
+    } catch {
+      opened = undefined;
+    }
+    if (!opened?.equals(this.dataKey)) {
+      throw new DeskError(
+        'vault_locked',
+        `The ${wrapper.description} does not give the vault's key back; the ${wrapper.kind} slot was not written`,
+      );
+    }
+    store.putSlot(wrapper.kind, wrapped);
+    if (!this.kinds.includes(wrapper.kind)) this.kinds.push(wrapper.kind);
+  }
+
+  /** Drops a slot. The last one cannot go: the data key, and every secret with it, would be lost. */
+  removeSlot(store: EditableKeySlotStore, kind: string): void {
+    const index = this.kinds.indexOf(kind);
+    if (index === -1) return;
+    if (this.kinds.length === 1) throw new DeskError('conflict', `The ${kind} slot is the only one that holds the vault's key`);
+    store.deleteSlot(kind);
+    this.kinds.splice(index, 1);
   }
 
   /**

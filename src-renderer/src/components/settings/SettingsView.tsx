@@ -28,7 +28,7 @@ export function SettingsView() {
           <h2 id="settings-data" className="settings-title">
             Data folder
           </h2>
-          <p className="muted">The encrypted store, the key file, preferences and logs live here.</p>
+          <p className="muted">The encrypted store, the key file (with command-line access), preferences and logs live here.</p>
           <code className="path">{info.data_dir}</code>
           <p className="muted small">Provider Desk {info.version}</p>
         </section>
