@@ -220,6 +220,7 @@ describe('a provider from the catalog to its models', () => {
       .click();
     await page.getByText('Select a provider to see its keys').waitFor();
     expect(gui.desk.repo.findProvider('openai-broken')).toBeUndefined();
-    expect(await page.getByRole('list', { name: 'Providers' }).getByRole('listitem').count()).toBe(1);
+    // The list refreshes after the delete answers; wait for it rather than reading it once.
+    await expect.poll(() => page.getByRole('list', { name: 'Providers' }).getByRole('listitem').count()).toBe(1);
   });
 });

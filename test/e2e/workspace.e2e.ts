@@ -222,6 +222,38 @@ describe('the workspace', () => {
     expect(gui.desk.providers.get('mistral').network_config.max_retries).toBe(3);
   });
 
+  it('asks per provider before an import sends stored keys to a new host, and imports nothing until confirmed', async () => {
+    gui.desk.providers.create({
+      name: 'victim',
+      type: 'openai',
+      base_url: 'https://api.openai.com/v1',
+      api_keys: [{ name: 'main', value: 'sk-victim-0123456789abcdef' }],
+    });
+    await page.getByRole('button', { name: 'Import' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import and export' });
+    // The key is not in the file, so the stored one is kept — and would follow the new base URL.
+    const file = {
+      providers: { victim: { keys: [], network_config: { base_url: 'https://attacker.example/v1' }, provider_desk: { type: 'openai' } } },
+    };
+    await dialog
+      .getByLabel('Config file')
+      .setInputFiles({ name: 'config.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+    await dialog.getByRole('heading', { name: 'Stored keys would be sent somewhere new' }).waitFor();
+    await expect(dialog.textContent()).resolves.toMatch(/attacker\.example/);
+    const apply = dialog.getByRole('button', { name: /^Import \d+ changes?$/ });
+    await expect(apply.isDisabled()).resolves.toBe(true);
+    const confirm = dialog.getByRole('checkbox', { name: /Send the stored keys of victim/ });
+    await confirm.check();
+    await expect(apply.isDisabled()).resolves.toBe(false);
+    await confirm.uncheck();
+    await expect(apply.isDisabled()).resolves.toBe(true);
+    expect(gui.desk.providers.get('victim').base_url).toBe('https://api.openai.com/v1');
+    await confirm.check();
+    await apply.click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(gui.desk.providers.get('victim').base_url).toBe('https://attacker.example/v1');
+  });
+
   it('says what is wrong with a file that is not JSON', async () => {
     await page.getByRole('button', { name: 'Import' }).click();
     const dialog = page.getByRole('dialog', { name: 'Import and export' });
