@@ -514,6 +514,14 @@ export const PARSER_REFUSED = [
 const RAW_SEGMENTS = [
   '..',
   '.',
+  // Request-target tricks that once reached protected routes: encoded letters, encoded separators, overlong UTF-8.
+  '%61pi',
+  '%76%31',
+  '%2f',
+  '%5c',
+  '%C0%AF',
+  '%E0%80%AF',
+  'a\\b',
   '%2e%2e',
   '%2E%2E%2F',
   '..%2F..%2Fapi%2Fv1%2Ftoken',
@@ -759,6 +767,9 @@ export function caseArb(route: Route): fc.Arbitrary<FuzzCase> {
 /** Requests to paths no route serves, under each surface's prefix. */
 export function unknownPathArb(): fc.Arbitrary<FuzzCase> {
   const prefixes = [
+    '/%61pi/v1/',
+    '/API/V1/',
+    '/bifros%74/api/',
     '/api/v1/',
     '/api/providers/',
     '/api/v2/',
