@@ -17,6 +17,8 @@ export const ERROR_CLASSES = [
   'blocked_private_network',
   'invalid_response',
   'missing_credentials',
+  'missing_env',
+  'unsupported',
 ] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
 
@@ -33,6 +35,37 @@ export const UNREACHABLE_ERROR_CLASSES: readonly ErrorClass[] = [
 export const MODEL_CAPABILITIES = ['chat', 'embedding', 'vision', 'tools', 'reasoning', 'audio', 'image', 'rerank'] as const;
 export type ModelCapability = (typeof MODEL_CAPABILITIES)[number];
 
+/**
+ * One health vocabulary everywhere (GUI, CLI, native API, filters, test-all summary): a provider is `ok` when every
+ * enabled key passes, `degraded` when some do, `error` when the provider answered no, `offline` when it could not be
+ * reached, `untested` when nothing current is known (never tested, or a change of key or destination cleared it).
+ */
+export const PROVIDER_HEALTH = ['ok', 'degraded', 'error', 'offline', 'untested'] as const;
+export type ProviderHealth = (typeof PROVIDER_HEALTH)[number];
+/** A key's own health; `missing_env` when its `env.VAR` is not set in the process that owns the store. */
+export const KEY_HEALTH = ['ok', 'error', 'offline', 'untested', 'missing_env'] as const;
+export type KeyHealth = (typeof KEY_HEALTH)[number];
+
+/**
+ * What a check learned about a key's room to work: rate-limit figures from the response headers and credit from a
+ * balance endpoint, where the provider reveals them; null where unknown. Reset times are ISO 8601 instants.
+ */
+export const HeadroomSchema = z
+  .object({
+    requests_limit: z.number().nullable(),
+    requests_remaining: z.number().nullable(),
+    requests_reset_at: z.string().nullable(),
+    tokens_limit: z.number().nullable(),
+    tokens_remaining: z.number().nullable(),
+    tokens_reset_at: z.string().nullable(),
+    credit_remaining: z.number().nullable(),
+    credit_limit: z.number().nullable(),
+    credit_used: z.number().nullable(),
+    currency: z.string().nullable(),
+  })
+  .meta({ id: 'Headroom' });
+export type Headroom = z.infer<typeof HeadroomSchema>;
+
 export const CheckResultSchema = z
   .object({
     key_id: z.string().nullable().meta({ description: 'The key checked; null for a keyless provider.' }),
@@ -43,6 +76,7 @@ export const CheckResultSchema = z
     message: z.string().meta({ description: 'What happened, with a hint that says what to fix.' }),
     hint: z.string().nullable().optional(),
     checked_at: z.string(),
+    headroom: HeadroomSchema.nullable().optional(),
   })
   .meta({ id: 'CheckResult' });
 export type CheckResult = z.infer<typeof CheckResultSchema>;

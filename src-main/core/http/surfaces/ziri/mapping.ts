@@ -80,6 +80,8 @@ const REASONS: Record<ErrorClass, string> = {
   blocked_private_network: 'Private network address blocked',
   invalid_response: 'Invalid response',
   missing_credentials: 'Missing API key',
+  missing_env: 'Environment variable not set',
+  unsupported: 'Not supported by this provider',
 };
 
 /** The reason after "Provider connection failed: ", naming the error class and the HTTP status, e.g. `Invalid API key (401)`. */
