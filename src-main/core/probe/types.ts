@@ -14,6 +14,8 @@ export interface ProbeTarget {
   network: NetworkConfig;
   proxy: ProxyConfig;
   custom: CustomProviderConfig | null;
+  /** The environment of the process that owns the store (AWS credential chain, env.VAR); process.env when absent. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** One key to check; secret is null for a keyless provider. */

@@ -103,9 +103,60 @@ export async function accessToken(ctx: AdapterContext, account: ServiceAccount):
 
 const VISION = /^gemini-(1\.5|[2-9])/;
 
+/** The project the provider is configured for: the project_id setting, else the service account's own project. */
+function projectOf(ctx: AdapterContext, account: ServiceAccount): string {
+  const project = settingString(ctx, 'project_id') ?? account.project_id;
+  if (!project)
+    throw new ProbeError({
+      errorClass: 'missing_credentials',
+      httpStatus: null,
+      summary: 'no project ID set',
+      hint: 'enter the Google Cloud project ID in the provider settings',
+    });
+  return project;
+}
+
+/**
+ * The publisher-model listing is not scoped to a project, so any valid Google token passes it. This call is:
+ * `GET …/v1/projects/{project}/locations/{location}/endpoints?pageSize=1` needs aiplatform.endpoints.list on the
+ * project, so a service account without access to it fails here, with the project named.
+ */
+async function proveProjectAccess(ctx: AdapterContext, token: string, project: string): Promise<void> {
+  const loc = location(ctx);
+  const path = `v1/projects/${encodeURIComponent(project)}/locations/${encodeURIComponent(loc)}/endpoints`;
+  try {
+    await requestJson(ctx, {
+      method: 'GET',
+      url: withQuery(joinUrl(apiBase(ctx), path), { pageSize: 1 }),
+      headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+      purpose: 'check',
+    });
+  } catch (error) {
+    if (!(error instanceof ProbeError)) throw error;
+    if (error.errorClass === 'forbidden')
+      throw new ProbeError({
+        errorClass: 'forbidden',
+        httpStatus: error.httpStatus,
+        summary: `no access to project ${project} (location ${loc}): ${error.summary}`,
+        hint: `grant the service account a Vertex AI role (e.g. roles/aiplatform.user) on project ${project}, check the project ID, and that the Vertex AI API is enabled there`,
+      });
+    if (error.errorClass === 'not_found')
+      throw new ProbeError({
+        errorClass: 'not_found',
+        httpStatus: error.httpStatus,
+        summary: `project ${project} or location ${loc} not found: ${error.summary}`,
+        hint: `check the project ID (${project}) and the location in the provider settings`,
+      });
+    throw error;
+  }
+}
+
 export const vertexAdapter: FamilyAdapter = {
   async list(ctx) {
-    const token = await accessToken(ctx, serviceAccountOf(ctx));
+    const account = serviceAccountOf(ctx);
+    const project = projectOf(ctx, account);
+    const token = await accessToken(ctx, account);
+    await proveProjectAccess(ctx, token, project);
     const listUrl = joinUrl(apiBase(ctx), 'v1beta1/publishers/google/models');
     const models: ModelInfo[] = [];
     let pageToken: string | undefined;
@@ -133,14 +184,7 @@ export const vertexAdapter: FamilyAdapter = {
 
   async deep(ctx, model) {
     const account = serviceAccountOf(ctx);
-    const project = settingString(ctx, 'project_id') ?? account.project_id;
-    if (!project)
-      throw new ProbeError({
-        errorClass: 'missing_credentials',
-        httpStatus: null,
-        summary: 'no project ID set',
-        hint: 'enter the Google Cloud project ID in the provider settings',
-      });
+    const project = projectOf(ctx, account);
     const token = await accessToken(ctx, account);
     const id = model.replace(/^(publishers\/google\/)?models\//, '');
     const path = `v1/projects/${encodeURIComponent(project)}/locations/${encodeURIComponent(location(ctx))}/publishers/google/models/${encodeURIComponent(id)}:generateContent`;

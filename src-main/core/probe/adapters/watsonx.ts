@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ModelInfo } from '../../contract/domain-schemas.js';
 import { buildModel, contextWindowOf, fromWatsonxFunctions } from '../capabilities.js';
-import { invalidResponse } from '../errors.js';
+import { ProbeError, invalidResponse } from '../errors.js';
 import { joinUrl, withQuery } from '../urls.js';
 import { parseShape, requestJson, requireSecret, settingString, type AdapterContext, type FamilyAdapter } from './context.js';
 
@@ -69,9 +69,65 @@ function nextPageUrl(current: string, href: string): string {
   return withQuery(current, { start: start ?? undefined });
 }
 
+/** Where watsonx.ai runs requests: a project or a deployment space; every inference call names one of them. */
+type Scope = { kind: 'project'; id: string } | { kind: 'space'; id: string };
+
+function scopeOf(ctx: AdapterContext): Scope {
+  const project = settingString(ctx, 'project_id');
+  if (project) return { kind: 'project', id: project };
+  const space = settingString(ctx, 'space_id');
+  if (space) return { kind: 'space', id: space };
+  throw new ProbeError({
+    errorClass: 'missing_credentials',
+    httpStatus: null,
+    summary: 'no project ID or space ID set',
+    hint: 'watsonx.ai runs every request in a project or a deployment space: enter its ID in the provider settings',
+  });
+}
+
+/**
+ * The model catalog is public, so it proves nothing about the key or the project. `GET /ml/v4/deployments` with the
+ * project_id or space_id needs the IAM token to have access there (and the project to be linked to a watsonx.ai
+ * Runtime instance); it is free and lists at most one deployment.
+ */
+async function proveScopeAccess(ctx: AdapterContext, token: string, scope: Scope): Promise<void> {
+  const what = `${scope.kind} ${scope.id}`;
+  try {
+    await requestJson(ctx, {
+      method: 'GET',
+      url: withQuery(joinUrl(apiBase(ctx), 'ml/v4/deployments'), {
+        version: SPECS_VERSION,
+        [scope.kind === 'project' ? 'project_id' : 'space_id']: scope.id,
+        limit: 1,
+      }),
+      headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+      purpose: 'check',
+    });
+  } catch (error) {
+    if (!(error instanceof ProbeError)) throw error;
+    if (error.errorClass === 'forbidden')
+      throw new ProbeError({
+        errorClass: 'forbidden',
+        httpStatus: error.httpStatus,
+        summary: `no access to ${what}: ${error.summary}`,
+        hint: `add the key's user or service ID to the ${scope.kind} as a collaborator${scope.kind === 'project' ? ', and associate the project with a watsonx.ai Runtime instance' : ''}; check the ${scope.kind} ID and the region in the base URL`,
+      });
+    if (error.errorClass === 'not_found')
+      throw new ProbeError({
+        errorClass: 'not_found',
+        httpStatus: error.httpStatus,
+        summary: `${what} not found: ${error.summary}`,
+        hint: `check the ${scope.kind} ID, and that the base URL is the ${scope.kind}'s region`,
+      });
+    throw error;
+  }
+}
+
 export const watsonxAdapter: FamilyAdapter = {
   async list(ctx) {
+    const scope = scopeOf(ctx);
     const token = await iamToken(ctx);
+    await proveScopeAccess(ctx, token, scope);
     const today = new Date().toISOString().slice(0, 10);
     const models: ModelInfo[] = [];
     let url = withQuery(joinUrl(apiBase(ctx), 'ml/v1/foundation_model_specs'), { version: SPECS_VERSION, limit: PAGE_SIZE });
