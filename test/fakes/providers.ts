@@ -30,6 +30,10 @@
  *   deployments     azure: { deploymentName: modelId } listed by /openai/deployments
  *   withdrawnModels watsonx: ids listed with a past "withdrawn" lifecycle stage
  *   aws             bedrock: credentials the fake accepts for SigV4 (default FAKE_AWS)
+ *   projects        vertex/watsonx: projects the credentials may use (default ['fake-project']); others get the
+ *                   service's 403 (Vertex CONSUMER_INVALID, watsonx "Failed to find the … member in project_id")
+ *   spaces          watsonx: deployment spaces the key may use (default ['fake-space'])
+ *   unlinkedProjects watsonx: projects not associated with a watsonx.ai Runtime (403 no_associated_service_instance_error)
  *
  * Other exports: FAKE_AWS (default Bedrock credentials), rsaKeyPair() and makeServiceAccount(tokenUri, pem)
  * (e.g. a service account signed with a key the fake does not know), plus ./certs.ts, ./proxies.ts, ./http-server.ts.
@@ -91,6 +95,9 @@ export interface FakeProviderOptions {
   deployments?: Record<string, string>;
   withdrawnModels?: string[];
   aws?: AwsTestCredentials;
+  projects?: string[];
+  spaces?: string[];
+  unlinkedProjects?: string[];
 }
 
 export interface RecordedRequest {
@@ -798,6 +805,13 @@ export async function startFakeProvider(family: FakeFamily, options: FakeProvide
           const p = page(models, decodeToken(query.get('pageToken') ?? undefined), size);
           return listing({ publisherModels: p.items, ...(p.next !== null ? { nextPageToken: encodeToken(p.next) } : {}) });
         }
+        const endpoints = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/endpoints$/.exec(path);
+        if (method === 'GET' && endpoints) {
+          if (denied) return denied;
+          const project = decodeURIComponent(endpoints[1] ?? '');
+          if (!(options.projects ?? ['fake-project']).includes(project)) return vertexProjectDenied(project);
+          return { status: 200, body: {} };
+        }
         if (
           method === 'POST' &&
           /^\/v1\/projects\/[^/]+\/locations\/[^/]+\/publishers\/google\/models\/[^/]+:generateContent$/.test(path)
@@ -831,6 +845,10 @@ export async function startFakeProvider(family: FakeFamily, options: FakeProvide
         if (method === 'POST' && path === '/inference/chat/completions') return denied ?? chatReply(body);
         return notFound();
       case 'watsonx': {
+        if (method === 'GET' && path === '/ml/v4/deployments') {
+          if (denied) return denied;
+          return watsonxDeployments(query, url, options);
+        }
         if (method === 'GET' && path === '/ml/v1/foundation_model_specs') {
           if (denied) return denied;
           if (!query.get('version'))
@@ -951,7 +969,7 @@ export async function startFakeProvider(family: FakeFamily, options: FakeProvide
     }[family as string] ?? url;
   const settings: Record<string, unknown> =
     family === 'watsonx'
-      ? { iam_url: url }
+      ? { iam_url: url, project_id: 'fake-project' }
       : family === 'bedrock'
         ? { region: aws.region }
         : family === 'vertex'
@@ -974,6 +992,57 @@ export async function startFakeProvider(family: FakeFamily, options: FakeProvide
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+/** Vertex's answer for a project the credentials cannot use (docs/providers.md, "Vertex AI": CONSUMER_INVALID). */
+function vertexProjectDenied(project: string): Reply {
+  const message = `Permission denied on resource project ${project}.`;
+  return {
+    status: 403,
+    body: {
+      error: {
+        code: 403,
+        message,
+        errors: [{ message, domain: 'global', reason: 'forbidden' }],
+        status: 'PERMISSION_DENIED',
+        details: [
+          {
+            '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+            reason: 'CONSUMER_INVALID',
+            domain: 'googleapis.com',
+            metadata: { consumer: `projects/${project}`, containerInfo: project, service: 'aiplatform.googleapis.com' },
+          },
+          { '@type': 'type.googleapis.com/google.rpc.LocalizedMessage', locale: 'en-US', message },
+        ],
+      },
+    },
+  };
+}
+
+/**
+ * watsonx.ai `GET /ml/v4/deployments` scoped to a project or space (docs/providers.md, "watsonx"). The unlinked-project
+ * body is as seen from ml/v1; the not-a-member message is from the projects service; the 200 body shape is unverified.
+ */
+function watsonxDeployments(query: URLSearchParams, url: string, options: FakeProviderOptions): Reply {
+  const envelope = (status: number, code: string, message: string): Reply => ({
+    status,
+    body: { errors: [{ code, message }], trace: randomBytes(8).toString('hex'), status_code: status },
+  });
+  if (!query.get('version')) return envelope(400, 'missing_version', 'Missing query parameter version');
+  const project = query.get('project_id');
+  const space = query.get('space_id');
+  if (!project && !space) return envelope(400, 'missing_one_of_params', 'Either space_id or project_id has to be provided.');
+  if (project && (options.unlinkedProjects ?? []).includes(project))
+    return envelope(403, 'no_associated_service_instance_error', `project_id ${project} is not associated with a WML instance`);
+  if (project && !(options.projects ?? ['fake-project']).includes(project))
+    return envelope(403, 'authorization_rejected', `Failed to find the IBMid-6900000000 member in project_id ${project}.`);
+  if (space && !project && !(options.spaces ?? ['fake-space']).includes(space))
+    return envelope(403, 'authorization_rejected', `Failed to find the IBMid-6900000000 member in space_id ${space}.`);
+  const scope = project ? `project_id=${project}` : `space_id=${space ?? ''}`;
+  return {
+    status: 200,
+    body: { total_count: 0, limit: Number(query.get('limit') ?? 100), first: { href: `${url}/ml/v4/deployments?${scope}` }, resources: [] },
   };
 }
 

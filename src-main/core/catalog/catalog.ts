@@ -1,3 +1,4 @@
+import { bifrostStandardAliases } from './bifrost-standard.js';
 import type { CatalogEntry, SettingField } from './types.js';
 
 type EntryInput = Omit<CatalogEntry, 'aliases' | 'settings' | 'local' | 'keyRequired' | 'auth' | 'modelList' | 'capabilities'> &
@@ -30,6 +31,11 @@ const bedrockSettings: SettingField[] = [
   { name: 'access_key_secret', label: 'Secret access key', secret: true },
   { name: 'session_token', label: 'Session token', secret: true },
   { name: 'role_arn', label: 'Role ARN', placeholder: 'arn:aws:iam::123456789012:role/bedrock' },
+  { name: 'external_id', label: 'External ID (for the role)' },
+  { name: 'session_name', label: 'Role session name', placeholder: 'provider-desk' },
+  { name: 'profile', label: 'AWS profile (shared credentials/config files)', placeholder: 'default' },
+  { name: 'use_fips', label: 'Use FIPS endpoints (true/false)', placeholder: 'false' },
+  { name: 'sts_endpoint', label: 'STS endpoint', placeholder: 'https://sts.{region}.amazonaws.com' },
 ];
 
 const vertexSettings: SettingField[] = [
@@ -347,7 +353,8 @@ export const CATALOG: readonly CatalogEntry[] = [
 ];
 
 const byId = new Map(CATALOG.map((e) => [e.id, e]));
-const aliasToId = new Map(CATALOG.flatMap((e) => e.aliases.map((a) => [a, e.id] as const)));
+// Bifrost's standard names resolve too, so that every surface and the config import read `bedrock_mantle` or `runware` alike.
+const aliasToId = new Map([...CATALOG.flatMap((e) => e.aliases.map((a) => [a, e.id] as const)), ...bifrostStandardAliases()]);
 
 export const CATALOG_IDS = CATALOG.map((e) => e.id) as [string, ...string[]];
 

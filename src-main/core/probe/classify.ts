@@ -17,6 +17,13 @@ export interface HttpFailureInput {
 const QUOTA = /insufficient_quota|credit balance|quota|billing|insufficient credits|payment required|out of credits/i;
 /** Google's way of saying the key itself is wrong (it answers 400, not 401). */
 const GOOGLE_BAD_KEY = /API_KEY_INVALID|API key not valid|API key expired/i;
+/**
+ * A 403 that says authentication (not authorization) failed is a wrong key: 3scale API gateways (RITS) answer a bad
+ * key with a plain "Authentication failed", Bedrock a bad API key with "Authentication failed: … API Key is valid".
+ */
+const AUTHENTICATION_FAILED = /Authentication failed/i;
+/** xAI answers a wrong key with 400 and a string `error`: "Incorrect API key provided: xa***23. …". */
+const XAI_BAD_KEY = /Incorrect API key provided/i;
 /** AWS answers 403 for credentials it does not know or a signature that does not match. */
 const AWS_BAD_CREDENTIALS =
   /UnrecognizedClientException|InvalidSignatureException|security token included in the request is invalid|IncompleteSignature|signature we calculated does not match|ExpiredToken/i;
@@ -36,6 +43,13 @@ function header(headers: Record<string, string>, name: string): string {
   return headers[name.toLowerCase()] ?? '';
 }
 
+/** ElevenLabs answers 401 `{detail: {status: "missing_permissions"}}` to a key it knows but has restricted. */
+function missingPermission(body: unknown): boolean {
+  if (!body || typeof body !== 'object') return false;
+  const detail = (body as { detail?: unknown }).detail;
+  return Boolean(detail && typeof detail === 'object' && (detail as { status?: unknown }).status === 'missing_permissions');
+}
+
 /** Maps a non-2xx answer to an error class, a message and a hint. */
 export function classifyHttpFailure(input: HttpFailureInput): ProbeError {
   const { status, path, purpose, scrubber } = input;
@@ -47,6 +61,8 @@ export function classifyHttpFailure(input: HttpFailureInput): ProbeError {
     new ProbeError({ errorClass, httpStatus: status, summary, hint });
 
   const keyRejected = 'the key was rejected; check it or create a new one';
+  if (status === 401 && missingPermission(parsed))
+    return make('forbidden', 'the key is valid but not allowed to do this; give it the missing permission in the provider’s key settings');
   if (status === 401)
     return make(
       'auth_failed',
@@ -57,7 +73,7 @@ export function classifyHttpFailure(input: HttpFailureInput): ProbeError {
   if (status === 403) {
     if (AWS_BAD_CREDENTIALS.test(haystack))
       return make('auth_failed', 'AWS did not accept these credentials; check the access key, secret and session token');
-    if (GOOGLE_BAD_KEY.test(haystack)) return make('auth_failed', keyRejected);
+    if (GOOGLE_BAD_KEY.test(haystack) || AUTHENTICATION_FAILED.test(input.text)) return make('auth_failed', keyRejected);
     if (QUOTA.test(haystack) && !/permission/i.test(upstreamMessage(parsed) ?? ''))
       return make('quota_exceeded', 'the account is out of credit or quota; check billing with the provider');
     return make('forbidden', 'the key is valid but not allowed to do this; check its permissions, project, region or model access');
@@ -82,8 +98,8 @@ export function classifyHttpFailure(input: HttpFailureInput): ProbeError {
         : 'the server answered with a redirect; check the base URL',
     );
   }
-  // Remaining 4xx: Google and token services encode "bad key" and "no credit" in a 400.
-  if (GOOGLE_BAD_KEY.test(haystack)) return make('auth_failed', keyRejected);
+  // Remaining 4xx: Google, xAI and token services encode "bad key" and "no credit" in a 400.
+  if (GOOGLE_BAD_KEY.test(haystack) || XAI_BAD_KEY.test(haystack)) return make('auth_failed', keyRejected);
   if (purpose === 'token' && TOKEN_REJECTED.test(haystack))
     return make('auth_failed', 'the credentials were rejected by the token service; check them or create new ones');
   if (QUOTA.test(haystack)) return make('quota_exceeded', 'the account is out of credit or quota; check billing with the provider');

@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { CheckResult, ModelInfo } from '../contract/domain-schemas.js';
-import { ADAPTERS, familyOf } from './adapters/registry.js';
-import type { AdapterContext } from './adapters/context.js';
+import { adapterOf, familyOf } from './adapters/registry.js';
+import type { AdapterContext, Unverified } from './adapters/context.js';
 import { ProbeError, missingCredentials } from './errors.js';
+import { HeadroomCollector } from './headroom.js';
 import { DispatcherPool } from './network/dispatchers.js';
 import { systemResolver, type Resolver } from './network/guarded-connect.js';
 import { ProviderHttp } from './network/http-client.js';
@@ -75,7 +76,8 @@ export function createProbeEngine(options: ProbeEngineOptions = {}): ClosablePro
     const secret = key.secret && key.secret.trim() ? key.secret.trim() : null;
     const keyless = target.custom?.is_key_less === true || (!secret && !target.entry.keyRequired);
     const http = new ProviderHttp({ pool, resolve }, target.network, target.proxy, scrubber, signal);
-    return { target, key, secret: target.custom?.is_key_less ? null : secret, keyless, http, scrubber };
+    const headroom = new HeadroomCollector(now);
+    return { target, key, secret: target.custom?.is_key_less ? null : secret, keyless, http, scrubber, headroom };
   }
 
   /** Families whose credentials may live outside the key's secret (AWS access keys, a service account in settings). */
@@ -88,7 +90,7 @@ export function createProbeEngine(options: ProbeEngineOptions = {}): ClosablePro
     const started = performance.now();
     const checkedAt = now().toISOString();
     const family = familyOf(target);
-    const adapter = ADAPTERS[family];
+    const adapter = adapterOf(target);
     const ctx = context(target, key, probe.signal);
     const finish = (ok: boolean, message: string, extra: Partial<CheckResult> = {}): CheckResult => ({
       key_id: key.keyId,
@@ -99,6 +101,7 @@ export function createProbeEngine(options: ProbeEngineOptions = {}): ClosablePro
       message: ctx.scrubber.scrub(message),
       hint: null,
       checked_at: checkedAt,
+      headroom: ctx.headroom.result(),
       ...extra,
     });
     const failed = (error: unknown, models: ModelInfo[] | null = null): Attempt => {
@@ -128,37 +131,66 @@ export function createProbeEngine(options: ProbeEngineOptions = {}): ClosablePro
     if (!ctx.secret && !ctx.keyless && needsSecret(target, family)) return failed(missingCredentials('API key'));
 
     let models: ModelInfo[];
+    // Set when nothing free could prove the key (public model list, no key check): only a deep test can.
+    let unverified: Unverified | null = null;
     try {
+      if (adapter.prove && !ctx.keyless) unverified = await adapter.prove(ctx);
+      const answer = await adapter.list(ctx);
+      const found = Array.isArray(answer) ? answer : answer.models;
+      if (!Array.isArray(answer)) unverified ??= answer.unverified;
       // Every adapter's output passes here: an upstream that echoes the key into its model list never gets it stored.
-      const listed = (await adapter.list(ctx)).flatMap((m) => scrubModel(m, ctx.scrubber) ?? []);
-      models = dedupe(listed).map((m) => ({ ...m, key_id: key.keyId, fetched_at: checkedAt }));
+      models = dedupe(found.flatMap((m) => scrubModel(m, ctx.scrubber) ?? [])).map((m) => ({
+        ...m,
+        key_id: key.keyId,
+        fetched_at: checkedAt,
+      }));
     } catch (error) {
       return failed(error);
     }
 
+    const summary = (works: string): string =>
+      adapter.unlisted
+        ? `${works} (this provider does not list its models; add the ones you use)`
+        : models.length === 0
+          ? `${works}, but the provider listed no models`
+          : `${works}; ${models.length} model${models.length === 1 ? '' : 's'} available`;
     const works = ctx.keyless ? 'server reachable' : 'key works';
-    const listed = adapter.unlisted
-      ? `${works} (this provider does not list its models; add the ones you use)`
-      : models.length === 0
-        ? `${works}, but the provider listed no models`
-        : `${works}; ${models.length} model${models.length === 1 ? '' : 's'} available`;
-    if (!withDeep) return { result: finish(true, listed, { http_status: 200 }), models };
-    if (!probe.model) return { result: finish(true, `${listed} (deep test skipped: no model chosen)`, { http_status: 200 }), models };
-
-    if (!adapter.deep) {
-      return {
-        result: finish(false, `deep test not supported for ${target.entry.id}; only the listing was checked (${listed})`, {
-          hint: 'run a normal test, or test the model from your own client',
-        }),
-        models,
-      };
+    const listed = summary(unverified ? 'key not verified' : works);
+    // ok (nothing failed) but marked `unsupported`: the verdict the user sees says the key is unproven, and why.
+    const unproven = (message: string): Attempt => ({
+      result: finish(true, message, {
+        http_status: 200,
+        error_class: 'unsupported',
+        hint: 'run a deep test to prove the key (it sends one request, which the provider may bill)',
+      }),
+      models,
+    });
+    if (!withDeep)
+      return unverified ? unproven(`${listed}: ${unverified.reason}`) : { result: finish(true, listed, { http_status: 200 }), models };
+    // An unverified key is proven by a deep test even when no model was chosen: the adapter names its cheapest.
+    const model = probe.model ?? (unverified ? adapter.proofModel : undefined);
+    if (!model) {
+      const skipped = `${listed} (deep test skipped: no model chosen)`;
+      return unverified ? unproven(`${skipped}: ${unverified.reason}`) : { result: finish(true, skipped, { http_status: 200 }), models };
     }
+
+    // A deep test that cannot be performed (no deep call for the type, or a model it cannot drive, such as Bedrock
+    // embeddings) is not a failure of the key: the plain check's verdict stands, and the message says what was skipped.
+    const notPerformed = (why: string, hint: string | null): Attempt => {
+      const message = `${listed}; ${why}, so only the listing was checked`;
+      return unverified
+        ? unproven(`${message}: ${unverified.reason}`)
+        : { result: finish(true, message, { http_status: 200, hint }), models };
+    };
+    if (!adapter.deep) return notPerformed(`deep test not supported for ${target.entry.id}`, 'test the model from your own client');
     try {
-      await adapter.deep(ctx, probe.model);
+      await adapter.deep(ctx, model);
     } catch (error) {
+      if (error instanceof ProbeError && error.errorClass === 'unsupported')
+        return notPerformed(`deep test not possible for ${model} (${error.summary})`, error.hint);
       return failed(error, models);
     }
-    return { result: finish(true, `${listed}; ${probe.model} answered a one-token request`, { http_status: 200 }), models };
+    return { result: finish(true, `${summary(works)}; ${model} answered a one-token request`, { http_status: 200 }), models };
   }
 
   return {

@@ -117,8 +117,9 @@ describe('together, rits, github, elevenlabs, ollama', () => {
     const f = await fake('github');
     const { result, models } = await engine.checkKey(target('github', f.baseUrl), key('test-key'));
     expect(result.ok).toBe(true);
-    expect(f.requests[0]?.path).toBe('/catalog/models');
-    expect(f.requests[0]?.headers['x-github-api-version']).toBe('2022-11-28');
+    // GET /user proves the token first (this fake has no /user: test/core/probe/key-proof.test.ts covers it).
+    expect(f.requests.map((r) => r.path)).toEqual(['/user', '/catalog/models']);
+    expect(f.requests[1]?.headers['x-github-api-version']).toBe('2022-11-28');
     expect(models?.find((m) => m.id === 'openai/gpt-4.1')).toMatchObject({
       capabilities: ['chat', 'vision', 'tools'],
       context_window: 131072,
@@ -200,8 +201,10 @@ describe('paginated families follow every page', () => {
     const { result, models } = await engine.checkKey(target('cohere', `${f.url}/v2`), key('test-key'));
     expect(result.ok).toBe(true);
     expect(models).toHaveLength(9);
-    expect(f.requests.map((r) => r.query.page_token ?? null)).toHaveLength(3);
-    expect(f.requests[0]?.query.page_size).toBe('1000');
+    // POST /v1/check-api-key comes first (this fake has none; the key-guarded listing proves the key instead).
+    const pages = f.requests.filter((r) => r.path === '/v1/models');
+    expect(pages.map((r) => r.query.page_token ?? null)).toHaveLength(3);
+    expect(pages[0]?.query.page_size).toBe('1000');
     expect(models?.find((m) => m.id === 'embed-v4.0')?.capabilities).toEqual(['embedding']);
     expect(models?.find((m) => m.id === 'rerank-v3.5')?.capabilities).toEqual(['rerank']);
     expect(models?.find((m) => m.id === 'model-0')?.capabilities).toEqual(['chat', 'tools']);
@@ -213,8 +216,9 @@ describe('paginated families follow every page', () => {
     const { result, models } = await engine.checkKey(t, key(f.serviceAccountJson));
     expect(result.ok).toBe(true);
     expect(ids(models)).toEqual(many);
-    const [tokenCall, ...listCalls] = f.requests;
+    const [tokenCall, projectCall, ...listCalls] = f.requests;
     expect(tokenCall?.path).toBe('/token');
+    expect(projectCall?.path).toBe('/v1/projects/fake-project/locations/us-central1/endpoints');
     expect(new URLSearchParams(tokenCall?.body).get('grant_type')).toBe('urn:ietf:params:oauth:grant-type:jwt-bearer');
     expect(listCalls.map((r) => r.path)).toEqual(Array(3).fill('/v1beta1/publishers/google/models'));
     expect(listCalls[0]?.query.pageSize).toBe('100');
@@ -255,8 +259,9 @@ describe('paginated families follow every page', () => {
     const { result, models } = await engine.checkKey(target('watsonx', f.url, { settings: f.settings }), key('ibm-key'));
     expect(result.ok).toBe(true);
     expect(ids(models)).toEqual(many);
-    const [iam, ...specs] = f.requests;
+    const [iam, projectCheck, ...specs] = f.requests;
     expect(iam).toMatchObject({ method: 'POST', path: '/identity/token' });
+    expect(projectCheck).toMatchObject({ path: '/ml/v4/deployments', query: { project_id: 'fake-project' } });
     expect(Object.fromEntries(new URLSearchParams(iam?.body))).toEqual({
       grant_type: 'urn:ibm:params:oauth:grant-type:apikey',
       apikey: 'ibm-key',
@@ -314,7 +319,7 @@ describe('bedrock', () => {
     expect(result.ok).toBe(true);
     const request = f.requests[0];
     expect(request?.path).toBe('/foundation-models');
-    expect(request?.query).toEqual({ byOutputModality: 'TEXT' });
+    expect(request?.query).toEqual({});
     expect(request?.headers.authorization).toMatch(
       new RegExp(
         `^AWS4-HMAC-SHA256 Credential=${FAKE_AWS.accessKeyId}/\\d{8}/eu-west-1/bedrock/aws4_request, SignedHeaders=[^,]*host[^,]*x-amz-date[^,]*, Signature=[0-9a-f]{64}$`,
@@ -340,21 +345,15 @@ describe('bedrock', () => {
     expect(unknown.result.message).toContain('security token included in the request is invalid');
   });
 
-  it('a Bedrock API key goes as Bearer; no credentials at all → missing_credentials; deep test unsupported', async () => {
+  it('a Bedrock API key goes as Bearer; no credentials at all → missing_credentials', async () => {
     const f = await fake('bedrock', { keys: ['bedrock-api-key'] });
     const { result } = await engine.checkKey(target('bedrock', f.url), key('bedrock-api-key'));
     expect(result.ok).toBe(true);
     expect(f.requests[0]?.headers.authorization).toBe('Bearer bedrock-api-key');
-    const none = await engine.checkKey(target('bedrock', f.url), key(null));
+    // An environment without AWS variables or shared files (the deep test and the chain: bedrock.test.ts).
+    const none = await engine.checkKey(target('bedrock', f.url, { env: { HOME: '/nonexistent/provider-desk-home' } }), key(null));
     expect(none.result).toMatchObject({ ok: false, error_class: 'missing_credentials' });
     expect(f.requests).toHaveLength(1);
-    const deep = await engine.checkKey(target('bedrock', f.url), key('bedrock-api-key'), {
-      deep: true,
-      model: 'amazon.titan-text-express-v1',
-    });
-    expect(deep.result.ok).toBe(false);
-    expect(deep.result.message).toContain('deep test not supported for bedrock');
-    expect(deep.models).toHaveLength(3);
   });
 });
 
@@ -371,25 +370,28 @@ describe('families without a list endpoint', () => {
     expect(bad.ok).toBe(false);
   });
 
-  it('voyage: a one-word embedding proves the key, then the static list', async () => {
+  it('voyage: the static list; only a deep test (a one-word embedding, billed) proves the key', async () => {
     const f = await fake('voyage', { keys: ['pa-good'] });
     const { result, models } = await engine.checkKey(target('voyage', f.baseUrl), key('pa-good'));
-    expect(result.ok).toBe(true);
+    expect(result).toMatchObject({ ok: true, error_class: 'unsupported' });
+    expect(f.requests).toEqual([]);
+    const deep = await engine.checkKey(target('voyage', f.baseUrl), key('pa-good'), { deep: true });
+    expect(deep.result).toMatchObject({ ok: true, error_class: null });
     expect(JSON.parse(f.requests[0]?.body ?? '{}')).toEqual({ input: ['hello'], model: 'voyage-3.5-lite' });
     expect(models?.some((m) => m.id === 'rerank-2.5' && m.capabilities.includes('rerank'))).toBe(true);
     expect(models?.every((m) => m.capabilities.includes('embedding') || m.capabilities.includes('rerank'))).toBe(true);
   });
 
-  it('perplexity: a one-token chat proves the key; deep test on another model', async () => {
+  it('perplexity: without the Router list, the documented models; a deep test on a chosen model proves the key', async () => {
+    // This fake has no Router (/router/v1/models answers 404): the key cannot be proven for free.
     const f = await fake('perplexity', { keys: ['pplx-good'] });
     const { result, models } = await engine.checkKey(target('perplexity', f.url), key('pplx-good'), { deep: true, model: 'sonar-pro' });
-    expect(result.ok).toBe(true);
-    expect(f.requests.map((r) => JSON.parse(r.body).model)).toEqual(['sonar', 'sonar-pro']);
-    expect(JSON.parse(f.requests[0]?.body ?? '{}').max_tokens).toBe(1);
+    expect(result).toMatchObject({ ok: true, error_class: null });
+    expect(f.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /router/v1/models', 'POST /chat/completions']);
+    expect(JSON.parse(f.requests[1]?.body ?? '{}')).toMatchObject({ model: 'sonar-pro', max_tokens: 1 });
     expect(ids(models)).toContain('sonar-reasoning-pro');
-    const bad = await engine.checkKey(target('perplexity', f.url), key('pplx-bad'));
+    const bad = await engine.checkKey(target('perplexity', f.url), key('pplx-bad'), { deep: true });
     expect(bad.result.error_class).toBe('auth_failed');
-    expect(bad.models).toBeNull();
   });
 
   it('runway: GET /v1/organization with X-Runway-Version; models from the tier', async () => {

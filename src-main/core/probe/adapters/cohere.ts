@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { ModelInfo } from '../../contract/domain-schemas.js';
 import { buildModel, fromCohere } from '../capabilities.js';
-import { invalidResponse } from '../errors.js';
+import { ProbeError, invalidResponse } from '../errors.js';
 import { joinUrl, stripTrailing, withQuery } from '../urls.js';
 import { bearer, listPathOverride, parseShape, requestJson, type AdapterContext, type FamilyAdapter } from './context.js';
+import { keyInfoProof } from './key-proof.js';
 
 const DEFAULT_BASE = 'https://api.cohere.com';
 const MAX_PAGES = 100;
@@ -20,12 +21,33 @@ const Page = z.looseObject({
   next_page_token: z.string().nullish(),
 });
 
+/** `POST /v1/check-api-key` answers `{valid, organization_id, owner_id}`. */
+const KeyCheck = z.looseObject({ valid: z.boolean() });
+
 /** The API root, whether the base URL was written with /v1 or /v2 or without. */
 function root(ctx: AdapterContext): string {
   return stripTrailing(ctx.target.baseUrl.trim() || DEFAULT_BASE, /v1|v2|compatibility/);
 }
 
 export const cohereAdapter: FamilyAdapter = {
+  /** Cohere's own key check (free); the model list, which also needs the key, follows. */
+  prove: keyInfoProof({
+    label: 'Cohere',
+    method: 'POST',
+    url: (ctx) => joinUrl(root(ctx), 'v1/check-api-key'),
+    listingNeedsKey: true,
+    read(_ctx, { body, response }) {
+      if (!parseShape(KeyCheck, body, response.path, '{"valid": true|false}').valid) {
+        throw new ProbeError({
+          errorClass: 'auth_failed',
+          httpStatus: response.status,
+          summary: `Cohere answered ${response.path} with valid: false`,
+          hint: 'the key was rejected; check it or create a new one',
+        });
+      }
+    },
+  }),
+
   async list(ctx) {
     const override = listPathOverride(ctx);
     const listUrl = override ? joinUrl(root(ctx), override) : joinUrl(root(ctx), 'v1/models');

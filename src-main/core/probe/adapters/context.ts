@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ModelInfo } from '../../contract/domain-schemas.js';
 import { classifyHttpFailure, type RequestPurpose } from '../classify.js';
 import { ProbeError, invalidResponse, missingCredentials } from '../errors.js';
+import type { HeadroomCollector } from '../headroom.js';
 import type { HttpRequest, HttpResponse, ProviderHttp } from '../network/http-client.js';
 import type { SecretScrubber } from '../scrub.js';
 import type { ProbeKey, ProbeTarget } from '../types.js';
@@ -16,6 +17,8 @@ export interface AdapterContext {
   keyless: boolean;
   http: ProviderHttp;
   scrubber: SecretScrubber;
+  /** Rate-limit figures from every answer's headers, and credit from balance endpoints the adapter reads. */
+  headroom: HeadroomCollector;
 }
 
 export interface JsonRequest extends HttpRequest {
@@ -29,7 +32,18 @@ export interface JsonAnswer {
 
 /** Sends a request and returns its JSON body; any non-2xx or non-JSON answer becomes a classified ProbeError. */
 export async function requestJson(ctx: AdapterContext, req: JsonRequest): Promise<JsonAnswer> {
+  return jsonAnswer(ctx, req, await sendObserved(ctx, req));
+}
+
+/** Sends a request and records the headroom its headers reveal (a 429 tells as much as a 200). */
+export async function sendObserved(ctx: AdapterContext, req: JsonRequest): Promise<HttpResponse> {
   const response = await ctx.http.send(req);
+  ctx.headroom.observe(response.headers);
+  return response;
+}
+
+/** The JSON body of an answer; any non-2xx or non-JSON answer becomes a classified ProbeError. */
+export function jsonAnswer(ctx: AdapterContext, req: JsonRequest, response: HttpResponse): JsonAnswer {
   if (response.status < 200 || response.status >= 300) {
     throw classifyHttpFailure({
       status: response.status,
@@ -123,15 +137,35 @@ export function listPathOverride(ctx: AdapterContext): string | undefined {
   return override && override.trim() ? override.trim() : undefined;
 }
 
-/** One family's way of proving a key and listing models. */
+/** Why a check could not prove the key without spending money; shown to the user with the result. */
+export interface Unverified {
+  reason: string;
+}
+
+/** What list() found when the listing itself could not prove the key (Perplexity without the model list, Voyage). */
+export interface Listing {
+  models: ModelInfo[];
+  unverified: Unverified | null;
+}
+
+/** One family's (or one type's) way of proving a key and listing models. */
 export interface FamilyAdapter {
   /**
-   * The cheapest call that proves the key, returning every model it serves (all pages).
+   * Proves the key before listing, for types whose model list is public or proves less than a key-info call
+   * (OpenRouter /key, Hugging Face whoami …); it may record credit on ctx.headroom. Throws a ProbeError when
+   * the key is rejected; returns Unverified when no free call can tell, null when the key is proven (or
+   * the listing that follows will prove it).
+   */
+  prove?(ctx: AdapterContext): Promise<Unverified | null>;
+  /**
+   * Every model the key can use (all pages); without prove(), this call is the proof, so it needs the key.
    * Families without a list endpoint return their documented static list; Replicate returns [].
    */
-  list(ctx: AdapterContext): Promise<ModelInfo[]>;
+  list(ctx: AdapterContext): Promise<ModelInfo[] | Listing>;
   /** Sends a one-token request to the model. Families without it are reported as unsupported. */
   deep?(ctx: AdapterContext, model: string): Promise<void>;
+  /** The model a deep test uses to prove an unverified key when the user chose none (the cheapest one). */
+  proofModel?: string;
   /** Models are not listed by this family (Replicate): an empty list is the normal answer. */
   unlisted?: boolean;
 }

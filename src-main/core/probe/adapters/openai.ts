@@ -84,7 +84,8 @@ async function firstFound<T>(bases: string[], attempt: (base: string) => Promise
   throw lastNotFound ?? new Error('no base URL to try');
 }
 
-function requireBase(ctx: AdapterContext): string {
+/** The base URL as configured; a clear failure when there is none. */
+export function requireBase(ctx: AdapterContext): string {
   const base = ctx.target.baseUrl.trim();
   if (!base)
     throw new ProbeError({

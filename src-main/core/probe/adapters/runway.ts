@@ -16,8 +16,8 @@ function base(ctx: AdapterContext): string {
 }
 
 /**
- * `GET /v1/organization` proves the key. Its tier names the models the organization may use; when it does not,
- * the documented static list is returned.
+ * `GET /v1/organization` proves the key and tells the credit balance (in Runway credits; one is $0.01). Its tier
+ * names the models the organization may use; when it does not, the documented static list is returned.
  */
 export const runwayAdapter: FamilyAdapter = {
   async list(ctx) {
@@ -29,6 +29,7 @@ export const runwayAdapter: FamilyAdapter = {
       purpose: 'check',
     });
     const org = parseShape(Organization, body, response.path, '{"creditBalance": …, "tier": {…}}');
+    ctx.headroom.credit({ credit_remaining: org.creditBalance ?? null, currency: 'credits' });
     const ids = Object.keys(org.tier?.models ?? {});
     return ids.length > 0 ? ids.map(runwayModel) : runwayModels();
   },

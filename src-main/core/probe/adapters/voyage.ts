@@ -4,8 +4,6 @@ import { bearer, parseShape, requestJson, requireSecret, type AdapterContext, ty
 import { voyageModels } from './static-models.js';
 
 const DEFAULT_BASE = 'https://api.voyageai.com/v1';
-/** The cheapest model for the one-word embedding that proves the key. */
-const CHECK_MODEL = 'voyage-3.5-lite';
 const Embeddings = z.looseObject({ data: z.array(z.unknown()).min(1) });
 
 function base(ctx: AdapterContext): string {
@@ -13,18 +11,32 @@ function base(ctx: AdapterContext): string {
   return hasVersionSegment(raw) ? raw : joinUrl(raw, 'v1');
 }
 
-/** No list endpoint: a one-word embedding proves the key, then the documented model list is returned. */
+/**
+ * Voyage has no model list and no free call that checks a key: only an embedding (billed per token) proves it.
+ * A normal test therefore sends nothing and says so; a deep test embeds one word with the chosen model (or the
+ * cheapest one).
+ */
 export const voyageAdapter: FamilyAdapter = {
-  async list(ctx) {
+  proofModel: 'voyage-3.5-lite',
+
+  list(ctx) {
     requireSecret(ctx);
+    return Promise.resolve({
+      models: voyageModels(),
+      unverified: {
+        reason: 'only a billed request can prove a Voyage key (Voyage has no free key check); run a deep test to embed one word',
+      },
+    });
+  },
+
+  async deep(ctx, model) {
     const { body, response } = await requestJson(ctx, {
       method: 'POST',
       url: joinUrl(base(ctx), 'embeddings'),
       headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...bearer(ctx) },
-      body: JSON.stringify({ input: ['hello'], model: CHECK_MODEL }),
-      purpose: 'check',
+      body: JSON.stringify({ input: ['hello'], model }),
+      purpose: 'deep',
     });
     parseShape(Embeddings, body, response.path, '{"data": [{"embedding": […]}]}');
-    return voyageModels();
   },
 };
