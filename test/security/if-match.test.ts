@@ -93,7 +93,7 @@ async function refusedCreate(send: (ifMatch?: string) => Promise<Response>, shap
 const NATIVE_412 = { error: { code: 'precondition_failed', message: expect.stringContaining('changed since revision 1') } };
 const ZIRI_412 = { error: expect.any(String), code: 'PRECONDITION_FAILED' };
 const CODER_412 = { message: expect.any(String), detail: expect.any(String) };
-const BIFROST_412 = { is_bifrost_error: false, status_code: 412, error: { message: expect.any(String) } };
+const BIFROST_412 = { is_bifrost_error: false, status_code: 412, error: { message: expect.any(String) }, extra_fields: {} };
 const AGENTSTACK_412 = { detail: expect.any(String) };
 
 const headers = (ifMatch?: string): Record<string, string> => (ifMatch === undefined ? {} : { 'if-match': ifMatch });
@@ -373,7 +373,10 @@ describe('If-Match on the Bifrost surface', () => {
       BIFROST_412,
       200,
     );
-    expect(res.body.models).toEqual(expect.arrayContaining(['gpt-4o']));
+    // Bifrost's refresh answers the keys, each with its discovery status; the models are on /api/models.
+    expect(res.body.keys[0].status).toBe('success');
+    const models = await t.request(`/bifrost/api/models?provider=${s.name}&limit=50`);
+    expect(models.body.models.map((m: { name: string }) => m.name)).toEqual(expect.arrayContaining(['gpt-4o']));
   });
 
   it('answers a malformed If-Match with 400 in Bifrost shape', async () => {
@@ -381,7 +384,12 @@ describe('If-Match on the Bifrost surface', () => {
     const before = await stored(s.name);
     const res = await t.request(`${P}/${s.name}/keys/${s.keyId}`, { method: 'DELETE', headers: headers('"1", "2"') });
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ is_bifrost_error: false, status_code: 400, error: { message: expect.stringContaining('If-Match') } });
+    expect(res.body).toEqual({
+      is_bifrost_error: false,
+      status_code: 400,
+      error: { message: expect.stringContaining('If-Match') },
+      extra_fields: {},
+    });
     expect(await stored(s.name)).toEqual(before);
   });
 });

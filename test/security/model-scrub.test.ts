@@ -63,8 +63,9 @@ describe('models from an upstream that echoes the key', () => {
     await call('/api/v1/providers/echo/checks');
     await call('/api/providers/echo');
     await call('/bifrost/api/providers/echo');
-    const bifrost = await call('/bifrost/api/providers/echo/refresh-models', { method: 'POST', json: {} });
-    expect(bifrost.body.models).toEqual(['gpt-4o', 'gpt-4o-mini']);
+    await call('/bifrost/api/providers/echo/refresh-models', { method: 'POST', json: {} });
+    const bifrost = await call('/bifrost/api/models?provider=echo&limit=50');
+    expect(bifrost.body.models.map((m: { name: string }) => m.name)).toEqual(['gpt-4o', 'gpt-4o-mini']);
     await call('/api/v1/model_providers', { method: 'POST', json: { type: 'openai', base_url: forAgentStack.baseUrl, api_key: KEY } });
     await call('/api/v1/model_providers');
     await call('/api/v1/model_providers/match', { method: 'POST', json: { capability: 'llm', suggested_models: ['openai:gpt-4o'] } });

@@ -1,6 +1,7 @@
 /**
  * The store as a Bifrost config.json. Secrets are `<REDACTED>` unless asked for in plain (`env.VAR` references
- * always stay as written); sections and fields kept from the last import are written back where they were.
+ * always stay as written); sections and fields kept from the last import are written back where they were. Where our
+ * stored defaults and Bifrost's differ (base URL, private networks, proxy, custom block), export-bifrost.ts decides.
  */
 import { concurrencyOf, customOf, networkOf, parseJson, PROXY_PASSWORD_PATH, proxyOf, settingsOf } from '../service/codec.js';
 import { keyConfigAad, keyValueAad, openProviderSecrets } from '../service/provider-writer.js';
@@ -9,8 +10,9 @@ import { networkValuesOf, openHeaders, openProxyUrl, withoutNetworkValues } from
 import type { Repository } from '../store/repository.js';
 import type { KeyRow, ProviderRow } from '../store/rows.js';
 import type { Vault } from '../vault/vault.js';
-import { CORE_KEY_FIELDS, DESK_BLOCK, isEnvRef, REDACTED, STANDARD_PROVIDERS, type JsonObject } from './format.js';
-import { overlay, readState, redactDeep } from './state.js';
+import { exportedAllowPrivate, exportedBaseUrl, exportedCustom, exportedProxy, inferredType, keysOptional } from './export-bifrost.js';
+import { CORE_KEY_FIELDS, DESK_BLOCK, isEnvRef, REDACTED, type JsonObject } from './format.js';
+import { overlay, readState, redactDeep, type FileSpelling } from './state.js';
 
 export type SecretsMode = 'redacted' | 'plain';
 
@@ -59,38 +61,42 @@ class Exporter {
     return out;
   }
 
-  provider(row: ProviderRow, keys: KeyRow[], extras: JsonObject | undefined): JsonObject {
+  provider(row: ProviderRow, keys: KeyRow[], extras: JsonObject | undefined, spelling: FileSpelling | undefined): JsonObject {
     const secrets = openProviderSecrets(this.vault, row);
     const { [PROXY_PASSWORD_PATH]: proxyPassword, ...settingSecrets } = withoutNetworkValues(secrets);
     // Header values and the proxy URL's userinfo: the stored blocks show `<REDACTED>` where the sealed value goes.
     const networkValues = this.secretsOut(networkValuesOf(secrets));
-    const network = networkOf(row);
+    const { allow_private_network: allowPrivate, ...network } = networkOf(row);
+    const keyBlocks = keys.map((k) => this.key(k));
+    const baseUrl = exportedBaseUrl(row, keyBlocks, spelling);
+    const allowOut = exportedAllowPrivate(row, allowPrivate, spelling);
     const block: JsonObject = {
-      keys: keys.map((k) => this.key(k)),
+      ...(keyBlocks.length > 0 || !keysOptional(row) ? { keys: keyBlocks } : {}),
       network_config: {
-        ...(row.base_url ? { base_url: row.base_url } : {}),
+        ...(baseUrl.network !== undefined ? { base_url: baseUrl.network } : {}),
         ...network,
         extra_headers: openHeaders(network.extra_headers, networkValues),
+        ...(allowOut !== undefined ? { allow_private_network: allowOut } : {}),
       },
       concurrency_and_buffer_size: concurrencyOf(row),
     };
     const proxy = proxyOf(row);
     if (proxy.type !== 'none' || proxy.url || proxy.username || proxy.ca_cert_pem || proxyPassword) {
-      block.proxy_config = {
+      block.proxy_config = exportedProxy({
         ...proxy,
         url: openProxyUrl(proxy.url, networkValues),
-        ...(proxyPassword ? { password: this.secret(proxyPassword) } : {}),
-      };
+        password: proxyPassword ? this.secret(proxyPassword) : '',
+      });
     }
     const custom = customOf(row);
-    if (custom) block.custom_provider_config = custom;
+    if (custom) block.custom_provider_config = exportedCustom(custom);
     block.send_back_raw_request = row.send_back_raw_request === 1;
     block.send_back_raw_response = row.send_back_raw_response === 1;
     block.store_raw_request_response = row.store_raw_request_response === 1;
 
     const desk: JsonObject = {};
-    const inferred = STANDARD_PROVIDERS.has(row.name) ? row.name : custom?.base_provider_type;
-    if (row.type !== inferred) desk.type = row.type;
+    if (row.type !== inferredType(row, custom)) desk.type = row.type;
+    if (baseUrl.desk !== undefined) desk.base_url = baseUrl.desk;
     if (row.display_name) desk.display_name = row.display_name;
     if (row.description) desk.description = row.description;
     if (row.enabled !== 1) desk.enabled = false;
@@ -112,7 +118,8 @@ export function exportDocument(store: ExportStore, mode: SecretsMode): JsonObjec
   const rows = repo.allProviders();
   const keys = repo.keysOfMany(rows.map((r) => r.id));
   const providers: JsonObject = {};
-  for (const row of rows) providers[row.name] = exporter.provider(row, keys.get(row.id) ?? [], state.extras[row.name]);
+  for (const row of rows)
+    providers[row.name] = exporter.provider(row, keys.get(row.id) ?? [], state.extras[row.name], state.spelling[row.name]);
 
   const sections = mode === 'redacted' ? (redactDeep(state.sections) as JsonObject) : state.sections;
   const document: JsonObject = {};

@@ -9,7 +9,7 @@ import { isEnvRef } from '../vault/vault.js';
 
 export { REDACTED };
 
-/** Provider names Bifrost knows natively; each one is also its catalog type. Any other name needs a base_provider_type. */
+/** Provider names Bifrost knows natively (catalog/bifrost-standard.ts gives each one's type). Any other name needs a base_provider_type. */
 export const STANDARD_PROVIDERS = BIFROST_STANDARD_PROVIDERS;
 
 /** Our own per-provider block: what Bifrost has no place for (type, display name, settings …). Bifrost ignores it. */

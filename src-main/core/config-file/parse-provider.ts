@@ -3,6 +3,7 @@
  * and its keys. Fields Provider Desk does not model are kept as extras, so an import never loses a newer option.
  */
 import type { z } from 'zod';
+import { bifrostStandardBaseUrl, bifrostStandardType } from '../catalog/bifrost-standard.js';
 import { catalogEntry, CATALOG_IDS, resolveTypeId } from '../catalog/catalog.js';
 import {
   CONCURRENCY_DEFAULTS,
@@ -10,7 +11,6 @@ import {
   CustomProviderConfigInput,
   NetworkConfigInput,
   ProxyConfigInput,
-  REQUEST_TYPES,
   type ConcurrencyAndBufferSize,
 } from '../contract/config-schemas.js';
 import { HttpUrl, NAME_MESSAGE, NAME_PATTERN } from '../contract/provider-inputs.js';
@@ -31,6 +31,7 @@ import {
 } from './format.js';
 import type { Collector } from './parse-collector.js';
 import { parseKeys, type ParsedKey } from './parse-key.js';
+import type { FileSpelling } from './state.js';
 
 export interface ParsedProvider {
   name: string;
@@ -40,8 +41,10 @@ export interface ParsedProvider {
   description: string;
   enabled: boolean;
   settings: JsonObject;
-  /** '' when the file gives none (the catalog default applies). */
+  /** '' when the file gives none and the name implies none (the catalog default applies). */
   base_url: string;
+  /** The base URL and private-network switch as the file wrote them (absent when it did not). */
+  spelling: FileSpelling;
   network: z.output<typeof NetworkConfigInput>;
   proxy: z.output<typeof ProxyConfigInput> | null;
   concurrency: ConcurrencyAndBufferSize;
@@ -54,8 +57,7 @@ export interface ParsedProvider {
   extras: JsonObject | null;
 }
 
-const DESK_FIELDS = ['type', 'display_name', 'description', 'enabled', 'settings'];
-const KNOWN_REQUESTS: ReadonlySet<string> = new Set(REQUEST_TYPES);
+const DESK_FIELDS = ['type', 'display_name', 'description', 'enabled', 'settings', 'base_url'];
 
 /** A valid provider, or undefined once its errors are reported (its keys are read either way, to report theirs too). */
 export function parseProvider(c: Collector, name: string, value: unknown): ParsedProvider | undefined {
@@ -88,9 +90,13 @@ export function parseProvider(c: Collector, name: string, value: unknown): Parse
     if (field === 'base_url') baseUrlValue = fieldValue;
     else networkInput[field] = fieldValue;
   }
+  // A vLLM server's URL has no place in Bifrost's network_config (its schema forbids it there): our export keeps a
+  // non-default one in our own block, and reads it back from there.
+  const inNetwork = baseUrlValue !== undefined && baseUrlValue !== '';
+  const givenBaseUrl = inNetwork ? baseUrlValue : desk.base_url;
   let baseUrl = '';
-  if (baseUrlValue !== undefined && baseUrlValue !== '') {
-    const url = c.parseRepeated(HttpUrl, baseUrlValue, path, 'network_config', 'base_url');
+  if (givenBaseUrl !== undefined && givenBaseUrl !== '') {
+    const url = c.parseRepeated(HttpUrl, givenBaseUrl, path, inNetwork ? 'network_config' : DESK_BLOCK, 'base_url');
     if (url !== undefined) baseUrl = url;
   }
   const parsedNetwork =
@@ -108,14 +114,9 @@ export function parseProvider(c: Collector, name: string, value: unknown): Parse
     ? c.parse(ProxyConfigInput, dropNulls(unwrapSecrets(proxyKnown, ['password', 'url', 'username', 'ca_cert_pem'])), path, 'proxy_config')
     : null;
 
+  // Every allowed_requests flag is modeled, a newer one too: it is stored and written back as the file gave it.
   const customBlock = block(c, value.custom_provider_config, path, 'custom_provider_config');
   const { modeled: customKnown, unknown: customExtra } = split(customBlock ?? {}, CUSTOM_FIELDS);
-  let requestsExtra: JsonObject = {};
-  if (isObject(customKnown.allowed_requests)) {
-    const { modeled, unknown } = split(customKnown.allowed_requests, KNOWN_REQUESTS);
-    customKnown.allowed_requests = modeled;
-    requestsExtra = unknown;
-  }
   const custom = customBlock ? c.parseRepeated(CustomProviderConfigInput, customKnown, path, 'custom_provider_config') : null;
 
   const flags = {
@@ -126,7 +127,7 @@ export function parseProvider(c: Collector, name: string, value: unknown): Parse
 
   const type = resolveType(c, name, path, desk.type, customBlock, custom);
 
-  const customExtras = nonEmpty({ ...customExtra, ...(nonEmpty(requestsExtra) ? { allowed_requests: requestsExtra } : {}) });
+  const customExtras = nonEmpty(customExtra);
   const blockExtras: JsonObject = {
     ...extras,
     ...(nonEmpty(networkExtra) ? { network_config: networkExtra } : {}),
@@ -148,7 +149,9 @@ export function parseProvider(c: Collector, name: string, value: unknown): Parse
     description: desk.description ?? '',
     enabled: desk.enabled ?? true,
     settings: desk.settings ?? {},
-    base_url: baseUrl,
+    // A name Bifrost knows implies its service's URL, as in Bifrost.
+    base_url: baseUrl || bifrostStandardBaseUrl(name, type) || '',
+    spelling: fileSpelling(givenBaseUrl, baseUrl, network.allow_private_network),
     network: parsedNetwork,
     proxy,
     concurrency,
@@ -170,6 +173,7 @@ function parseDeskBlock(
   description?: string | undefined;
   enabled?: boolean | undefined;
   settings?: JsonObject;
+  base_url?: string | undefined;
 } {
   if (value === undefined || value === null) return {};
   if (!isObject(value)) {
@@ -185,7 +189,16 @@ function parseDeskBlock(
     display_name: c.string(value.display_name, path, 'display_name', 0, 200),
     description: c.string(value.description, path, 'description', 0, 4000),
     enabled: c.boolean(value.enabled, path, 'enabled'),
+    base_url: c.string(value.base_url, path, 'base_url', 0, 2083),
     ...(isObject(settings) ? { settings } : {}),
+  };
+}
+
+/** The file's own spelling of the fields an export writes back as they were (see FileSpelling). */
+function fileSpelling(given: unknown, parsed: string, allowPrivate: unknown): FileSpelling {
+  return {
+    ...(typeof given === 'string' && parsed !== '' ? { base_url: given } : {}),
+    ...(typeof allowPrivate === 'boolean' ? { allow_private_network: allowPrivate } : {}),
   };
 }
 
@@ -195,7 +208,7 @@ function dropNulls(value: JsonObject): JsonObject {
   return out;
 }
 
-/** Standard names are their own type; other names need a base_provider_type, or our explicit `provider_desk.type`. */
+/** Standard names are their catalog type; other names need a base_provider_type, or our explicit `provider_desk.type`. */
 function resolveType(
   c: Collector,
   name: string,
@@ -209,8 +222,8 @@ function resolveType(
     if (!id) c.add([...path, DESK_BLOCK, 'type'], `must be one of ${CATALOG_IDS.join(', ')}`);
     return id;
   }
-  if (STANDARD_PROVIDERS.has(name)) return name;
-  if (custom) return custom.base_provider_type;
+  if (STANDARD_PROVIDERS.has(name)) return bifrostStandardType(name);
+  if (custom) return bifrostStandardType(custom.base_provider_type) ?? custom.base_provider_type;
   if (!customBlock) {
     c.add(
       [...path, 'custom_provider_config', 'base_provider_type'],

@@ -71,7 +71,7 @@ export function buildPlan(store: PlanStore, parsed: ParsedDocument, prune: boole
     changed: [],
     unchanged: [],
     removed,
-    state: { order: [], sections: {}, extras: {} },
+    state: { order: [], sections: {}, extras: {}, spelling: {} },
     stateChanged: false,
     sections: { added: [], changed: [], unchanged: [], removed: [] },
     destinations: [],
@@ -92,6 +92,7 @@ export function buildPlan(store: PlanStore, parsed: ParsedDocument, prune: boole
     const extras = p.extras ? (resolveRedacted(p.extras, previous.extras[p.name], p.path, ctx.errors) as JsonObject) : null;
     if (extras) plan.state.extras[p.name] = extras;
     if (!sameJson(extras ?? null, previous.extras[p.name] ?? null)) extrasChanged.add(p.name);
+    if (Object.keys(p.spelling).length > 0) plan.state.spelling[p.name] = p.spelling;
 
     const desired = desiredProvider(ctx, p, row);
     // Keys are checked even when the provider block has errors, so that every bad path is reported at once.
@@ -141,11 +142,11 @@ export function buildPlan(store: PlanStore, parsed: ParsedDocument, prune: boole
     }
   }
 
-  // Extras of stored providers the file does not mention stay with them, unless pruning removes the provider.
+  // Extras (and spellings) of stored providers the file does not mention stay with them, unless pruning removes the provider.
   const removedNames = new Set(removed.map((r) => r.name));
-  for (const [name, extras] of Object.entries(previous.extras)) {
-    if (!inFile.has(name) && byName.has(name) && !removedNames.has(name)) plan.state.extras[name] = extras;
-  }
+  const kept = (name: string) => !inFile.has(name) && byName.has(name) && !removedNames.has(name);
+  for (const [name, extras] of Object.entries(previous.extras)) if (kept(name)) plan.state.extras[name] = extras;
+  for (const [name, spelling] of Object.entries(previous.spelling)) if (kept(name)) plan.state.spelling[name] = spelling;
   const sections = planSections(parsed, previous, prune, ctx.errors);
   plan.state.order = sections.order;
   plan.state.sections = sections.sections;

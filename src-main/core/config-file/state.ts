@@ -17,17 +17,34 @@ export interface DocumentState {
   sections: JsonObject;
   /** Per provider name: the fields of its block we do not model, as an overlay. */
   extras: Record<string, JsonObject>;
+  /** Per provider name: how the file spelled the modeled fields whose absence Bifrost reads otherwise than we do. */
+  spelling: Record<string, FileSpelling>;
+}
+
+/**
+ * What the file wrote for a provider's base URL and private-network switch, kept so that an export can write them back
+ * as they were while the stored values still match: the store keeps our default for them when the file is silent
+ * (a catalog base URL, `allow_private_network: true` for local servers), which Bifrost would read differently.
+ */
+export interface FileSpelling {
+  base_url?: string;
+  allow_private_network?: boolean;
 }
 
 export function emptyState(): DocumentState {
-  return { order: ['providers'], sections: {}, extras: {} };
+  return { order: ['providers'], sections: {}, extras: {}, spelling: {} };
 }
 
 export function readState(repo: Repository, vault: Vault): DocumentState {
   const row = repo.getMeta(META_KEY);
   if (!row?.sealed) return emptyState();
   const state = JSON.parse(vault.openText(row.sealed, AAD)) as Partial<DocumentState>;
-  return { order: state.order ?? ['providers'], sections: state.sections ?? {}, extras: state.extras ?? {} };
+  return {
+    order: state.order ?? ['providers'],
+    sections: state.sections ?? {},
+    extras: state.extras ?? {},
+    spelling: state.spelling ?? {},
+  };
 }
 
 export function writeState(repo: Repository, vault: Vault, state: DocumentState): void {

@@ -21,6 +21,9 @@ export const NETWORK_DEFAULTS = {
   allow_private_network: false,
 };
 
+/** The longest request timeout in whole seconds that a Node timer can hold (2^31-1 ms). */
+export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 /** Header names a user may not override: they carry auth or framing. */
 const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be a valid HTTP header name');
 
@@ -28,8 +31,15 @@ export const NetworkConfigInput = z
   .object({
     base_url: z.string().optional(),
     extra_headers: z.record(headerName, z.string().regex(/^[^\r\n]*$/, 'must not contain line breaks')).optional(),
-    default_request_timeout_in_seconds: z.number().int().min(1).max(3600).optional(),
-    max_retries: z.number().int().min(0).max(10).optional(),
+    // Bifrost's schema sets only minimums (7200 s or 12 retries are valid there). The one ceiling is a timer's: Node
+    // cannot wait longer than 2^31-1 ms, and a longer timeout would fire at once.
+    default_request_timeout_in_seconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_TIMEOUT_SECONDS, `must be at most ${MAX_TIMEOUT_SECONDS} (about 24 days, the longest timer Node can set)`)
+      .optional(),
+    max_retries: z.number().int().min(0).optional(),
     retry_backoff_initial: durationMs.optional(),
     retry_backoff_max: durationMs.optional(),
     insecure_skip_verify: z.boolean().optional(),
@@ -121,14 +131,55 @@ export const REQUEST_TYPES = [
   'file_retrieve',
   'file_delete',
   'file_content',
+  // Flags newer Bifrost versions added (its config schema, Go RequestType list and UI). A flag not listed here is still
+  // accepted and kept as sent, so a client's newer flags round-trip.
+  'responses_retrieve',
+  'responses_delete',
+  'responses_cancel',
+  'responses_input_items',
+  'compaction',
+  'rerank',
+  'ocr',
+  'ocr_stream',
+  'image_edit',
+  'image_edit_stream',
+  'image_variation',
+  'video_generation',
+  'video_retrieve',
+  'video_download',
+  'video_delete',
+  'video_list',
+  'video_remix',
+  'batch_delete',
+  'container_create',
+  'container_list',
+  'container_retrieve',
+  'container_delete',
+  'container_file_create',
+  'container_file_list',
+  'container_file_retrieve',
+  'container_file_content',
+  'container_file_delete',
+  'passthrough',
+  'passthrough_stream',
+  'websocket_responses',
+  'realtime',
+  'cached_content_create',
+  'cached_content_list',
+  'cached_content_retrieve',
+  'cached_content_update',
+  'cached_content_delete',
 ] as const;
 
-export const BASE_PROVIDER_TYPES = ['anthropic', 'bedrock', 'cohere', 'gemini', 'openai', 'huggingface', 'replicate'] as const;
+/** Request flags of a custom provider: any flag name (newer Bifrost versions add flags), each allowed or not. */
+export const AllowedRequestsInput = z.record(z.string().min(1).max(100), z.boolean());
+
+export const BASE_PROVIDER_TYPES = ['anthropic', 'bedrock', 'cohere', 'gemini', 'openai', 'huggingface', 'replicate', 'sgl'] as const;
 
 export const CustomProviderConfigInput = z.object({
   is_key_less: z.boolean().optional(),
   base_provider_type: z.enum(BASE_PROVIDER_TYPES, { message: `must be one of ${BASE_PROVIDER_TYPES.join(', ')}` }),
-  allowed_requests: z.partialRecord(z.enum(REQUEST_TYPES), z.boolean()).nullable().optional(),
+  allowed_requests: AllowedRequestsInput.nullable().optional(),
   request_path_overrides: z.record(z.string(), z.string()).nullable().optional(),
 });
 export type CustomProviderConfigInput = z.infer<typeof CustomProviderConfigInput>;
@@ -136,36 +187,52 @@ export type CustomProviderConfigInput = z.infer<typeof CustomProviderConfigInput
 export interface CustomProviderConfig {
   is_key_less: boolean;
   base_provider_type: (typeof BASE_PROVIDER_TYPES)[number];
-  allowed_requests: Partial<Record<(typeof REQUEST_TYPES)[number], boolean>> | null;
+  allowed_requests: Record<string, boolean> | null;
   request_path_overrides: Record<string, string> | null;
 }
 
-/** Bifrost's standard provider names: each is also its catalog type; any other name is a custom provider with a base_provider_type. */
-export const BIFROST_STANDARD_PROVIDERS: ReadonlySet<string> = new Set([
-  'openai',
-  'azure',
+/**
+ * Bifrost's standard provider names (`StandardProviders` in its core/schemas/bifrost.go), in its order. A config.json
+ * or a Bifrost client may use any of them without a custom_provider_config; catalog/bifrost-standard.ts says which
+ * catalog type each one is. Any other name is a custom provider with a base_provider_type.
+ */
+export const BIFROST_STANDARD_PROVIDER_NAMES = [
   'anthropic',
+  'azure',
   'bedrock',
+  'bedrock_mantle',
+  'cerebras',
   'cohere',
-  'vertex',
-  'vllm',
+  'deepseek',
+  'gemini',
+  'groq',
   'mistral',
   'ollama',
-  'groq',
-  'sgl',
+  'opencode-go',
+  'opencode-zen',
+  'openai',
   'parasail',
   'perplexity',
-  'replicate',
-  'cerebras',
-  'gemini',
+  'sgl',
+  'vertex',
   'openrouter',
   'elevenlabs',
   'huggingface',
   'nebius',
   'xai',
+  'replicate',
+  'vllm',
   'runway',
+  'runware',
   'fireworks',
-]);
+  'sarvam',
+  'wafer',
+  'github-copilot',
+  'databricks',
+  'typesafe',
+] as const;
+export type BifrostStandardProvider = (typeof BIFROST_STANDARD_PROVIDER_NAMES)[number];
+export const BIFROST_STANDARD_PROVIDERS: ReadonlySet<string> = new Set(BIFROST_STANDARD_PROVIDER_NAMES);
 
 // --- config.json import / export ------------------------------------------------------------------------------
 

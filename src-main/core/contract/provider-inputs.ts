@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { resolveTypeId, CATALOG_IDS } from '../catalog/catalog.js';
 import { ConcurrencyInput, CustomProviderConfigInput, NetworkConfigInput, ProxyConfigInput } from './config-schemas.js';
 
-export const NAME_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-export const NAME_MESSAGE = 'must match ^[a-z0-9]+(-[a-z0-9]+)*$ (lowercase letters, digits and single dashes, e.g. "my-openai")';
+/** Bifrost's own standard names use `_` as well as `-` (bedrock_mantle, opencode-go), so both separate words. */
+export const NAME_PATTERN = /^[a-z0-9]+([-_][a-z0-9]+)*$/;
+export const NAME_MESSAGE =
+  'must match ^[a-z0-9]+([-_][a-z0-9]+)*$ (lowercase letters and digits, words joined by single dashes or underscores, e.g. "my-openai")';
 
 export const ProviderName = z
   .string({ message: 'is required' })

@@ -128,7 +128,7 @@ describe('config.json import', () => {
     expect(embark.custom_provider_config).toEqual({
       is_key_less: false,
       base_provider_type: 'openai',
-      allowed_requests: { list_models: true, chat_completion: true, chat_completion_stream: true },
+      allowed_requests: { list_models: true, chat_completion: true, chat_completion_stream: true, rerank: true },
       request_path_overrides: { chat_completion: '/v1/chat' },
     });
   });
@@ -175,7 +175,8 @@ describe('config.json import', () => {
     const before = snapshot();
     const doc = realWorldConfig();
     doc.providers.openai.keys[1].value = '';
-    doc.providers.openai.network_config.max_retries = 99;
+    // Bifrost sets no maximum (12 retries are valid), only the minimum of 0.
+    doc.providers.openai.network_config.max_retries = -1;
     doc.providers.anthropic.keys[0].weight = -1;
     doc.providers.anthropic.concurrency_and_buffer_size = { concurrency: 50, buffer_size: 10 };
     doc.providers.azure.keys.push({ name: 'azure-eastus', value: 'x'.repeat(40) });
@@ -356,7 +357,6 @@ describe('config.json export', () => {
       type: 'http',
       url: 'http://proxy.corp.example:3128',
       username: 'svc-llm',
-      ca_cert_pem: '',
       password: '<REDACTED>',
     });
     expect(exported.providers.bedrock.keys[0].bedrock_key_config).toMatchObject({

@@ -22,7 +22,7 @@ const NETWORK_DEFAULTS = {
 };
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n';
 
-const err = (status: number, message: string) => ({ is_bifrost_error: false, status_code: status, error: { message } });
+const err = (status: number, message: string) => ({ is_bifrost_error: false, status_code: status, error: { message }, extra_fields: {} });
 
 beforeAll(async () => {
   t = await startTestServer();
@@ -94,10 +94,8 @@ describe('Bifrost surface: providers', () => {
       send_back_raw_request: false,
       send_back_raw_response: false,
       store_raw_request_response: false,
-      custom_provider_config: null,
+      // Bifrost omits an unset custom block and an unknown discovery status instead of writing null / "".
       provider_status: 'active',
-      status: 'active',
-      description: '',
       config_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     const native = await t.request('/api/v1/providers/anthropic');
@@ -151,10 +149,8 @@ describe('Bifrost surface: providers', () => {
       send_back_raw_request: true,
       send_back_raw_response: true,
       store_raw_request_response: true,
-      custom_provider_config: { is_key_less: true, base_provider_type: 'openai', allowed_requests: allowed, request_path_overrides: null },
+      custom_provider_config: { is_key_less: true, base_provider_type: 'openai', allowed_requests: allowed },
       provider_status: 'active',
-      status: 'active',
-      description: '',
       config_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     expect(res.text).not.toContain('proxy-pass-123');
@@ -177,8 +173,6 @@ describe('Bifrost surface: providers', () => {
         'store_raw_request_response',
         'custom_provider_config',
         'provider_status',
-        'status',
-        'description',
         'config_hash',
       ].sort(),
     );
@@ -187,7 +181,7 @@ describe('Bifrost surface: providers', () => {
     expect(missing.body).toEqual(err(404, 'Provider not found: nope'));
   });
 
-  it('shows only the true flags as allowed when allowed_requests is set, and null means all', async () => {
+  it('shows only the true flags as allowed when allowed_requests is set, and no list (omitted) means all', async () => {
     const res = await post(P, {
       provider: 'narrow',
       custom_provider_config: { base_provider_type: 'anthropic', allowed_requests: { chat_completion: true, embedding: false } },
@@ -196,12 +190,7 @@ describe('Bifrost surface: providers', () => {
     expect(Object.keys(flags)).toHaveLength(REQUEST_TYPES.length);
     expect(Object.entries(flags).filter(([, v]) => v)).toEqual([['chat_completion', true]]);
     const all = await post(P, { provider: 'wide', custom_provider_config: { base_provider_type: 'cohere' } });
-    expect(all.body.custom_provider_config).toEqual({
-      is_key_less: false,
-      base_provider_type: 'cohere',
-      allowed_requests: null,
-      request_path_overrides: null,
-    });
+    expect(all.body.custom_provider_config).toEqual({ is_key_less: false, base_provider_type: 'cohere' });
   });
 
   it('accepts retry backoffs as duration strings', async () => {
@@ -282,15 +271,19 @@ describe('Bifrost surface: providers', () => {
     expect(res.body).toEqual(err(409, 'Provider anthropic already exists'));
   });
 
-  it('deletes with {name} and 200, also when the provider is absent', async () => {
-    await post(P, { provider: 'cerebras' });
+  it('deletes with 200 and the provider it deleted, and 200 with a zero-valued body when it is absent', async () => {
+    const created = await post(P, { provider: 'cerebras' });
     const res = await del(`${P}/cerebras`);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ name: 'cerebras' });
+    expect(res.body).toEqual({ ...created.body, provider_status: 'deleted' });
     expect((await t.request(`${P}/cerebras`)).status).toBe(404);
     const again = await del(`${P}/cerebras`);
     expect(again.status).toBe(200);
-    expect(again.body).toEqual({ name: 'cerebras' });
+    expect(again.body).toMatchObject({
+      name: 'cerebras',
+      concurrency_and_buffer_size: { concurrency: 0, buffer_size: 0 },
+      provider_status: '',
+    });
   });
 });
 
@@ -427,14 +420,7 @@ describe('Bifrost surface: keys', () => {
       weight: 2,
       enabled: true,
       use_for_batch_api: false,
-      azure_key_config: null,
-      vertex_key_config: null,
-      bedrock_key_config: null,
-      ollama_key_config: null,
-      vllm_key_config: null,
-      sgl_key_config: null,
-      status: '',
-      description: '',
+      // Typed configs, status and description are omitted until set (Bifrost's omitempty), never null.
       config_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     expect(res.text).not.toContain('0123456789');
@@ -559,9 +545,10 @@ describe('Bifrost surface: keys', () => {
       },
     });
     expect(created.status).toBe(200);
+    // Non-secret settings in the EnvVar object form too (Bifrost's UI reads endpoint.value).
     expect(created.body.azure_key_config).toEqual({
-      endpoint: 'https://res.openai.azure.com',
-      api_version: '2024-10-21',
+      endpoint: { value: 'https://res.openai.azure.com', ref: '', type: 'plain_text', env_var: '', from_env: false },
+      api_version: { value: '2024-10-21', ref: '', type: 'plain_text', env_var: '', from_env: false },
       deployments: { 'gpt-4o': 'prod-4o' },
       client_secret: { value: `azur${'*'.repeat(24)}alue`, ref: '', type: 'plain_text', env_var: '', from_env: false },
     });
@@ -571,7 +558,7 @@ describe('Bifrost surface: keys', () => {
       ...created.body,
       azure_key_config: { ...created.body.azure_key_config, api_version: '2025-01-01' },
     });
-    expect(updated.body.azure_key_config.api_version).toBe('2025-01-01');
+    expect(updated.body.azure_key_config.api_version.value).toBe('2025-01-01');
     const row = t.desk.repo.keysOf(rowOf('azure').id).find((k) => k.id === id)!;
     expect(openKey(t.desk.vault, row).keyConfig).toMatchObject({
       azure_key_config: { client_secret: 'azure-client-secret-value', api_version: '2025-01-01' },
@@ -587,8 +574,8 @@ describe('Bifrost surface: keys', () => {
       vertex_key_config: { project_id: 'proj', region: 'us-central1', auth_credentials: '{"type":"service_account","private_key":"xyz"}' },
     });
     expect(vertex.body.vertex_key_config).toMatchObject({
-      project_id: 'proj',
-      region: 'us-central1',
+      project_id: { value: 'proj', from_env: false },
+      region: { value: 'us-central1', from_env: false },
       auth_credentials: { type: 'plain_text', from_env: false },
     });
     expect(vertex.text).not.toContain('private_key');
@@ -604,7 +591,7 @@ describe('Bifrost surface: keys', () => {
     expect(bedrock.body.bedrock_key_config).toEqual({
       access_key: { value: `AKIA${'*'.repeat(24)}0001`, ref: '', type: 'plain_text', env_var: '', from_env: false },
       secret_key: { value: 'env.AWS_SECRET', ref: 'env.AWS_SECRET', type: 'env', env_var: 'env.AWS_SECRET', from_env: true },
-      region: 'us-east-1',
+      region: { value: 'us-east-1', ref: '', type: 'plain_text', env_var: '', from_env: false },
     });
     for (const [provider, block] of [
       ['ollama', 'ollama_key_config'],
@@ -612,13 +599,18 @@ describe('Bifrost surface: keys', () => {
       ['sgl', 'sgl_key_config'],
     ] as const) {
       await post(P, { provider });
-      const res = await post(`${P}/${provider}/keys`, { value: 'local-token-123', [block]: { url: 'http://127.0.0.1:9999' } });
-      expect(res.body[block]).toEqual({ url: 'http://127.0.0.1:9999' });
+      // vLLM keys name their model too (Bifrost: "vllm_key_config.model_name is required for VLLM keys").
+      const extra = provider === 'vllm' ? { model_name: 'llama-3' } : {};
+      const res = await post(`${P}/${provider}/keys`, { value: 'local-token-123', [block]: { url: 'http://127.0.0.1:9999', ...extra } });
+      expect(res.body[block]).toEqual({
+        url: { value: 'http://127.0.0.1:9999', ref: '', type: 'plain_text', env_var: '', from_env: false },
+        ...extra,
+      });
     }
     // A typed block sent as null removes it.
     const id = bedrock.body.id as string;
     const cleared = await put(`${P}/bedrock/keys/${id}`, { bedrock_key_config: null });
-    expect(cleared.body.bedrock_key_config).toBeNull();
+    expect(cleared.body).not.toHaveProperty('bedrock_key_config');
   });
 
   it('deletes a key, answering the key it deleted', async () => {
@@ -631,12 +623,14 @@ describe('Bifrost surface: keys', () => {
 });
 
 describe('Bifrost surface: refresh-models, health and the one store', () => {
-  it('lists models now through the health service, and shows a failed listing in status/description', async () => {
+  it('re-checks every enabled key through the health service and answers {keys, total}, each key with its own status', async () => {
     const res = await post(`${P}/openai/refresh-models`, {});
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ name: 'openai', status: 'active', description: '' });
-    expect(res.body.models).toEqual(expect.arrayContaining(['gpt-4o', 'gpt-4o-mini']));
+    expect(Object.keys(res.body).sort()).toEqual(['keys', 'total']);
     expect(res.body.keys.length).toBe(res.body.total);
+    const main = res.body.keys.find((k: { name: string }) => k.name === 'main');
+    expect(main.status).toBe('success');
+    expect(main).not.toHaveProperty('description');
     const models = await t.request('/api/v1/providers/openai/models');
     expect(models.body.models.map((m: { id: string }) => m.id)).toEqual(expect.arrayContaining(['gpt-4o']));
 
@@ -644,11 +638,9 @@ describe('Bifrost surface: refresh-models, health and the one store', () => {
     await post(`${P}/xai/keys`, { value: 'xai-wrong-key-000000000' });
     const failed = await post(`${P}/xai/refresh-models`, {});
     expect(failed.status).toBe(200);
-    expect(failed.body.status).toBe('error');
-    expect(failed.body.description).toMatch(/^list_models_failed: /);
-    expect(failed.body).not.toHaveProperty('models');
+    expect(failed.body.keys[0]).toMatchObject({ status: 'list_models_failed', description: expect.any(String) });
     expect(failed.text).not.toContain('xai-wrong-key-000000000');
-    expect((await t.request(`${P}/xai`)).body.status).toBe('error');
+    expect((await t.request(`${P}/xai`)).body).toMatchObject({ status: 'list_models_failed', description: expect.any(String) });
   });
 
   it('answers 409 while a refresh for the same provider is running', async () => {
@@ -658,12 +650,12 @@ describe('Bifrost surface: refresh-models, health and the one store', () => {
     const statuses = [a.status, b.status].sort();
     expect(statuses).toEqual([200, 409]);
     const conflict = a.status === 409 ? a : b;
-    expect(conflict.body).toEqual(err(409, 'A model refresh for "fireworks" is already running'));
+    expect(conflict.body).toEqual(err(409, 'model refresh already in progress for this provider'));
   });
 
-  it('shows provider_status error after a failed check or when disabled', async () => {
+  it('keeps provider_status active when a key fails (that is status), and shows error only when disabled', async () => {
     await t.request('/api/v1/providers/xai/test', { method: 'POST', json: {} });
-    expect((await t.request(`${P}/xai`)).body.provider_status).toBe('error');
+    expect((await t.request(`${P}/xai`)).body).toMatchObject({ provider_status: 'active', status: 'list_models_failed' });
     expect((await t.request(`${P}/xai/keys`)).body.keys[0]).toMatchObject({
       status: 'list_models_failed',
       description: expect.any(String),
@@ -671,7 +663,7 @@ describe('Bifrost surface: refresh-models, health and the one store', () => {
     const main = (await t.request(`${P}/openai/keys/main`)).body.id as string;
     await t.request('/api/v1/providers/openai/test', { method: 'POST', json: { key_id: main } });
     expect((await t.request(`${P}/openai`)).body.provider_status).toBe('active');
-    expect((await t.request(`${P}/openai/keys/main`)).body).toMatchObject({ status: 'success', description: '' });
+    expect((await t.request(`${P}/openai/keys/main`)).body).toMatchObject({ status: 'success' });
     await t.request('/api/v1/providers/openai', { method: 'PATCH', json: { enabled: false } });
     expect((await t.request(`${P}/openai`)).body.provider_status).toBe('error');
   });

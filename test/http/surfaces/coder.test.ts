@@ -55,21 +55,15 @@ describe('Coder surface: auth and the seed examples', () => {
     expect(res.body).toEqual([]);
   });
 
-  it('rejects the seed create example verbatim ("string" is not a base URL or valid name)', async () => {
-    const res = await coder(BASE, {
-      method: 'POST',
-      json: {
-        api_keys: ['string'],
-        base_url: 'string',
-        display_name: 'string',
-        enabled: true,
-        name: 'string',
-        settings: {},
-        type: 'openai',
-      },
-    });
+  it('rejects the seed create example verbatim: its settings {} has no _type, which current Coder cannot decode', async () => {
+    const seed = { api_keys: ['string'], base_url: 'string', display_name: 'string', enabled: true, name: 'string', type: 'openai' };
+    const res = await coder(BASE, { method: 'POST', json: { ...seed, settings: {} } });
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({
+    expect(res.body).toEqual({ message: 'Request body must be valid JSON.', detail: 'settings missing _type discriminator' });
+    // Without settings, "string" is no base URL.
+    const bare = await coder(BASE, { method: 'POST', json: seed });
+    expect(bare.status).toBe(400);
+    expect(bare.body).toEqual({
       message: INVALID,
       validations: [{ field: 'base_url', detail: 'base_url must be an absolute URL (e.g. https://api.example.com/)' }],
     });
@@ -85,7 +79,6 @@ describe('Coder surface: auth and the seed examples', () => {
         display_name: 'string',
         enabled: true,
         name: 'string',
-        settings: {},
         type: 'openai',
       },
     });
@@ -97,6 +90,7 @@ describe('Coder surface: auth and the seed examples', () => {
       'created_at',
       'display_name',
       'enabled',
+      'icon',
       'id',
       'name',
       'settings',
@@ -129,14 +123,17 @@ describe('Coder surface: auth and the seed examples', () => {
     expect((await coder(BASE)).body).toEqual([created]);
   });
 
-  it('rejects the seed patch example verbatim (an entry with both id and api_key)', async () => {
-    const res = await patch('string', {
+  it('rejects the seed patch example verbatim (settings {} cannot decode; without it, an entry with both id and api_key)', async () => {
+    const seed = {
       api_keys: [{ api_key: 'string', id: '497f6eca-6276-4993-bfeb-53cbbbba6f08' }],
       base_url: 'string',
       display_name: 'string',
       enabled: true,
-      settings: {},
-    });
+    };
+    const verbatim = await patch('string', { ...seed, settings: {} });
+    expect(verbatim.status).toBe(400);
+    expect(verbatim.body).toEqual({ message: 'Request body must be valid JSON.', detail: 'settings missing _type discriminator' });
+    const res = await patch('string', seed);
     expect(res.status).toBe(400);
     expect(res.body.message).toBe(INVALID);
     expect(res.body.validations).toEqual([
@@ -152,7 +149,6 @@ describe('Coder surface: auth and the seed examples', () => {
       base_url: 'https://proxy.example.com/v1',
       display_name: 'Renamed',
       enabled: false,
-      settings: {},
     });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
@@ -344,10 +340,8 @@ describe('Coder surface: masking, types and listing', () => {
     const keys = ['sk-ant-api03-abcdefgh', 'abcdefghijkl', 'abcdef', 'abcd', 'a'.repeat(19), 'b'.repeat(20)];
     const res = await create({ type: 'anthropic', name: 'masking', base_url: 'https://api.anthropic.com', api_keys: keys });
     expect(res.status).toBe(201);
-    // Keys created together share created_at, so they come back ordered by id: compare as a set.
-    expect(res.body.api_keys.map((k: any) => k.masked).sort()).toEqual(
-      ['sk-a...efgh', 'ab...kl', 'a...f', '...', 'aa...aa', 'bbbb...bbbb'].sort(),
-    );
+    // Keys created together come back in the order sent.
+    expect(res.body.api_keys.map((k: any) => k.masked)).toEqual(['sk-a...efgh', 'ab...kl', 'a...f', '...', 'aa...aa', 'bbbb...bbbb']);
     for (const key of keys.slice(0, 3)) expect(res.text).not.toContain(key);
   });
 
@@ -453,12 +447,10 @@ describe('Coder surface: PATCH semantics', () => {
     expect((await native('/rotate')).body.api_keys).toEqual([]);
   });
 
-  it('orders keys by created_at then id', async () => {
-    const p = await fresh('order', ['sk-a-0000000001', 'sk-b-0000000002', 'sk-c-0000000003']);
-    const sorted = [...p.api_keys].sort((a: any, b: any) =>
-      a.created_at === b.created_at ? (a.id < b.id ? -1 : 1) : a.created_at < b.created_at ? -1 : 1,
-    );
-    expect(p.api_keys).toEqual(sorted);
+  it('orders keys by creation: created_at, and keys created together in the order sent (never by id)', async () => {
+    const p = await fresh('order', ['sk-c-0000000003', 'sk-a-0000000001', 'sk-b-0000000002']);
+    expect(p.api_keys.map((k: any) => k.masked)).toEqual(['sk...03', 'sk...01', 'sk...02']);
+    expect((await coder(`${BASE}/order`)).body.api_keys).toEqual(p.api_keys);
   });
 
   it('rejects an unknown id, a duplicate id, or an entry with neither or both fields, changing nothing', async () => {

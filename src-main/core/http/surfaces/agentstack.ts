@@ -12,6 +12,7 @@ import {
   type AgentStackType,
 } from './agentstack/schema.js';
 import { matchScores } from './agentstack/match.js';
+import { agentStackModelId } from './agentstack/model-ids.js';
 import { AgentStackError, parseCreate, parseMatch, parseUuid } from './agentstack/validation.js';
 import { IF_MATCH_MALFORMED, IF_MATCH_ON_CREATE, readIfMatch } from './if-match.js';
 
@@ -63,6 +64,8 @@ export function registerAgentStack(app: FastifyInstance, desk: Desk): void {
     return found;
   };
   const normalisedBase = (url: string) => url.replace(/\/+$/, '');
+  // Other surfaces store a base URL as given, so the same address may be stored with its trailing slash.
+  const baseUrlTaken = (url: string) => repo.findProviderByBaseUrl(url) ?? repo.findProviderByBaseUrl(`${url}/`);
   const duplicate = (url: string) => new AgentStackError(400, `Duplicate model_provider found: base_url='${url}' already exists`);
 
   app.post(BASE, (request, reply) =>
@@ -74,7 +77,7 @@ export function registerAgentStack(app: FastifyInstance, desk: Desk): void {
       }
       const type = catalogTypeOf(input.type);
       const baseUrl = normalisedBase(input.base_url);
-      if (repo.findProviderByBaseUrl(baseUrl)) throw duplicate(input.base_url);
+      if (baseUrlTaken(baseUrl)) throw duplicate(input.base_url);
       const settings =
         input.type === 'watsonx'
           ? input.watsonx_project_id
@@ -85,7 +88,7 @@ export function registerAgentStack(app: FastifyInstance, desk: Desk): void {
       if (!probe.ok)
         throw new AgentStackError(400, `Failed to load models from ${input.type} provider (${input.base_url}): ${probe.result.message}`);
       const row = repo.transaction(() => {
-        if (repo.findProviderByBaseUrl(baseUrl)) throw duplicate(input.base_url);
+        if (baseUrlTaken(baseUrl)) throw duplicate(input.base_url);
         const created = providers.create({
           name: slugFor(input.name, input.type, (slug) => repo.nameExists(slug)),
           type,
@@ -125,9 +128,10 @@ export function registerAgentStack(app: FastifyInstance, desk: Desk): void {
       const available = new Set<string>();
       for (const model of repo.allModels()) {
         const type = typeOf.get(model.provider_id);
-        if (type) available.add(`${type}:${model.model_id}`);
+        if (type) available.add(agentStackModelId(type, model.model_id));
       }
-      const items = await matchScores(input.suggested_models, [...available], input.score_cutoff);
+      // Agent Stack seeds the match with its system configuration's default model; this surface has no such setting.
+      const items = await matchScores(input.suggested_models, [...available], input.score_cutoff, null);
       return { items, total_count: items.length, has_more: false, next_page_token: null };
     }),
   );

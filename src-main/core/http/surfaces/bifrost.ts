@@ -1,12 +1,26 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DeskError, formatPath } from '../../contract/errors.js';
-import { ApiKeyCreateInput, ApiKeyPatch } from '../../contract/provider-inputs.js';
+import { formatPath } from '../../contract/errors.js';
 import type { Desk } from '../../desk.js';
-import { customOf } from '../../service/codec.js';
+import { customOf, toApiKey } from '../../service/codec.js';
 import type { KeyRow, ProviderRow } from '../../store/rows.js';
 import { answer, BifrostError } from './bifrost/errors.js';
-import { checkModelList, keyConfigFromBody, parseKeyBody, toBifrostKey, valueForCreate, valueForUpdate } from './bifrost/keys.js';
+import { baseProviderOf, checkTypedConfig, valueMayBeEmpty } from './bifrost/key-rules.js';
 import {
+  BifrostKeyCreate,
+  BifrostKeyPatch,
+  checkModelList,
+  keyConfigFromBody,
+  parseKeyBody,
+  sentBlocks,
+  toBifrostKey,
+  typedBlocksAfter,
+  valueForCreate,
+  valueForUpdate,
+  valueWillBeEmpty,
+} from './bifrost/keys.js';
+import { registerBifrostListings } from './bifrost/listing-routes.js';
+import {
+  baseUrlForNew,
   checkConcurrency,
   checkCustomCreate,
   checkCustomUpdate,
@@ -18,12 +32,16 @@ import {
   parseProviderBody,
   typeForNew,
 } from './bifrost/provider-input.js';
-import { toProviderResponse } from './bifrost/provider-view.js';
+import { absentProviderResponse, toProviderResponse } from './bifrost/provider-view.js';
+import { keyListing, providerListing } from './bifrost/status.js';
 import { IF_MATCH_MALFORMED, IF_MATCH_ON_CREATE, readIfMatch } from './if-match.js';
 
 type Params = { provider: string; key_id: string };
 
 const PROVIDERS = '/bifrost/api/providers';
+
+/** Bifrost's answer to a second refresh of a provider while one runs (its ErrRefreshInProgress). */
+const REFRESH_IN_PROGRESS = 'model refresh already in progress for this provider';
 
 function zodMessage(prefix: string, issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): BifrostError {
   const issue = issues[0];
@@ -32,11 +50,14 @@ function zodMessage(prefix: string, issues: ReadonlyArray<{ path: PropertyKey[];
 }
 
 /**
- * Bifrost's provider management API (see ../shared/specs/bifrost.md), mounted under /bifrost: a thin mapper over the
- * provider and health services. Providers are addressed by name; errors use Bifrost's body.
+ * Bifrost's provider management API (see ../shared/specs/bifrost.md and docs/peers/bifrost.md), mounted under
+ * /bifrost: a thin mapper over the provider and health services. Providers are addressed by name; errors use
+ * Bifrost's body.
  */
 export function registerBifrost(app: FastifyInstance, desk: Desk): void {
   const { providers, health, repo } = desk;
+  /** Providers whose keys are being re-checked by refresh-models (Bifrost collapses repeated presses into a 409). */
+  const refreshing = new Set<string>();
 
   const byName = (name: string): ProviderRow | undefined => {
     const row = repo.findProvider(name);
@@ -52,7 +73,13 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
     if (!key) throw new BifrostError(404, `Provider key not found: ${keyId}`);
     return key;
   };
-  const keyView = (key: KeyRow) => toBifrostKey(key, providers.keyConfigSecretMasks(key));
+  /** Rows shown with their discovery outcome, read from the native view of each provider (its keys' last checks). */
+  const providerViews = (rows: ProviderRow[]) => {
+    const natives = providers.present(rows);
+    return rows.map((row, index) => toProviderResponse(row, natives[index] ? providerListing(natives[index]) : undefined));
+  };
+  const providerView = (row: ProviderRow) => providerViews([row])[0] as Record<string, unknown>;
+  const keyView = (key: KeyRow) => toBifrostKey(key, providers.keyConfigSecretMasks(key), keyListing(toApiKey(key)));
   const keysOf = (row: ProviderRow) => {
     const keys = repo.keysOf(row.id).map(keyView);
     return { keys, total: keys.length };
@@ -64,16 +91,26 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
     if (ifMatch.kind === 'malformed') throw new BifrostError(400, IF_MATCH_MALFORMED);
     return ifMatch.kind === 'revision' ? ifMatch.revision : undefined;
   };
+  /** Re-checks the provider's enabled keys (one of them with `keyId`): each key's status is its own listing's outcome. */
+  const recheck = async (row: ProviderRow, keyId?: string): Promise<void> => {
+    if (refreshing.has(row.id)) throw new BifrostError(409, REFRESH_IN_PROGRESS);
+    refreshing.add(row.id);
+    try {
+      await health.test(row.id, keyId ? { keyId } : {});
+    } finally {
+      refreshing.delete(row.id);
+    }
+  };
 
   app.get(PROVIDERS, (request, reply) =>
     answer(request, reply, desk.logger, () => {
-      const list = repo.allProviders().map((row) => toProviderResponse(row));
+      const list = providerViews(repo.allProviders());
       return { providers: list, total: list.length };
     }),
   );
 
   app.get(`${PROVIDERS}/:provider`, (request, reply) =>
-    answer(request, reply, desk.logger, () => toProviderResponse(requireProvider(params(request).provider))),
+    answer(request, reply, desk.logger, () => providerView(requireProvider(params(request).provider))),
   );
 
   app.post(PROVIDERS, (request, reply) =>
@@ -87,10 +124,12 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
       const proxy = body.proxy_config ? checkProxy(body.proxy_config) : undefined;
       const row = repo.transaction(() => {
         if (byName(name)) throw new BifrostError(409, `Provider ${name} already exists`);
+        const type = typeForNew(name, custom);
+        const base_url = baseUrlForNew(name, type, baseUrl);
         const created = providers.create({
           name,
-          type: typeForNew(name, custom),
-          ...(baseUrl ? { base_url: baseUrl } : {}),
+          type,
+          ...(base_url ? { base_url } : {}),
           network_config: network,
           ...(proxy ? { proxy_config: proxy } : {}),
           ...(concurrency ? { concurrency_and_buffer_size: concurrency } : {}),
@@ -101,7 +140,7 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
         });
         return providers.requireRow(created.id);
       });
-      return toProviderResponse(row);
+      return providerView(row);
     }),
   );
 
@@ -127,10 +166,12 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
         if (existing) providers.checkRevision(existing, revision);
         if (!existing) {
           const custom = body.custom_provider_config ? checkCustomCreate(name, body.custom_provider_config) : null;
+          const type = typeForNew(name, custom);
+          const base_url = baseUrlForNew(name, type, baseUrl);
           const created = providers.create({
             name,
-            type: typeForNew(name, custom),
-            ...(baseUrl ? { base_url: baseUrl } : {}),
+            type,
+            ...(base_url ? { base_url } : {}),
             network_config: network,
             ...(proxy ? { proxy_config: proxy } : {}),
             concurrency_and_buffer_size: concurrency,
@@ -152,19 +193,23 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
         });
         return providers.requireRow(existing.id);
       });
-      return toProviderResponse(row);
+      return providerView(row);
     }),
   );
 
+  // Answers the provider as it was (its OpenAPI response is a ProviderResponse), marked deleted; an absent name is
+  // still a 200, with Bifrost's zero-valued body.
   app.delete(`${PROVIDERS}/:provider`, (request, reply) =>
     answer(request, reply, desk.logger, () => {
       const { provider: name } = params(request);
       const revision = expectedRevision(request);
-      repo.transaction(() => {
+      return repo.transaction(() => {
         const row = byName(name);
-        if (row) providers.remove(row.id, revision);
+        if (!row) return absentProviderResponse(name);
+        const shown = providerView(row);
+        providers.remove(row.id, revision);
+        return { ...shown, provider_status: 'deleted' };
       });
-      return { name };
     }),
   );
 
@@ -186,8 +231,10 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
       const body = parseKeyBody(request.body);
       const row = requireProvider(params(request).provider);
       if (customOf(row)?.is_key_less) throw new BifrostError(400, 'Cannot add keys to a keyless provider');
-      const value = valueForCreate(body.value);
-      const input = ApiKeyCreateInput.safeParse({
+      const value = valueForCreate(body.value, valueMayBeEmpty(row));
+      const keyConfig = keyConfigFromBody(body, null, {});
+      checkTypedConfig(baseProviderOf(row), typedBlocksAfter(keyConfig, null), value === '', sentBlocks(body));
+      const input = BifrostKeyCreate.safeParse({
         ...(body.id ? { id: body.id } : {}),
         ...(body.name ? { name: body.name } : {}),
         value,
@@ -196,7 +243,7 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
         ...(body.models ? { models: checkModelList('models', body.models) } : {}),
         ...(body.blacklisted_models ? { blacklisted_models: checkModelList('blacklisted_models', body.blacklisted_models) } : {}),
         ...(typeof body.use_for_batch_api === 'boolean' ? { use_for_batch_api: body.use_for_batch_api } : {}),
-        key_config: keyConfigFromBody(body, null, {}) ?? null,
+        key_config: keyConfig ?? null,
       });
       if (!input.success) throw zodMessage('Invalid key', input.error.issues);
       const created = providers.addKey(row.id, input.data, revision);
@@ -213,9 +260,11 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
         const row = requireProvider(provider);
         if (customOf(row)?.is_key_less) throw new BifrostError(400, 'Cannot update keys on a keyless provider');
         const current = requireKey(row, keyId);
-        const value = valueForUpdate(body.value, body.present.has('value'), current);
+        const value = valueForUpdate(body.value, body.present.has('value'), current, valueMayBeEmpty(row));
         const keyConfig = keyConfigFromBody(body, current, providers.keyConfigSecretMasks(current));
-        const patch = ApiKeyPatch.safeParse({
+        const blocks = typedBlocksAfter(keyConfig, current);
+        checkTypedConfig(baseProviderOf(row), blocks, valueWillBeEmpty(value, current), sentBlocks(body));
+        const patch = BifrostKeyPatch.safeParse({
           ...(body.name ? { name: body.name } : {}),
           ...(value !== undefined ? { value } : {}),
           ...(typeof body.enabled === 'boolean' ? { enabled: body.enabled } : {}),
@@ -238,6 +287,7 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
       const revision = expectedRevision(request);
       return repo.transaction(() => {
         const row = requireProvider(provider);
+        if (customOf(row)?.is_key_less) throw new BifrostError(400, 'Cannot delete keys on a keyless provider');
         const key = requireKey(row, keyId);
         const shown = keyView(key);
         providers.removeKey(row.id, key.id, revision);
@@ -246,28 +296,30 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
     }),
   );
 
-  // Lists models now. The outcome is in status/description (as after any listing); the keys come back as Bifrost's
-  // refresh returns them, and the model ids when the listing worked.
+  // Re-runs model discovery for every enabled key and answers the keys read back afterwards, each with its own
+  // status (success / list_models_failed) and description, as Bifrost does.
   app.post(`${PROVIDERS}/:provider/refresh-models`, (request, reply) =>
     answer(request, reply, desk.logger, async () => {
       const revision = expectedRevision(request);
       const row = requireProvider(params(request).provider);
       // A refresh rewrites the provider's models and status: with If-Match, only the provider as the caller last read it.
       providers.checkRevision(row, revision);
-      let models: string[] | null = null;
-      let failure: string | null = null;
-      try {
-        models = (await health.refresh(row.id)).models.map((m) => m.id);
-      } catch (error) {
-        if (!(error instanceof DeskError) || error.code !== 'upstream_failed') throw error;
-        failure = error.message;
-      }
-      const fresh = providers.requireRow(row.id);
-      const listing =
-        failure && fresh.models_status !== 'error'
-          ? { status: 'error' as const, description: `list_models_failed: ${failure}` }
-          : undefined;
-      return { ...toProviderResponse(fresh, listing), ...keysOf(fresh), ...(models ? { models } : {}) };
+      await recheck(row);
+      return keysOf(providers.requireRow(row.id));
     }),
   );
+
+  app.post(`${PROVIDERS}/:provider/keys/:key_id/refresh-models`, (request, reply) =>
+    answer(request, reply, desk.logger, async () => {
+      const revision = expectedRevision(request);
+      const { provider, key_id: keyId } = params(request);
+      const row = requireProvider(provider);
+      const key = requireKey(row, keyId);
+      providers.checkRevision(row, revision);
+      await recheck(row, key.id);
+      return keyView(requireKey(providers.requireRow(row.id), key.id));
+    }),
+  );
+
+  registerBifrostListings(app, desk);
 }

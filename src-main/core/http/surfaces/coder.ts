@@ -13,12 +13,17 @@ import {
   keyIdentity,
   validateCreate,
   validateUpdate,
+  type UpdateRequest,
 } from './coder/decode.js';
 import {
+  CODER_TYPE_SETTING,
+  ICON_SETTING,
   VISIBLE_TYPES,
   acceptsBedrockSettings,
-  coderTypeOf,
+  coderTypeMarker,
+  coderTypeOfProvider,
   hasBedrockBlock,
+  keysInCreationOrder,
   ourTypeOf,
   settingsForCreate,
   settingsPatch,
@@ -32,6 +37,7 @@ const BASE = '/api/v2/ai/providers';
 const NOT_FOUND = new CoderFailure(404, { message: 'Resource not found or you do not have access to this resource' });
 const BEDROCK_REJECTS_KEYS = 'Bedrock providers do not accept api_keys; configure access credentials via settings.';
 const BEDROCK_TYPE_MISMATCH = 'Bedrock settings are only valid for type=anthropic or type=bedrock.';
+const COPILOT_REJECTS_KEYS = 'Copilot providers do not accept api_keys; they authenticate via request-time GitHub OAuth tokens.';
 const UNKNOWN_KEY = 'api_keys references an unknown id for this provider';
 
 /** A provider Coder can see, addressed by UUID or name; types Coder cannot express answer 404 like unknown ones. */
@@ -44,7 +50,7 @@ function lookup(desk: Desk, raw: unknown): { provider: Provider; type: CoderType
     if (error instanceof DeskError && error.code === 'not_found') throw NOT_FOUND;
     throw error;
   }
-  const type = coderTypeOf(provider.type);
+  const type = coderTypeOfProvider(provider);
   if (!type || (target.kind === 'id' ? provider.id : provider.name) !== target.value) throw NOT_FOUND;
   return { provider, type };
 }
@@ -52,7 +58,7 @@ function lookup(desk: Desk, raw: unknown): { provider: Provider; type: CoderType
 function list(desk: Desk): AIProvider[] {
   const page = desk.providers.list({ types: VISIBLE_TYPES, sortBy: 'name', order: 'asc', limit: Number.MAX_SAFE_INTEGER, offset: 0 });
   return page.items.flatMap((p) => {
-    const type = coderTypeOf(p.type);
+    const type = coderTypeOfProvider(p);
     return type ? [toAIProvider(p, type)] : [];
   });
 }
@@ -74,7 +80,12 @@ function create(desk: Desk, body: unknown, revision: number | undefined): AIProv
   if (validations.length > 0) throw invalidRequest(validations);
   if (req.settings && req.api_keys.length > 0) throw new CoderFailure(400, { message: BEDROCK_REJECTS_KEYS });
   const type = req.type as CoderType;
-  const settings = settingsForCreate(req.settings);
+  const marker = coderTypeMarker(type);
+  const settings = {
+    ...settingsForCreate(req.settings),
+    ...(req.icon !== '' ? { [ICON_SETTING]: req.icon } : {}),
+    ...(marker ? { [CODER_TYPE_SETTING]: marker } : {}),
+  };
   try {
     const provider = desk.providers.create({
       name: req.name,
@@ -82,7 +93,7 @@ function create(desk: Desk, body: unknown, revision: number | undefined): AIProv
       display_name: req.display_name,
       enabled: req.enabled,
       base_url: req.base_url,
-      ...(settings ? { settings } : {}),
+      ...(Object.keys(settings).length > 0 ? { settings } : {}),
       api_keys: req.api_keys.map((value) => ({ value })),
     });
     return toAIProvider(provider, type);
@@ -110,25 +121,44 @@ function update(desk: Desk, raw: unknown, body: unknown, revision: number | unde
     if (req.api_keys && req.api_keys.length > 0 && (bedrockAfter || provider.type === 'bedrock')) {
       throw new CoderFailure(400, { message: BEDROCK_REJECTS_KEYS });
     }
+    if (req.api_keys && req.api_keys.length > 0 && type === 'copilot') throw new CoderFailure(400, { message: COPILOT_REJECTS_KEYS });
     const patch: ProviderPatch = {};
     if (req.display_name !== undefined) patch.display_name = req.display_name;
     if (req.enabled !== undefined) patch.enabled = req.enabled;
     if (req.base_url !== undefined) patch.base_url = req.base_url;
-    if (req.settings !== undefined && acceptsBedrockSettings(provider.type)) patch.settings = settingsPatch(req.settings);
+    const settings = {
+      ...(req.settings !== undefined && acceptsBedrockSettings(provider.type) ? settingsPatch(req.settings) : {}),
+      // An empty icon clears it (the service's settings merge removes a field set to null).
+      ...(req.icon !== undefined ? { [ICON_SETTING]: req.icon === '' ? null : req.icon } : {}),
+    };
+    if (Object.keys(settings).length > 0) patch.settings = settings;
     desk.providers.update(provider.id, patch);
-    if (req.api_keys) {
-      const entries = req.api_keys.map((m) => {
-        if (m.id === undefined) return { value: m.api_key ?? '' };
-        const wanted = m.id;
-        const match =
-          provider.api_keys.find((k) => k.id === wanted) ?? provider.api_keys.find((k) => keyIdentity(k.id) === keyIdentity(wanted));
-        if (!match) throw new CoderFailure(400, { message: UNKNOWN_KEY, detail: `${UNKNOWN_KEY}: ${wanted}` });
-        return { id: match.id };
-      });
-      desk.providers.replaceKeys(desk.providers.requireRow(provider.id), entries);
-    }
+    if (req.api_keys) desk.providers.replaceKeys(desk.providers.requireRow(provider.id), keyEntries(provider, req.api_keys));
     return toAIProvider(desk.providers.get(provider.id), type);
   });
+}
+
+/**
+ * The provider's complete key list for the service: kept keys (by id) first, in their creation order, then the new ones
+ * in the order sent. That is the order Coder shows them in (new rows are the newest), so it holds even for keys added
+ * in the same millisecond as the ones kept.
+ */
+function keyEntries(provider: Provider, mutations: NonNullable<UpdateRequest['api_keys']>): Array<{ id: string } | { value: string }> {
+  const kept = new Set<string>();
+  const added: Array<{ value: string }> = [];
+  for (const m of mutations) {
+    if (m.id === undefined) {
+      added.push({ value: m.api_key ?? '' });
+      continue;
+    }
+    const wanted = m.id;
+    const match =
+      provider.api_keys.find((k) => k.id === wanted) ?? provider.api_keys.find((k) => keyIdentity(k.id) === keyIdentity(wanted));
+    if (!match) throw new CoderFailure(400, { message: UNKNOWN_KEY, detail: `${UNKNOWN_KEY}: ${wanted}` });
+    kept.add(match.id);
+  }
+  const keptInOrder = keysInCreationOrder(provider.api_keys).filter((k) => kept.has(k.id));
+  return [...keptInOrder.map((k) => ({ id: k.id })), ...added];
 }
 
 function remove(desk: Desk, raw: unknown, revision: number | undefined): void {

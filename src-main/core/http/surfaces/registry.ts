@@ -117,6 +117,7 @@ export function failureBody(
           is_bifrost_error: false,
           status_code: status,
           error: { message: failure === 'invalid_json' ? 'Invalid request payload' : message },
+          extra_fields: {},
         },
       };
     case 'agentstack':

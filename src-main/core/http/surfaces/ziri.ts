@@ -6,6 +6,7 @@ import type { Desk } from '../../desk.js';
 import {
   MISSING_FIELDS,
   NOT_FOUND,
+  NOT_FOUND_ON_UPDATE,
   ZiriFailure,
   failureReason,
   parseListQuery,
@@ -13,6 +14,8 @@ import {
   ziriKeyLooksValid,
   ziriTypeForName,
 } from './ziri/mapping.js';
+import { startingModels } from './ziri/default-models.js';
+import { readUpdate, type ZiriUpdate } from './ziri/update-input.js';
 import { IF_MATCH_MALFORMED, IF_MATCH_ON_CREATE, readIfMatch, staleIfMatch } from './if-match.js';
 
 interface UpsertInput {
@@ -121,8 +124,33 @@ function upsert(desk: Desk, input: UpsertInput, revision: number | undefined): P
   });
 }
 
+/**
+ * ZIRI's edit: a new display name and/or a new key (replacing the provider's first key, as the upsert does), in one
+ * transaction; with If-Match, only while the provider is still at that revision. An unknown name is ZIRI's 400.
+ */
+function update(desk: Desk, raw: unknown, input: ZiriUpdate, revision: number | undefined): Provider {
+  return desk.repo.transaction(() => {
+    const provider = typeof raw === 'string' ? findByName(desk, raw.toLowerCase()) : null;
+    if (!provider) throw NOT_FOUND_ON_UPDATE;
+    desk.providers.checkRevision(provider, revision);
+    if (input.apiKey !== undefined && !ziriKeyLooksValid(provider.type, input.apiKey)) {
+      throw new ZiriFailure(400, 'INVALID_API_KEY', 'Invalid API key format');
+    }
+    if (input.displayName !== undefined && input.displayName !== provider.display_name) {
+      desk.providers.update(provider.id, { display_name: input.displayName });
+    }
+    if (input.apiKey !== undefined) {
+      const firstKey = provider.api_keys[0];
+      if (firstKey) desk.providers.updateKey(provider.id, firstKey.id, { value: input.apiKey });
+      else desk.providers.addKey(provider.id, { value: input.apiKey });
+    }
+    return desk.providers.get(provider.id);
+  });
+}
+
+/** `models` always: the stored ones once a listing has run, the type's starting models before. */
 function present(desk: Desk, provider: Provider) {
-  const models = provider.models_count > 0 ? desk.repo.modelsOf(provider.id).map((m) => m.model_id) : [];
+  const models = provider.models_count > 0 ? desk.repo.modelsOf(provider.id).map((m) => m.model_id) : startingModels(provider.type);
   return toZiriProvider(provider, models);
 }
 
@@ -180,6 +208,14 @@ export function registerZiri(app: FastifyInstance, desk: Desk): void {
     route(desk, (request) => {
       const revision = expectedRevision(request);
       return { provider: present(desk, upsert(desk, readUpsert(request.body), revision)) };
+    }),
+  );
+
+  app.put(
+    '/api/providers/:name',
+    route(desk, (request) => {
+      const revision = expectedRevision(request);
+      return { provider: present(desk, update(desk, nameParam(request), readUpdate(request.body), revision)) };
     }),
   );
 

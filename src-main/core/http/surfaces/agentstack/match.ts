@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { codePoints, prepareB, ratioAbove } from './similarity.js';
+import { roundLikePython } from './round.js';
 
 /** At most this many suggested models per request, each at most this many characters (the request is refused beyond). */
 export const MAX_SUGGESTED_MODELS = 100;
@@ -14,21 +15,26 @@ export interface ScoredModel {
   score: number;
 }
 
+/** Scores leave the server rounded to two places, as Agent Stack's `round(score, 2)` does; ordering uses the exact score. */
+const SCORE_DIGITS = 2;
+
 /**
- * Scores per the spec: 0.5 + r/2 for the best suggestion when r > cutoff, 0.5 without suggestions; only ≥ 0.5, by
- * score then id. Each suggestion is prepared once; a pair is compared in full only when its upper bound could beat
- * the best so far; the loop yields every SLICE_MS so that a large store never stalls the server.
+ * Agent Stack's match: the configured default model (if any) starts at 0.5; with suggestions, every available model
+ * whose best ratio beats the cutoff scores 0.5 + r/2 (the default keeps the higher of its two); without suggestions
+ * only the default is returned, or nothing. Sorted by exact score, then id; scores rounded on the way out.
+ * Each suggestion is prepared once; a pair is compared in full only when its upper bound could beat the best so far;
+ * the loop yields every SLICE_MS so that a large store never stalls the server.
  */
 export async function matchScores(
   suggested: readonly string[] | null,
   available: readonly string[],
   cutoff: number,
+  defaultModel: string | null = null,
 ): Promise<ScoredModel[]> {
   const distinct = [...new Set(suggested ?? [])];
-  const scored: ScoredModel[] = [];
-  if (distinct.length === 0) {
-    for (const id of available) scored.push({ model_id: id, score: 0.5 });
-  } else {
+  const scores = new Map<string, number>();
+  if (defaultModel) scores.set(defaultModel, 0.5);
+  if (distinct.length > 0) {
     const prepared = distinct.map((s) => prepareB(codePoints(s, MAX_SUGGESTED_MODEL_LENGTH), MAX_COMPARED_ID_LENGTH));
     let sliceStart = performance.now();
     for (const id of available) {
@@ -41,9 +47,11 @@ export async function matchScores(
           sliceStart = performance.now();
         }
       }
-      if (best !== null) scored.push({ model_id: id, score: 0.5 + best / 2 });
+      if (best !== null) scores.set(id, Math.max(scores.get(id) ?? 0, 0.5 + best / 2));
     }
   }
   // Models whose best ratio is not above the cutoff were never added, so every score here is at least 0.5.
-  return scored.sort((x, y) => y.score - x.score || (x.model_id < y.model_id ? -1 : x.model_id > y.model_id ? 1 : 0));
+  return [...scores]
+    .sort(([xId, x], [yId, y]) => y - x || (xId < yId ? -1 : xId > yId ? 1 : 0))
+    .map(([model_id, score]) => ({ model_id, score: roundLikePython(score, SCORE_DIGITS) }));
 }

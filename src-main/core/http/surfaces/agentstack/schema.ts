@@ -1,5 +1,3 @@
-import type { CheckResult } from '../../../contract/domain-schemas.js';
-import { parseJson } from '../../../service/codec.js';
 import type { ProviderRow } from '../../../store/rows.js';
 
 /** Agent Stack's provider types; `other` is our generic OpenAI-compatible type. Providers of our other types are not shown. */
@@ -50,9 +48,11 @@ export function agentStackTypeOf(catalogType: string): AgentStackType | null {
 /** Our catalog ids of every type this surface shows. */
 export const SHOWN_CATALOG_TYPES = AGENTSTACK_TYPES.map(catalogTypeOf);
 
-/** ModelProvider: `name` is the display name as given (null when none), `state` online until a check fails. */
+/**
+ * ModelProvider: `name` is the display name as given (null when none); `state` from our health: online until a check
+ * fails (untested, ok, and degraded, which still has a working key), offline when none works (error, offline).
+ */
 export function toModelProvider(row: ProviderRow, type: AgentStackType): Record<string, unknown> {
-  const last = parseJson<CheckResult | null>(row.last_check, null);
   return {
     id: row.id,
     type,
@@ -62,7 +62,7 @@ export function toModelProvider(row: ProviderRow, type: AgentStackType): Record<
     description: row.description || null,
     created_at: row.created_at,
     registry: null,
-    state: last === null || last.ok ? 'online' : 'offline',
+    state: row.health === 'error' || row.health === 'offline' ? 'offline' : 'online',
   };
 }
 

@@ -14,11 +14,15 @@ export class BifrostError extends Error {
   }
 }
 
+/**
+ * Bifrost's BifrostError as its management handlers send it: `extra_fields` is always there (a Go struct value whose
+ * fields are all omitted when empty, so `{}`); `error.type`, `error.code`, `event_id` are left out.
+ */
 export function bifrostErrorBody(
   status: number,
   message: string,
-): { is_bifrost_error: false; status_code: number; error: { message: string } } {
-  return { is_bifrost_error: false, status_code: status, error: { message } };
+): { is_bifrost_error: false; status_code: number; error: { message: string }; extra_fields: Record<string, never> } {
+  return { is_bifrost_error: false, status_code: status, error: { message }, extra_fields: {} };
 }
 
 export const invalidPayload = (): BifrostError => new BifrostError(400, 'Invalid request payload');

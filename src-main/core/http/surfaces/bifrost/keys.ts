@@ -1,25 +1,57 @@
 import { z } from 'zod';
-import type { CheckResult } from '../../../contract/domain-schemas.js';
+import { ApiKeyCreateInput, ApiKeyPatch, SecretValue } from '../../../contract/provider-inputs.js';
 import { canonicalJson, sha256Hex } from '../../../service/canonical-json.js';
 import { keyMaskParts, parseJson, secretPathsOf } from '../../../service/codec.js';
 import { bifrostMask, type MaskParts } from '../../../service/masking.js';
 import { isSecretFieldName, REDACTED, SECRET_LIST_KEY } from '../../../service/secret-fields.js';
 import type { KeyRow } from '../../../store/rows.js';
+import { isEnvRef } from '../../../vault/vault.js';
 import { BifrostError, invalidPayload } from './errors.js';
 import { Text } from './provider-input.js';
+import { listingFields, type BifrostListing } from './status.js';
 
 /** The typed key configs of Bifrost's Key schema; each is stored as a block of the key's key_config. */
 export const TYPED_KEY_CONFIGS = [
   'azure_key_config',
   'vertex_key_config',
   'bedrock_key_config',
+  'bedrock_mantle_key_config',
   'ollama_key_config',
   'vllm_key_config',
   'sgl_key_config',
+  'replicate_key_config',
 ] as const;
 type TypedKeyConfig = (typeof TYPED_KEY_CONFIGS)[number];
 
-/** A secret in Bifrost's secret-variable shape, readable by clients of both the EnvVar and the SecretVar generation. */
+const BEDROCK_VARS = [
+  'access_key',
+  'secret_key',
+  'session_token',
+  'region',
+  'arn',
+  'role_arn',
+  'external_id',
+  'session_name',
+  'batch_role_arn',
+];
+
+/**
+ * The typed-config fields Bifrost's schema types as EnvVar (`{value, env_var, from_env}`), secrets and plain settings
+ * alike: its UI reads `endpoint.value`, `region.value`, `url.value`. Other fields (model_name, deployments, scopes,
+ * batch_s3_config, use_deployments_endpoint) are plain JSON.
+ */
+const ENV_VAR_FIELDS: Record<TypedKeyConfig, ReadonlySet<string>> = {
+  azure_key_config: new Set(['endpoint', 'api_version', 'client_id', 'client_secret', 'tenant_id']),
+  vertex_key_config: new Set(['project_id', 'project_number', 'region', 'auth_credentials']),
+  bedrock_key_config: new Set(BEDROCK_VARS),
+  bedrock_mantle_key_config: new Set(BEDROCK_VARS),
+  ollama_key_config: new Set(['url']),
+  vllm_key_config: new Set(['url']),
+  sgl_key_config: new Set(['url']),
+  replicate_key_config: new Set(),
+};
+
+/** A value in Bifrost's secret-variable shape, readable by clients of both the EnvVar and the SecretVar generation. */
 export interface SecretVarView {
   value: string;
   ref: string;
@@ -28,9 +60,15 @@ export interface SecretVarView {
   from_env: boolean;
 }
 
+/** An `env.VAR` reference as written (never resolved), or a plain value as given. */
+function varView(text: string): SecretVarView {
+  if (isEnvRef(text)) return { value: text, ref: text, type: 'env', env_var: text, from_env: true };
+  return { value: text, ref: '', type: 'plain_text', env_var: '', from_env: false };
+}
+
+/** A secret: its env reference as written, else its Bifrost mask. */
 export function secretVarView(ref: string | null, parts: MaskParts): SecretVarView {
-  if (ref) return { value: ref, ref, type: 'env', env_var: ref, from_env: true };
-  return { value: bifrostMask(parts), ref: '', type: 'plain_text', env_var: '', from_env: false };
+  return ref ? varView(ref) : { ...varView(''), value: bifrostMask(parts) };
 }
 
 /** What a client sends back when it echoes a masked value it was shown: keep the stored secret. */
@@ -40,9 +78,13 @@ export function looksMasked(value: string): boolean {
 
 type ConfigMasks = Record<string, { ref: string | null; parts: MaskParts }>;
 
-function typedConfigView(block: unknown, name: string, masks: ConfigMasks): Record<string, unknown> | null {
-  if (!block || typeof block !== 'object' || Array.isArray(block)) return null;
-  const out: Record<string, unknown> = { ...(block as Record<string, unknown>) };
+/** A stored typed block as Bifrost shows it: EnvVar fields as objects, secrets masked. */
+function typedConfigView(block: unknown, name: TypedKeyConfig, masks: ConfigMasks): Record<string, unknown> | undefined {
+  if (!block || typeof block !== 'object' || Array.isArray(block)) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(block as Record<string, unknown>)) {
+    out[field] = ENV_VAR_FIELDS[name].has(field) && typeof value === 'string' ? varView(value) : value;
+  }
   for (const [path, mask] of Object.entries(masks)) {
     const [blockName, field] = path.split('.', 2);
     if (blockName === name && field) out[field] = secretVarView(mask.ref, mask.parts);
@@ -50,44 +92,41 @@ function typedConfigView(block: unknown, name: string, masks: ConfigMasks): Reco
   return out;
 }
 
-function keyStatus(row: KeyRow): { status: string; description: string } {
-  const last = parseJson<CheckResult | null>(row.last_check, null);
-  if (row.status === 'ok') return { status: 'success', description: '' };
-  if (row.status === 'error') return { status: 'list_models_failed', description: last?.message ?? '' };
-  return { status: '', description: '' };
-}
-
-/** Bifrost's Key: the value (and each typed-config secret) as a masked secret variable; env references as written. */
-export function toBifrostKey(row: KeyRow, masks: ConfigMasks): Record<string, unknown> {
+/**
+ * Bifrost's Key: the value (and each typed-config secret) as a masked secret variable, env references as written;
+ * typed configs, status and description left out when absent (Bifrost omits them, never null).
+ */
+export function toBifrostKey(row: KeyRow, masks: ConfigMasks, listing: BifrostListing | undefined): Record<string, unknown> {
   const config = parseJson<Record<string, unknown> | null>(row.key_config, null) ?? {};
-  const value = secretVarView(row.secret_ref, keyMaskParts(row));
+  const models = parseJson<string[]>(row.models, []);
+  const blacklisted = parseJson<string[]>(row.blacklisted_models, []);
   const key: Record<string, unknown> = {
     id: row.id,
     name: row.name,
-    value,
-    models: parseJson<string[]>(row.models, []),
-    blacklisted_models: parseJson<string[]>(row.blacklisted_models, []),
+    value: secretVarView(row.secret_ref, keyMaskParts(row)),
+    models,
+    blacklisted_models: blacklisted,
     weight: row.weight,
-    enabled: row.enabled === 1,
-    use_for_batch_api: row.use_for_batch_api === 1,
   };
-  for (const name of TYPED_KEY_CONFIGS) key[name] = typedConfigView(config[name], name, masks);
-  const { status, description } = keyStatus(row);
-  key.status = status;
-  key.description = description;
+  for (const name of TYPED_KEY_CONFIGS) {
+    const view = typedConfigView(config[name], name, masks);
+    if (view) key[name] = view;
+  }
+  key.enabled = row.enabled === 1;
+  key.use_for_batch_api = row.use_for_batch_api === 1;
   key.config_hash = sha256Hex(
     canonicalJson({
       name: row.name,
       value: row.secret_ref ?? `${row.mask_head}:${row.mask_tail}:${row.secret_length}`,
-      models: key.models,
-      blacklisted_models: key.blacklisted_models,
+      models,
+      blacklisted_models: blacklisted,
       weight: row.weight,
       enabled: key.enabled,
       use_for_batch_api: key.use_for_batch_api,
       key_config: { ...config, [SECRET_LIST_KEY]: secretPathsOf(config) },
     }),
   );
-  return key;
+  return { ...key, ...listingFields(listing) };
 }
 
 const TypedBlock = z.record(z.string(), z.unknown());
@@ -101,20 +140,20 @@ const KeyBody = z.looseObject({
   weight: z.number().nullish(),
   enabled: z.boolean().nullish(),
   use_for_batch_api: z.boolean().nullish(),
-  azure_key_config: TypedBlock.nullish(),
-  vertex_key_config: TypedBlock.nullish(),
-  bedrock_key_config: TypedBlock.nullish(),
-  ollama_key_config: TypedBlock.nullish(),
-  vllm_key_config: TypedBlock.nullish(),
-  sgl_key_config: TypedBlock.nullish(),
+  ...Object.fromEntries(TYPED_KEY_CONFIGS.map((name) => [name, TypedBlock.nullish()])),
 });
-export type KeyBody = z.infer<typeof KeyBody> & { present: Set<string> };
+export type KeyBody = z.infer<typeof KeyBody> & Partial<Record<TypedKeyConfig, Record<string, unknown> | null>> & { present: Set<string> };
 
 export function parseKeyBody(body: unknown): KeyBody {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalidPayload();
   const parsed = KeyBody.safeParse(body);
   if (!parsed.success) throw invalidPayload();
-  return { ...parsed.data, present: new Set(Object.keys(body)) };
+  return { ...(parsed.data as KeyBody), present: new Set(Object.keys(body)) };
+}
+
+/** The typed blocks a body carries (a block sent as null is not carried). */
+export function sentBlocks(body: KeyBody): Set<string> {
+  return new Set(TYPED_KEY_CONFIGS.filter((name) => body.present.has(name) && body[name]));
 }
 
 /** Bifrost's list rule: `"*"` alone means all; it never mixes with names, and no name twice (case-insensitively). */
@@ -132,12 +171,16 @@ export function checkModelList(field: 'models' | 'blacklisted_models', list: str
   return list;
 }
 
-/** A typed block as stored: secret variables flattened to strings; a secret echoed masked becomes `<REDACTED>` (keep). */
+function isSecretVarObject(raw: unknown): boolean {
+  return !!raw && typeof raw === 'object' && !Array.isArray(raw) && ['value', 'env_var', 'from_env', 'ref'].some((k) => k in raw);
+}
+
+/** A typed block as stored: EnvVar objects flattened to strings; a secret echoed masked becomes `<REDACTED>` (keep). */
 function storedBlock(name: TypedKeyConfig, block: Record<string, unknown>, masks: ConfigMasks): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [field, raw] of Object.entries(block)) {
     let value: unknown = raw;
-    if (raw && typeof raw === 'object' && !Array.isArray(raw) && ('value' in raw || 'env_var' in raw || 'from_env' in raw)) {
+    if (isSecretVarObject(raw) && (ENV_VAR_FIELDS[name].has(field) || isSecretFieldName(field))) {
       const text = Text.safeParse(raw);
       if (!text.success) throw invalidPayload();
       value = text.data;
@@ -150,7 +193,8 @@ function storedBlock(name: TypedKeyConfig, block: Record<string, unknown>, masks
         value = REDACTED;
       }
     }
-    if (value !== null && value !== undefined) out[field] = value;
+    // An empty EnvVar ({"value": "", ...}) is Bifrost's "not set".
+    if (value !== null && value !== undefined && !(value === '' && ENV_VAR_FIELDS[name].has(field))) out[field] = value;
   }
   return out;
 }
@@ -180,18 +224,39 @@ export function keyConfigFromBody(body: KeyBody, current: KeyRow | null, masks: 
   return Object.keys(next).length > 0 ? next : null;
 }
 
-/** The secret a create stores: a literal or an `env.VAR` reference; never empty, never a masked echo. */
-export function valueForCreate(value: string | null | undefined): string {
+/** The typed blocks a key will have after a write, for the checks in key-rules.ts. */
+export function typedBlocksAfter(keyConfig: Record<string, unknown> | null | undefined, current: KeyRow | null): Record<string, unknown> {
+  if (keyConfig !== undefined) return keyConfig ?? {};
+  return current ? (parseJson<Record<string, unknown> | null>(current.key_config, null) ?? {}) : {};
+}
+
+/** The secret a create stores: a literal or an `env.VAR` reference, or '' where the provider allows an empty value; never a masked echo. */
+export function valueForCreate(value: string | null | undefined, mayBeEmpty: boolean): string {
   const text = value ?? '';
-  if (text === '') throw new BifrostError(400, 'Key value must not be empty');
+  if (text === '') {
+    if (!mayBeEmpty) throw new BifrostError(400, 'Key value must not be empty');
+    return '';
+  }
   if (looksMasked(text)) throw new BifrostError(400, 'masked preview cannot be used for value without a stored value');
   return text;
 }
 
+function storedValueIsEmpty(current: KeyRow): boolean {
+  return current.secret_ref === null && current.secret_length === 0;
+}
+
 /** The secret an update stores: undefined keeps the stored one (absent, or the masked value echoed back). */
-export function valueForUpdate(value: string | null | undefined, present: boolean, current: KeyRow): string | undefined {
+export function valueForUpdate(
+  value: string | null | undefined,
+  present: boolean,
+  current: KeyRow,
+  mayBeEmpty: boolean,
+): string | undefined {
   if (!present || value === null || value === undefined) return undefined;
-  if (value === '') throw new BifrostError(400, 'Key value must not be empty');
+  if (value === '') {
+    if (!mayBeEmpty) throw new BifrostError(400, 'Key value must not be empty');
+    return storedValueIsEmpty(current) ? undefined : '';
+  }
   const shown = current.secret_ref ?? bifrostMask(keyMaskParts(current));
   if (value === shown || looksMasked(value)) {
     if (!current.secret_ref && !current.secret_sealed)
@@ -200,3 +265,14 @@ export function valueForUpdate(value: string | null | undefined, present: boolea
   }
   return value;
 }
+
+/** Whether the key will have no value after the write (it then relies on its typed config). */
+export function valueWillBeEmpty(next: string | undefined, current: KeyRow | null): boolean {
+  if (next !== undefined) return next === '';
+  return current ? storedValueIsEmpty(current) : true;
+}
+
+/** The contract's key inputs, with the empty value Bifrost allows for some providers (checked before, in valueForCreate). */
+const KeyValue = z.union([z.literal(''), SecretValue]);
+export const BifrostKeyCreate = ApiKeyCreateInput.extend({ value: KeyValue });
+export const BifrostKeyPatch = ApiKeyPatch.extend({ value: KeyValue.optional() });

@@ -1,8 +1,8 @@
 import { goDurationMs } from '../../../contract/duration.js';
 import { z } from 'zod';
+import { bifrostStandardBaseUrl, bifrostStandardType } from '../../../catalog/bifrost-standard.js';
 import { catalogEntry } from '../../../catalog/catalog.js';
 import {
-  BASE_PROVIDER_TYPES,
   NETWORK_DEFAULTS,
   NetworkConfigInput,
   PROXY_TYPES,
@@ -16,6 +16,21 @@ import { customOf } from '../../../service/codec.js';
 import type { ProviderRow } from '../../../store/rows.js';
 import { BifrostError, invalidPayload } from './errors.js';
 import { fullAllowedRequests, isStandardProvider } from './provider-view.js';
+
+/**
+ * The base formats Bifrost's add-provider route accepts for a custom provider: its Go SupportedBaseProviders, plus
+ * `sgl`, which its current UI offers (see docs/peers/bifrost.md, "Where we follow the current peer over the seed").
+ */
+export const HTTP_BASE_PROVIDER_TYPES: ReadonlyArray<CustomProviderConfigInput['base_provider_type']> = [
+  'anthropic',
+  'bedrock',
+  'cohere',
+  'gemini',
+  'openai',
+  'huggingface',
+  'replicate',
+  'sgl',
+];
 
 /** A secret variable as newer Bifrost clients send it; older ones send a plain string. */
 const SecretVarObject = z.looseObject({
@@ -104,7 +119,7 @@ export function checkCustomCreate(name: string, custom: CustomShape): CustomProv
   if (isStandardProvider(name)) throw new BifrostError(400, 'Custom provider cannot be same as a standard provider');
   const base = custom.base_provider_type ?? '';
   if (!base) throw new BifrostError(400, 'BaseProviderType is required when CustomProviderConfig is provided');
-  if (!(BASE_PROVIDER_TYPES as readonly string[]).includes(base))
+  if (!(HTTP_BASE_PROVIDER_TYPES as readonly string[]).includes(base))
     throw new BifrostError(400, 'BaseProviderType must be a standard provider');
   return normaliseCustom(custom, base as CustomProviderConfigInput['base_provider_type']);
 }
@@ -114,9 +129,7 @@ function normaliseCustom(custom: CustomShape, base: CustomProviderConfigInput['b
   return {
     is_key_less: custom.is_key_less === true,
     base_provider_type: base,
-    allowed_requests: fullAllowedRequests(
-      custom.allowed_requests ? Object.fromEntries(Object.entries(custom.allowed_requests).map(([k, v]) => [k, v === true])) : null,
-    ),
+    allowed_requests: fullAllowedRequests(custom.allowed_requests ?? null),
     request_path_overrides: overrides.length > 0 ? Object.fromEntries(overrides) : null,
   };
 }
@@ -153,10 +166,14 @@ export function checkCustomUpdate(row: ProviderRow, custom: CustomShape | null):
   return normaliseCustom(custom, existing.base_provider_type);
 }
 
-/** The catalog type a new provider gets: its own name when standard, else its custom block's base type. */
+/**
+ * The catalog type a new provider gets: its name's when it is a Bifrost standard name (catalog/bifrost-standard.ts),
+ * else its custom block's base type.
+ */
 export function typeForNew(name: string, custom: CustomProviderConfigInput | null): string {
   if (custom) return catalogEntry(custom.base_provider_type).id;
-  if (isStandardProvider(name)) return catalogEntry(name).id;
+  const standard = isStandardProvider(name) ? bifrostStandardType(name) : undefined;
+  if (standard) return standard;
   throw new BifrostError(400, `Provider ${name} is not a standard provider: custom_provider_config with a base_provider_type is required`);
 }
 
@@ -253,3 +270,8 @@ export function checkProxy(input: ProxyShape): ProxyConfigInput {
 
 export const KEYS_REJECTED =
   'keys are not accepted on this endpoint; use POST/PUT /api/providers/{provider}/keys[/{key_id}] to manage keys';
+
+/** The base URL a new provider gets when the body gives none: Bifrost's default for a standard name our type lacks. */
+export function baseUrlForNew(name: string, type: string, given: string): string {
+  return given || (bifrostStandardBaseUrl(name, type) ?? '');
+}

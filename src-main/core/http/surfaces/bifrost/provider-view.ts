@@ -1,19 +1,10 @@
 import { REQUEST_TYPES, type CustomProviderConfig } from '../../../contract/config-schemas.js';
-import type { CheckResult } from '../../../contract/domain-schemas.js';
-import {
-  concurrencyOf,
-  customOf,
-  networkOf,
-  parseJson,
-  proxyOf,
-  PROXY_PASSWORD_PATH,
-  secretPathsOf,
-  settingsOf,
-} from '../../../service/codec.js';
+import { concurrencyOf, customOf, networkOf, proxyOf, PROXY_PASSWORD_PATH, secretPathsOf, settingsOf } from '../../../service/codec.js';
 import { REDACTED } from '../../../service/secret-fields.js';
 import { redactHeaders, redactProxyUrl } from '../../../service/network-secrets.js';
 import { BIFROST_STANDARD_PROVIDERS } from '../../../contract/config-schemas.js';
 import type { ProviderRow } from '../../../store/rows.js';
+import { listingFields, providerStatus, type BifrostListing } from './status.js';
 
 export const STANDARD_PROVIDERS = BIFROST_STANDARD_PROVIDERS;
 
@@ -21,40 +12,40 @@ export function isStandardProvider(name: string): boolean {
   return STANDARD_PROVIDERS.has(name);
 }
 
-/** A set request flag list: every flag present (false unless set), so what a client reads back it can send back unchanged. */
-export function fullAllowedRequests(flags: Partial<Record<string, boolean>> | null): Record<string, boolean> | null {
+/**
+ * A set request-flag list as stored and shown: every flag we know (false unless set), like Bifrost's Go struct, then
+ * every other flag as the client sent it, so newer flags round-trip instead of being dropped.
+ */
+export function fullAllowedRequests(flags: Readonly<Record<string, boolean | null | undefined>> | null): Record<string, boolean> | null {
   if (!flags) return null;
-  return Object.fromEntries(REQUEST_TYPES.map((type) => [type, flags[type] === true]));
+  const known = Object.fromEntries(REQUEST_TYPES.map((type) => [type, flags[type] === true]));
+  const others = Object.entries(flags).filter(([type]) => !(type in known));
+  return { ...known, ...Object.fromEntries(others.map(([type, allowed]) => [type, allowed === true])) };
 }
 
-function customView(custom: CustomProviderConfig | null): Record<string, unknown> | null {
-  if (!custom) return null;
+/** Bifrost omits what is not set (`omitempty`) rather than writing null: no allowed_requests means all allowed. */
+function customView(custom: CustomProviderConfig | null): Record<string, unknown> | undefined {
+  if (!custom) return undefined;
+  const allowed = fullAllowedRequests(custom.allowed_requests);
+  const overrides = custom.request_path_overrides ?? {};
   return {
     is_key_less: custom.is_key_less === true,
     base_provider_type: custom.base_provider_type,
-    allowed_requests: fullAllowedRequests(custom.allowed_requests),
-    request_path_overrides: custom.request_path_overrides ?? null,
+    ...(allowed ? { allowed_requests: allowed } : {}),
+    ...(Object.keys(overrides).length > 0 ? { request_path_overrides: overrides } : {}),
   };
-}
-
-/** `active` unless the provider is disabled or its last check failed. */
-export function providerStatus(row: ProviderRow): 'active' | 'error' {
-  const last = parseJson<CheckResult | null>(row.last_check, null);
-  return row.enabled === 1 && (last === null || last.ok) ? 'active' : 'error';
 }
 
 /**
  * Bifrost's ProviderResponse: every block with its defaults filled, secrets (proxy password and URL userinfo, secret
- * header values, CA certificates) shown as `<REDACTED>`, keys left out.
+ * header values, CA certificates) shown as `<REDACTED>`, keys left out, and what Bifrost omits when empty left out
+ * (custom_provider_config, status, description). `listing` is the model-discovery outcome (see status.ts).
  */
-export function toProviderResponse(
-  row: ProviderRow,
-  listing?: { status: 'active' | 'error'; description: string },
-): Record<string, unknown> {
+export function toProviderResponse(row: ProviderRow, listing: BifrostListing | undefined): Record<string, unknown> {
   const network = networkOf(row);
   const proxy = proxyOf(row);
   const hasPassword = secretPathsOf(settingsOf(row)).includes(PROXY_PASSWORD_PATH);
-  const listingFailed = row.models_status === 'error';
+  const custom = customView(customOf(row));
   return {
     name: row.name,
     network_config: {
@@ -79,11 +70,35 @@ export function toProviderResponse(
     send_back_raw_request: row.send_back_raw_request === 1,
     send_back_raw_response: row.send_back_raw_response === 1,
     store_raw_request_response: row.store_raw_request_response === 1,
-    custom_provider_config: customView(customOf(row)),
-    provider_status: providerStatus(row),
-    status: listing?.status ?? (listingFailed ? 'error' : 'active'),
-    description:
-      listing?.description ?? (listingFailed ? `list_models_failed: ${row.models_error ?? 'the last model listing failed'}` : ''),
+    ...(custom ? { custom_provider_config: custom } : {}),
+    provider_status: providerStatus({ enabled: row.enabled === 1 }),
+    ...listingFields(listing),
     config_hash: row.config_hash,
+  };
+}
+
+/**
+ * What DELETE answers for a name that is not there: Bifrost's zero-valued ProviderResponse (200, like Bifrost), without
+ * its `proxy_config: null`, which its own published schema does not allow.
+ */
+export function absentProviderResponse(name: string): Record<string, unknown> {
+  return {
+    name,
+    network_config: {
+      base_url: '',
+      extra_headers: {},
+      default_request_timeout_in_seconds: 0,
+      max_retries: 0,
+      retry_backoff_initial: 0,
+      retry_backoff_max: 0,
+      insecure_skip_verify: false,
+      ca_cert_pem: '',
+      allow_private_network: false,
+    },
+    concurrency_and_buffer_size: { concurrency: 0, buffer_size: 0 },
+    send_back_raw_request: false,
+    send_back_raw_response: false,
+    store_raw_request_response: false,
+    provider_status: '',
   };
 }

@@ -36,6 +36,8 @@ const MAX_URL = 2083;
 const MAX_KEYS = 100;
 const MAX_SECRET = 65_536;
 const MAX_SETTING = 2048;
+/** An icon is a URL, a path or an emoji in Coder; bounded so that it cannot bloat the store. */
+const MAX_ICON = 65_536;
 
 export function invalidRequest(validations: ValidationError[]): CoderFailure {
   return new CoderFailure(400, { message: INVALID_REQUEST, validations });
@@ -81,8 +83,8 @@ function bodyObject(body: unknown, goType: string): Record<string, unknown> {
 }
 
 /**
- * `settings`: null (or `{}`, which the seed's example sends) means none; otherwise a `_type`/`_version` discriminated block.
- * Only Bedrock (version 1) exists.
+ * `settings`: null means none; anything else is a `_type`/`_version` discriminated block, so `{}` (the seed's example)
+ * fails like in Coder: "settings missing _type discriminator". Only Bedrock (version 1) exists.
  */
 function decodeSettings(value: unknown): BedrockSettings | null {
   if (value === undefined || value === null) return null;
@@ -90,7 +92,6 @@ function decodeSettings(value: unknown): BedrockSettings | null {
     throw decodeError(
       `decode settings header: json: cannot unmarshal ${kindOf(value)} into Go value of type codersdk.aiProviderSettingsHeader`,
     );
-  if (Object.keys(value).length === 0) return null;
   const rawType = value._type ?? '';
   const version = value._version ?? 0;
   if (typeof rawType !== 'string') {
@@ -166,6 +167,10 @@ function validateDisplayName(displayName: string | undefined): ValidationError[]
     : [];
 }
 
+function validateIcon(icon: string | undefined): ValidationError[] {
+  return icon !== undefined && icon.length > MAX_ICON ? [{ field: 'icon', detail: `icon must be at most ${MAX_ICON} characters` }] : [];
+}
+
 function validateKeyValue(key: string, field: string, label: string): ValidationError[] {
   if (key === '') return [{ field, detail: `${label} must not be empty` }];
   if (key.trim() !== key) return [{ field, detail: `${label} must not contain leading or trailing whitespace` }];
@@ -179,6 +184,7 @@ export interface CreateRequest {
   type: string;
   name: string;
   display_name: string;
+  icon: string;
   enabled: boolean;
   base_url: string;
   api_keys: string[];
@@ -197,6 +203,7 @@ export function decodeCreate(body: unknown): CreateRequest {
     type: optString(b.type, `${s}.type`, 'codersdk.AIProviderType') ?? '',
     name: optString(b.name, `${s}.name`) ?? '',
     display_name: optString(b.display_name, `${s}.display_name`) ?? '',
+    icon: optString(b.icon, `${s}.icon`) ?? '',
     enabled: optBool(b.enabled, `${s}.enabled`) ?? false,
     base_url: optString(b.base_url, `${s}.base_url`) ?? '',
     api_keys: apiKeys,
@@ -211,6 +218,7 @@ export function validateCreate(req: CreateRequest): ValidationError[] {
   else if (!isCoderType(req.type)) out.push({ field: 'type', detail: `unsupported provider type ${JSON.stringify(req.type)}` });
   out.push(...validateName(req.name));
   out.push(...validateDisplayName(req.display_name));
+  out.push(...validateIcon(req.icon));
   out.push(...validateBaseUrl(req.base_url));
   if (req.api_keys.length > MAX_KEYS) out.push({ field: 'api_keys', detail: `api_keys must have at most ${MAX_KEYS} entries` });
   req.api_keys.forEach((key, i) => out.push(...validateKeyValue(key, `api_keys[${i}]`, 'api_keys entries')));
@@ -225,6 +233,7 @@ export function validateCreate(req: CreateRequest): ValidationError[] {
     });
   }
   if (req.type === 'bedrock' && req.api_keys.length > 0) out.push({ field: 'api_keys', detail: 'type=bedrock does not accept api_keys' });
+  if (req.type === 'copilot' && req.api_keys.length > 0) out.push({ field: 'api_keys', detail: 'type=copilot does not accept api_keys' });
   return out;
 }
 
@@ -232,6 +241,7 @@ export function validateCreate(req: CreateRequest): ValidationError[] {
 
 export interface UpdateRequest {
   display_name?: string;
+  icon?: string;
   enabled?: boolean;
   base_url?: string;
   api_keys?: Array<{ id: string | undefined; api_key: string | undefined }>;
@@ -246,6 +256,8 @@ export function decodeUpdate(body: unknown): UpdateRequest {
   const req: UpdateRequest = {};
   const displayName = optString(b.display_name, `${s}.display_name`);
   if (displayName !== undefined) req.display_name = displayName;
+  const icon = optString(b.icon, `${s}.icon`);
+  if (icon !== undefined) req.icon = icon;
   const enabled = optBool(b.enabled, `${s}.enabled`);
   if (enabled !== undefined) req.enabled = enabled;
   const baseUrl = optString(b.base_url, `${s}.base_url`);
@@ -270,6 +282,7 @@ export function decodeUpdate(body: unknown): UpdateRequest {
 export function isEmptyUpdate(req: UpdateRequest): boolean {
   return (
     req.display_name === undefined &&
+    req.icon === undefined &&
     req.enabled === undefined &&
     req.base_url === undefined &&
     req.api_keys === undefined &&
@@ -292,6 +305,7 @@ export function keyIdentity(id: string): string {
 export function validateUpdate(req: UpdateRequest): ValidationError[] {
   const out: ValidationError[] = [];
   out.push(...validateDisplayName(req.display_name));
+  out.push(...validateIcon(req.icon));
   if (req.base_url !== undefined) out.push(...validateBaseUrl(req.base_url));
   if (req.api_keys) {
     if (req.api_keys.length > MAX_KEYS) out.push({ field: 'api_keys', detail: `api_keys must have at most ${MAX_KEYS} entries` });

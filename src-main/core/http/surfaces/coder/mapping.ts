@@ -1,16 +1,44 @@
-/** Coder's view of a provider (`codersdk.AIProvider`): type mapping, masked keys and the Bedrock settings block. */
+/** Coder's view of a provider (`codersdk.AIProvider`): type mapping, masked keys, icon and the Bedrock settings block. */
 import type { Provider } from '../../../contract/domain-schemas.js';
 
-export const CODER_TYPES = ['anthropic', 'azure', 'bedrock', 'google', 'openai', 'openai-compat', 'openrouter', 'vercel'] as const;
+/** Every `codersdk.AIProviderType` of the current SDK. */
+export const CODER_TYPES = [
+  'anthropic',
+  'azure',
+  'bedrock',
+  'copilot',
+  'google',
+  'openai',
+  'openai-compat',
+  'openrouter',
+  'vercel',
+] as const;
 export type CoderType = (typeof CODER_TYPES)[number];
 
 export function isCoderType(value: string): value is CoderType {
   return (CODER_TYPES as readonly string[]).includes(value);
 }
 
-/** Coder's type → our catalog id. */
+/**
+ * Settings this surface keeps on our provider for what our model has no field for: Coder's `icon`, and the Coder type
+ * when our catalog id alone cannot say it (GitHub Copilot is stored as an OpenAI-compatible provider).
+ */
+export const ICON_SETTING = 'icon';
+export const CODER_TYPE_SETTING = 'coder_type';
+
+/**
+ * Coder's type → our catalog id. Copilot speaks OpenAI's API at its base URL and authenticates with request-time
+ * GitHub OAuth tokens (no stored key), so it is an OpenAI-compatible provider without keys here.
+ */
 export function ourTypeOf(type: CoderType): string {
-  return type === 'google' ? 'gemini' : type;
+  if (type === 'google') return 'gemini';
+  if (type === 'copilot') return 'openai-compat';
+  return type;
+}
+
+/** The marker a new provider needs so that its Coder type comes back as sent, if our catalog id does not imply it. */
+export function coderTypeMarker(type: CoderType): string | undefined {
+  return coderTypeOf(ourTypeOf(type)) === type ? undefined : type;
 }
 
 /**
@@ -42,12 +70,19 @@ const OPENAI_COMPATIBLE = new Set([
 /** Our catalog id → Coder's type, or null when Coder cannot express it (the provider is then absent here). */
 export function coderTypeOf(ourType: string): CoderType | null {
   if (ourType === 'gemini') return 'google';
-  if (isCoderType(ourType) && ourType !== 'google') return ourType;
+  if (isCoderType(ourType) && ourType !== 'google' && ourType !== 'copilot') return ourType;
   return OPENAI_COMPATIBLE.has(ourType) ? 'openai-compat' : null;
 }
 
+/** A provider's Coder type: the stored marker when it still fits the provider's catalog id, else the catalog mapping. */
+export function coderTypeOfProvider(provider: Pick<Provider, 'type' | 'settings'>): CoderType | null {
+  const marker = provider.settings[CODER_TYPE_SETTING];
+  if (typeof marker === 'string' && isCoderType(marker) && ourTypeOf(marker) === provider.type) return marker;
+  return coderTypeOf(provider.type);
+}
+
 /** Every catalog id this surface shows, for filtering the list in SQL. */
-export const VISIBLE_TYPES: string[] = ['gemini', ...CODER_TYPES.filter((t) => t !== 'google'), ...OPENAI_COMPATIBLE];
+export const VISIBLE_TYPES: string[] = ['gemini', ...CODER_TYPES.filter((t) => t !== 'google' && t !== 'copilot'), ...OPENAI_COMPATIBLE];
 
 // --- Bedrock settings ---------------------------------------------------------------
 
@@ -140,6 +175,7 @@ export interface AIProvider {
   type: CoderType;
   name: string;
   display_name: string;
+  icon: string;
   enabled: boolean;
   base_url: string;
   api_keys: CoderKey[];
@@ -148,19 +184,30 @@ export interface AIProvider {
   updated_at: string;
 }
 
-/** Keys ordered by created_at then id; `masked` is already Coder's rule (coderMask) in our key output. */
+/**
+ * Keys in creation order, as Coder returns them: by created_at, and keys created together (same instant) in the order
+ * they were sent, which is the order the service keeps them in. A stable sort, so random ids never decide.
+ */
+export function keysInCreationOrder<K extends { created_at: string }>(keys: readonly K[]): K[] {
+  return [...keys].sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
+}
+
+export function iconOf(provider: Pick<Provider, 'settings'>): string {
+  const icon = provider.settings[ICON_SETTING];
+  return typeof icon === 'string' ? icon : '';
+}
+
+/** `masked` is already Coder's rule (coderMask) in our key output; `base_url` is shown exactly as stored (as given). */
 export function toAIProvider(provider: Provider, type: CoderType): AIProvider {
-  const keys = [...provider.api_keys].sort((a, b) =>
-    a.created_at === b.created_at ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.created_at < b.created_at ? -1 : 1,
-  );
   return {
     id: provider.id,
     type,
     name: provider.name,
     display_name: provider.display_name || provider.name,
+    icon: iconOf(provider),
     enabled: provider.enabled,
     base_url: provider.base_url,
-    api_keys: keys.map((k) => ({ id: k.id, masked: k.masked, created_at: k.created_at })),
+    api_keys: keysInCreationOrder(provider.api_keys).map((k) => ({ id: k.id, masked: k.masked, created_at: k.created_at })),
     settings: coderSettingsOf(provider),
     created_at: provider.created_at,
     updated_at: provider.updated_at,

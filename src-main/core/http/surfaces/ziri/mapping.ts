@@ -12,7 +12,8 @@ export interface ZiriProvider {
   updatedAt: string;
   type: string;
   hasCredentials: boolean;
-  models?: string[];
+  /** Always present (ZIRI's UI types it as required): the stored models, or the type's starting models before a listing. */
+  models: string[];
 }
 
 /** A failure answered in ZIRI's body shape `{error, code}`. */
@@ -29,6 +30,9 @@ export class ZiriFailure extends Error {
 
 export const MISSING_FIELDS = 'name and apiKey are required';
 export const NOT_FOUND = new ZiriFailure(404, 'PROVIDER_NOT_FOUND', 'Provider not found');
+/** ZIRI's PUT answers an unknown name with 400, not 404. */
+export const NOT_FOUND_ON_UPDATE = new ZiriFailure(400, 'PROVIDER_NOT_FOUND', 'Provider not found');
+export const NOTHING_TO_UPDATE = new ZiriFailure(400, 'NOTHING_TO_UPDATE', 'Nothing to update');
 export const MAX_KEY_LENGTH = 65_536;
 
 /** ISO 8601 → ZIRI's UTC `YYYY-MM-DD HH:MM:SS`. */
@@ -38,7 +42,7 @@ export function ziriTimestamp(iso: string): string {
 }
 
 export function toZiriProvider(provider: Provider, models: string[]): ZiriProvider {
-  const out: ZiriProvider = {
+  return {
     id: provider.seq,
     name: provider.name,
     displayName: provider.display_name || provider.name,
@@ -47,9 +51,8 @@ export function toZiriProvider(provider: Provider, models: string[]): ZiriProvid
     updatedAt: ziriTimestamp(provider.updated_at),
     type: provider.type,
     hasCredentials: provider.api_keys.length > 0,
+    models,
   };
-  if (models.length > 0) out.models = models;
-  return out;
 }
 
 /** A name that is a catalog type (or alias: google → gemini) is that type; anything else is OpenAI-compatible. */
