@@ -3,8 +3,8 @@ import { defaultDataDir } from '../core/data-dir.js';
 import { DeskError, type ErrorBody } from '../core/contract/errors.js';
 import type { OperationName, OperationOutput } from '../core/contract/operations.js';
 import { isKeychainOnlyStore } from '../core/vault/cli-access.js';
-import { CliError } from './output.js';
-import { connectToRunningApp } from './running-app.js';
+import { CliError, terminalText } from './output.js';
+import { connectToRunningApp, findStoreOwner } from './running-app.js';
 
 export interface Io {
   out(text: string): void;
@@ -43,6 +43,22 @@ export async function withDesk<T>(flags: CommonFlags, io: Io, work: (desk: DeskT
   } finally {
     await desk.close();
   }
+}
+
+/**
+ * For commands that resolve `env.VAR` keys (test, models): the process that owns the store (the app or `serve`, found
+ * through server.json) when one runs, so that a key's health never depends on which process tested it and with whose
+ * environment; the store opened here, with this shell's environment, only when no owner runs.
+ */
+export async function withStoreOwner<T>(flags: CommonFlags, io: Io, work: (desk: DeskTarget) => Promise<T> | T): Promise<T> {
+  const owner = await findStoreOwner(dataDirOf(flags, io), io.env);
+  if (owner.found) return work({ dispatch: owner.dispatch });
+  if (owner.why) {
+    io.err(
+      terminalText(`provider-desk: the running Provider Desk cannot be used (${owner.why}); working here, with this shell's environment`),
+    );
+  }
+  return withDesk(flags, io, work);
 }
 
 export function describeError(error: ErrorBody): string {

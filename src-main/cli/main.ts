@@ -15,6 +15,8 @@ Commands:
       --port <p>          Port (default 3100, 0 = any free port)
       --ui                Also serve the GUI at / (log in with /?token=<token>)
       --origin <url>      Allow a browser origin to call the API (repeatable)
+      --check-every <d>   Re-test enabled providers in the background (e.g. 15m, 1h; default: the
+                          Settings preference, off unless turned on) and log keys that start failing
   list [--search s]     List providers
   token [--rotate]      Print (or replace) the local API token
 ${EXTRA_COMMANDS.map((c) => `  ${c.usage.padEnd(22)}${c.summary}`).join('\n')}
@@ -35,6 +37,7 @@ const OPTIONS = {
   port: { type: 'string' },
   ui: { type: 'boolean' },
   origin: { type: 'string', multiple: true },
+  'check-every': { type: 'string' },
   search: { type: 'string' },
   rotate: { type: 'boolean' },
   all: { type: 'boolean' },

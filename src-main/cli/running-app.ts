@@ -19,23 +19,36 @@ export function keychainOnlyMessage(dataDir: string, command: 'serve' | 'cli', w
   return `${start} ${reach}, or turn on "Allow command-line access" in the app's Settings → Security.`;
 }
 
+/** The outcome of looking for the process that owns a store: its dispatcher, or why it cannot be used (none: nothing runs). */
+export type OwnerLookup = { found: true; dispatch: Dispatch } | { found: false; why: string | null };
+
 /**
- * The running desktop app as a dispatcher: its address from `<data-dir>/server.json`, the token from
- * PROVIDER_DESK_TOKEN or `<data-dir>/api-token`. Refused, with what to do, when the app is not there.
+ * The process that owns the store (the desktop app, or `provider-desk serve`) as a dispatcher: its address from
+ * `<data-dir>/server.json`, the token from PROVIDER_DESK_TOKEN or `<data-dir>/api-token`.
  */
-export async function connectToRunningApp(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ dispatch: Dispatch }> {
+export async function findStoreOwner(dataDir: string, env: NodeJS.ProcessEnv): Promise<OwnerLookup> {
   const entry = readServerFile(dataDir);
   // A file left by a crash names a process that is gone; one that is not ours (EPERM) is not the app either.
-  if (!entry || !isAlive(entry.pid)) throw new CliError(keychainOnlyMessage(dataDir, 'cli'));
+  if (!entry || !isAlive(entry.pid)) return { found: false, why: null };
   const token = env[TOKEN_ENV] || readToken(dataDir);
-  if (!token) throw new CliError(keychainOnlyMessage(dataDir, 'cli', `its API token file ${join(dataDir, TOKEN_FILE)} is missing`));
+  if (!token) return { found: false, why: `its API token file ${join(dataDir, TOKEN_FILE)} is missing` };
   try {
     const health = await fetch(`${entry.url}/api/v1/health`, { signal: AbortSignal.timeout(3000) });
     if (!health.ok) throw new Error(`HTTP ${health.status}`);
   } catch {
-    throw new CliError(keychainOnlyMessage(dataDir, 'cli', `the app does not answer at ${entry.url}`));
+    return { found: false, why: `Provider Desk does not answer at ${entry.url}` };
   }
-  return { dispatch: createRemoteDispatch(entry.url, token) };
+  return { found: true, dispatch: createRemoteDispatch(entry.url, token) };
+}
+
+/**
+ * The running desktop app as a dispatcher, for a store whose key is in its OS keychain only. Refused, with what to
+ * do, when the app is not there.
+ */
+export async function connectToRunningApp(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ dispatch: Dispatch }> {
+  const owner = await findStoreOwner(dataDir, env);
+  if (owner.found) return { dispatch: owner.dispatch };
+  throw new CliError(owner.why ? keychainOnlyMessage(dataDir, 'cli', owner.why) : keychainOnlyMessage(dataDir, 'cli'));
 }
 
 function readToken(dataDir: string): string | undefined {

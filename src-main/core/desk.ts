@@ -14,7 +14,8 @@ import { createProbeEngine } from './probe/engine.js';
 import { VERSION } from './version.js';
 import type { OperationOutput } from './contract/operations.js';
 import { DeskError } from './contract/errors.js';
-import { confPreferences, type Preferences, type PreferencesData } from './preferences.js';
+import { checkIntervalMinutesOf, confPreferences, type Preferences, type PreferencesData } from './preferences.js';
+import { CheckTransitionLog } from './service/check-transitions.js';
 import { ensureDataDir } from './data-dir.js';
 import { assertPrivateDataDir } from './data-dir-permissions.js';
 import { SERVER_FILE } from './server-file.js';
@@ -65,6 +66,8 @@ export class Desk {
   readonly probe: ProbeEngine & Partial<Pick<ClosableProbeEngine, 'close'>>;
   api: { url: string; port: number; enabled: boolean };
   readonly preferences: Preferences;
+  /** What scheduled checks found (keys that started failing or recovered), for `checks.recent`. */
+  readonly checkTransitions = new CheckTransitionLog();
 
   private readonly slotPolicy: SlotPolicy;
 
@@ -85,7 +88,8 @@ export class Desk {
     }
     this.probe = options.probe ?? createProbeEngine();
     this.providers = new ProviderService(this.repo, this.vault);
-    this.health = new HealthService(this.providers, this.probe);
+    // env.VAR references resolve with the environment this process (the store's owner when it serves) was started with.
+    this.health = new HealthService(this.providers, this.probe, { env });
     this.token = new ApiToken(this.repo, this.vault, options.dataDir, env);
     this.api = options.api ?? { url: '', port: 0, enabled: false };
     this.preferences = options.preferences ?? confPreferences(options.dataDir);
@@ -118,11 +122,12 @@ export class Desk {
     return this.info();
   }
 
-  preferencesView(): { theme: PreferencesData['theme']; apiPort: number; apiEnabled: boolean } {
+  preferencesView(): { theme: PreferencesData['theme']; apiPort: number; apiEnabled: boolean; checkIntervalMinutes: number } {
     return {
       theme: this.preferences.get('theme'),
       apiPort: this.preferences.get('apiPort'),
       apiEnabled: this.preferences.get('apiEnabled'),
+      checkIntervalMinutes: checkIntervalMinutesOf(this.preferences),
     };
   }
 

@@ -1,12 +1,16 @@
+import { EventEmitter } from 'node:events';
 import Conf from 'conf';
+import { PreferencesSchema } from './contract/operation-schemas.js';
 
-/** UI preferences: not secrets, not in SQLite (theme, window bounds, local API port). */
+/** UI preferences: not secrets, not in SQLite (theme, window bounds, local API port, scheduled checks). */
 export interface PreferencesData {
   theme: 'light' | 'dark' | 'system';
   apiPort: number;
   apiEnabled: boolean;
   windowBounds: { width: number; height: number; x?: number; y?: number } | null;
   lastView: string;
+  /** Scheduled checks: minutes between background re-tests of every enabled provider; 0 = off. */
+  checkIntervalMinutes: number;
 }
 
 export const PREFERENCE_DEFAULTS: PreferencesData = {
@@ -15,11 +19,17 @@ export const PREFERENCE_DEFAULTS: PreferencesData = {
   apiEnabled: true,
   windowBounds: null,
   lastView: 'providers',
+  checkIntervalMinutes: 0,
 };
 
 export interface Preferences {
   get<K extends keyof PreferencesData>(key: K): PreferencesData[K];
   set<K extends keyof PreferencesData>(key: K, value: PreferencesData[K]): void;
+}
+
+/** Preferences that say when one of them changes (the shell and `serve` restart scheduled checks on it). */
+export interface ObservablePreferences extends Preferences {
+  onChange(listener: (key: keyof PreferencesData) => void): () => void;
 }
 
 /** Like everything in the data dir, preferences.json is readable by its owner only. */
@@ -35,4 +45,26 @@ export function confPreferences(cwd: string): Preferences {
     configFileMode: PREFERENCES_FILE_MODE,
   });
   return { get: (key) => store.get(key), set: (key, value) => store.set({ [key]: value } as Partial<PreferencesData>) };
+}
+
+/** Wraps a preferences store so that every `set` is announced to listeners. */
+export function observablePreferences(base: Preferences): ObservablePreferences {
+  const events = new EventEmitter<{ change: [keyof PreferencesData] }>();
+  return {
+    get: (key) => base.get(key),
+    set: (key, value) => {
+      base.set(key, value);
+      events.emit('change', key);
+    },
+    onChange: (listener) => {
+      events.on('change', listener);
+      return () => events.off('change', listener);
+    },
+  };
+}
+
+/** The scheduled-check interval in minutes; a hand-edited preferences.json with a value out of range counts as off. */
+export function checkIntervalMinutesOf(preferences: Preferences): number {
+  const parsed = PreferencesSchema.shape.checkIntervalMinutes.safeParse(preferences.get('checkIntervalMinutes'));
+  return parsed.success ? parsed.data : 0;
 }

@@ -1,15 +1,24 @@
-import { app, BrowserWindow, ipcMain, safeStorage, dialog, clipboard } from 'electron';
+import { app, BrowserWindow, ipcMain, safeStorage, dialog, clipboard, Notification } from 'electron';
 import Store from 'electron-store';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Desk } from '../core/desk.js';
 import { startApiServer, type ApiServer } from '../core/http/server.js';
-import { PREFERENCE_DEFAULTS, PREFERENCES_FILE_MODE, type Preferences, type PreferencesData } from '../core/preferences.js';
+import {
+  observablePreferences,
+  PREFERENCE_DEFAULTS,
+  PREFERENCES_FILE_MODE,
+  type ObservablePreferences,
+  type Preferences,
+  type PreferencesData,
+} from '../core/preferences.js';
+import { CheckScheduler, followCheckInterval } from '../core/service/check-scheduler.js';
 import { removeServerFile, writeServerFile } from '../core/server-file.js';
 import { ensureDataDir } from '../core/data-dir.js';
 import { isRealKeychain, keychainBackend, keychainWrapper } from './keychain-wrapper.js';
 import { forwardEvents, registerIpc, trustedSender } from './ipc.js';
 import { createMainWindow } from './window.js';
+import { notifyKeyFailures } from './notifications.js';
 
 export interface ShellDeps {
   app: typeof app;
@@ -18,6 +27,7 @@ export interface ShellDeps {
   safeStorage: typeof safeStorage;
   dialog: typeof dialog;
   clipboard: typeof clipboard;
+  Notification: typeof Notification;
   preferences: (cwd: string) => Preferences;
 }
 
@@ -38,12 +48,15 @@ export const electronDeps: ShellDeps = {
   safeStorage,
   dialog,
   clipboard,
+  Notification,
   preferences: electronStorePreferences,
 };
 
 export interface RunningShell {
   desk: Desk;
   server: ApiServer | null;
+  /** Scheduled checks, at the interval of the preference (Settings). */
+  scheduler: CheckScheduler;
   window: BrowserWindow;
   quit(): Promise<void>;
 }
@@ -62,15 +75,18 @@ export async function startShell(deps: ShellDeps = electronDeps): Promise<Runnin
   const backend = keychainBackend(deps.safeStorage, process.platform);
   const wrappers = deps.safeStorage.isEncryptionAvailable() ? [keychainWrapper(deps.safeStorage, backend)] : [];
   let desk: Desk;
+  let preferences: ObservablePreferences;
   try {
     // Made 0700 before electron-store writes preferences.json into it.
     ensureDataDir(dataDir);
+    // Observed, so scheduled checks restart when the interval changes in Settings.
+    preferences = observablePreferences(deps.preferences(dataDir));
     desk = new Desk({
       dataDir,
       wrappers,
       keychainOnly: isRealKeychain(deps.safeStorage, backend),
       keychainBackend: backend,
-      preferences: deps.preferences(dataDir),
+      preferences,
       clipboard: {
         writeText: (text) => deps.clipboard.writeText(text),
         readText: () => deps.clipboard.readText(),
@@ -83,7 +99,6 @@ export async function startShell(deps: ShellDeps = electronDeps): Promise<Runnin
     deps.app.quit();
     return null;
   }
-  const preferences = desk.preferences;
   if (backend === 'basic_text') {
     desk.logger.warn('no OS keychain: safeStorage backend is basic_text');
   }
@@ -114,10 +129,22 @@ export async function startShell(deps: ShellDeps = electronDeps): Promise<Runnin
   const allowedUrl = (url: string) => (devUrl ? url.startsWith(devUrl) : url.startsWith('file://') && url.includes('/renderer/index.html'));
   const disposeIpc = registerIpc(deps.ipcMain, desk, trustedSender(allowedUrl));
   const disposeEvents = forwardEvents(desk, () => (window.isDestroyed() ? undefined : window.webContents));
+  const scheduler = new CheckScheduler({
+    providers: desk.providers,
+    health: desk.health,
+    transitions: desk.checkTransitions,
+    logger: desk.logger,
+  });
+  const disposeNotifications = notifyKeyFailures(deps.Notification, scheduler, () => (window.isDestroyed() ? undefined : window));
+  const unfollowInterval = followCheckInterval(preferences, scheduler);
   const quit = async () => {
     if (server) removeServerFile(dataDir);
     disposeIpc();
     disposeEvents();
+    unfollowInterval();
+    disposeNotifications();
+    // A run in flight finishes (bounded) before the store closes under it.
+    await scheduler.stop();
     await server?.close();
     await desk.close();
   };
@@ -127,5 +154,5 @@ export async function startShell(deps: ShellDeps = electronDeps): Promise<Runnin
   });
   deps.app.on('window-all-closed', () => deps.app.quit());
   deps.app.on('will-quit', () => void quit());
-  return { desk, server, window, quit };
+  return { desk, server, scheduler, window, quit };
 }

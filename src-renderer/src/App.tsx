@@ -12,6 +12,7 @@ import { TestAllDialog } from './components/testall/TestAllDialog';
 import { Toasts } from './components/common/Toasts';
 import { TopBar } from './components/TopBar';
 import { Spinner } from './components/common/Spinner';
+import { CheckNotifier } from './components/checks/CheckNotifier';
 
 const REFRESH_DELAY_MS = 250;
 
@@ -95,6 +96,7 @@ export function App() {
       {(dialog === 'import' || dialog === 'export') && <ImportExportDialog />}
       {dialog === 'test-all' && <TestAllDialog />}
       <Toasts />
+      <CheckNotifier />
     </div>
   );
 }

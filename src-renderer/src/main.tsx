@@ -15,6 +15,7 @@ import './styles/widgets.css';
 import './styles/list.css';
 import './styles/detail.css';
 import './styles/checks.css';
+import './styles/timeline.css';
 import './styles/models.css';
 import './styles/dialogs.css';
 

@@ -217,32 +217,32 @@ describe('ProviderService', () => {
     expect(desk.providers.list({ sortBy: 'display_name', order: 'asc' }).items.map((p) => p.name)).toEqual(['b', 'mistral', 'a']);
   });
 
-  it('filters by health with the same words as the GUI dot: online, offline (unreachable), error (answered no), untested', () => {
+  it('filters by the stored health, the word every view shows: ok, degraded, error, offline, untested', () => {
     desk = openTestDesk();
-    const set = (name: string, status: string, state: string, errorClass: string | null) => {
+    const set = (name: string, health: string) => {
       desk.providers.create({ name, type: 'openai' });
       const row = desk.providers.requireRow(name);
-      const check = JSON.stringify({
-        key_id: null,
-        ok: errorClass === null,
-        latency_ms: 1,
-        http_status: null,
-        error_class: errorClass,
-        message: '',
-        checked_at: '',
-      });
-      desk.repo.updateProvider({ ...row, status, state, last_check: check }, row.revision);
+      desk.repo.updateProvider({ ...row, health }, row.revision);
     };
-    set('up', 'active', 'online', null);
-    set('refused', 'error', 'offline', 'connection_refused');
-    set('rejected', 'error', 'offline', 'auth_failed');
-    set('half', 'error', 'online', 'timeout');
+    set('up', 'ok');
+    set('half', 'degraded');
+    set('refused', 'offline');
+    set('rejected', 'error');
     desk.providers.create({ name: 'fresh', type: 'openai' });
-    const names = (health: 'online' | 'offline' | 'error' | 'untested') =>
+    const names = (health: 'ok' | 'degraded' | 'offline' | 'error' | 'untested') =>
       desk.providers.list({ health, sortBy: 'name', order: 'asc' }).items.map((p) => p.name);
-    expect(names('online')).toEqual(['up']);
+    expect(names('ok')).toEqual(['up']);
+    expect(names('degraded')).toEqual(['half']);
     expect(names('offline')).toEqual(['refused']);
-    expect(names('error')).toEqual(['half', 'rejected']);
+    expect(names('error')).toEqual(['rejected']);
     expect(names('untested')).toEqual(['fresh']);
+    // Sorting by health puts the worst first.
+    expect(desk.providers.list({ sortBy: 'health', order: 'asc' }).items.map((p) => p.name)).toEqual([
+      'rejected',
+      'refused',
+      'half',
+      'up',
+      'fresh',
+    ]);
   });
 });

@@ -68,15 +68,17 @@ describe('the workspace', () => {
     const dialog = page.getByRole('dialog', { name: 'Test all providers' });
     const progress = dialog.getByRole('progressbar', { name: 'Test progress' });
     await progress.waitFor();
-    await dialog.getByRole('status').filter({ hasText: 'passed' }).waitFor();
+    await dialog.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
     await expect(progress.getAttribute('value')).resolves.toBe('6');
-    await expect(dialog.locator('.stat--ok .stat-value').textContent()).resolves.toBe('2');
-    await expect(dialog.locator('.stat--fail .stat-value').textContent()).resolves.toBe('4');
+    // Counted by the health words the list filter uses: 2 ok, 2 error (a rejected key, an unset env.VAR), 2 offline.
+    await expect(dialog.locator('.stat[data-health="ok"] .stat-value').textContent()).resolves.toBe('2');
+    await expect(dialog.locator('.stat[data-health="error"] .stat-value').textContent()).resolves.toBe('2');
+    await expect(dialog.locator('.stat[data-health="offline"] .stat-value').textContent()).resolves.toBe('2');
     await expect(dialog.getByRole('list', { name: 'Failed providers' }).textContent()).resolves.toMatch(/openai-personal.*Key rejected/);
     await screenshot(page, 'test-all.png');
     await dialog.getByRole('button', { name: 'Done' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await page.getByRole('list', { name: 'Providers' }).locator('[data-health="online"]').first().waitFor();
+    await page.getByRole('list', { name: 'Providers' }).locator('[data-health="ok"]').first().waitFor();
   });
 
   it('searches (Ctrl+K), filters by type and health, and sorts', async () => {
@@ -93,9 +95,9 @@ describe('the workspace', () => {
     await page.getByLabel('Filter by type').selectOption('ollama');
     await expect.poll(rowNames).toEqual(['ollama-laptop']);
     await page.getByLabel('Filter by type').selectOption('');
-    await page.getByLabel('Filter by health').selectOption('online');
+    await page.getByLabel('Filter by health').selectOption('ok');
     await expect.poll(rowNames).toEqual(['anthropic', 'openai-work']);
-    await expect(rows().first().locator('.health-label').textContent()).resolves.toBe('Online');
+    await expect(rows().first().locator('.health-label').textContent()).resolves.toBe('OK');
     await page.getByLabel('Filter by health').selectOption('untested');
     await expect.poll(rowNames).toEqual(['azure-eu']);
     await page.getByLabel('Filter by health').selectOption('');

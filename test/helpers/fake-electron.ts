@@ -19,8 +19,25 @@ export function fakeElectron(dataDir: string, options: FakeElectronOptions = {})
     openHandler?: () => unknown;
     navigateListeners: Array<(e: { preventDefault(): void }) => void>;
     loaded?: string;
+    shown?: number;
   }> = [];
   let clipboardText = '';
+  /** Every desktop notification the shell showed, with a way to click it. */
+  const notifications: Array<{ title: string; body: string; click(): void }> = [];
+  class FakeNotification {
+    static isSupported() {
+      return true;
+    }
+    private readonly clickListeners: Array<() => void> = [];
+    constructor(private readonly options: { title: string; body: string }) {}
+    on(name: string, listener: () => void) {
+      if (name === 'click') this.clickListeners.push(listener);
+      return this;
+    }
+    show() {
+      notifications.push({ title: this.options.title, body: this.options.body, click: () => this.clickListeners.forEach((l) => l()) });
+    }
+  }
   class FakeWindow {
     record: (typeof windows)[number];
     webContents: any;
@@ -48,12 +65,21 @@ export function fakeElectron(dataDir: string, options: FakeElectronOptions = {})
     isDestroyed() {
       return false;
     }
+    isMinimized() {
+      return false;
+    }
+    restore() {}
+    show() {
+      this.record.shown = (this.record.shown ?? 0) + 1;
+    }
+    focus() {}
   }
   const prefs = confPreferences(dataDir);
   prefs.set('apiPort', 0);
   return {
     handlers,
     windows,
+    notifications,
     clipboard: () => clipboardText,
     deps: {
       app: {
@@ -77,6 +103,7 @@ export function fakeElectron(dataDir: string, options: FakeElectronOptions = {})
       },
       dialog: { showErrorBox: vi.fn() },
       clipboard: { writeText: (t: string) => (clipboardText = t), readText: () => clipboardText, clear: () => (clipboardText = '') },
+      Notification: FakeNotification,
       preferences: () => prefs,
     },
   };

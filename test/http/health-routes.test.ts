@@ -86,11 +86,11 @@ describe('test, models and test-all routes', () => {
     expect(nokey.body).toMatchObject({ ok: false, results: [{ error_class: 'missing_credentials' }] });
   });
 
-  it('reports an unset env.VAR key as a clear failure, not a crash', async () => {
+  it('reports an unset env.VAR key as missing_env naming the variable, not a crash', async () => {
     await create({ name: 'envkey', type: 'openai', base_url: openai.baseUrl, api_keys: [{ value: 'env.PD_TEST_UNSET_VARIABLE' }] });
     const res = await t.request('/api/v1/providers/envkey/test', { method: 'POST', json: {} });
     expect(res.status).toBe(200);
-    expect(res.body.results[0]).toMatchObject({ ok: false, error_class: 'missing_credentials' });
+    expect(res.body.results[0]).toMatchObject({ ok: false, error_class: 'missing_env' });
     expect(res.body.results[0].message).toMatch(/PD_TEST_UNSET_VARIABLE/);
   });
 
@@ -158,7 +158,8 @@ describe('test, models and test-all routes', () => {
     expect(ok.stdout).toMatch(/\(keyless\)\s+ok \d+ ms/);
     const failing = await runCli(['test', 'oa', '--data-dir', dataDir]);
     expect(failing.code).toBe(1);
-    expect(failing.stdout).toMatch(/bad\s+auth_failed \(401\)/);
+    expect(failing.stdout).toMatch(/bad\s+error auth_failed \(401\)/);
+    expect(failing.stdout).toMatch(/^oa: degraded$/m);
     expect(failing.stdout).not.toContain('sk-bad-key-0987654321');
     const models = await runCli(['models', 'claude', '--data-dir', dataDir]);
     expect(models.code).toBe(0);

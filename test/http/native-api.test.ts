@@ -174,9 +174,14 @@ describe('native API', () => {
   });
 
   it('reads and changes preferences, validating each field', async () => {
-    expect((await t.request('/api/v1/preferences')).body).toEqual({ theme: 'system', apiPort: 3100, apiEnabled: true });
+    expect((await t.request('/api/v1/preferences')).body).toEqual({
+      theme: 'system',
+      apiPort: 3100,
+      apiEnabled: true,
+      checkIntervalMinutes: 0,
+    });
     const changed = await t.request('/api/v1/preferences', { method: 'PATCH', json: { theme: 'dark', apiPort: 4100 } });
-    expect(changed.body).toEqual({ theme: 'dark', apiPort: 4100, apiEnabled: true });
+    expect(changed.body).toEqual({ theme: 'dark', apiPort: 4100, apiEnabled: true, checkIntervalMinutes: 0 });
     const bad = await t.request('/api/v1/preferences', { method: 'PATCH', json: { theme: 'neon', apiPort: 80 } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields.map((f: { path: string }) => f.path).sort()).toEqual(['apiPort', 'theme']);

@@ -4,7 +4,7 @@ import { monogram } from '../../src-renderer/src/components/common/ProviderIcon.
 import { DeskClientError } from '../../src-renderer/src/client/desk-client.js';
 import { errorMessage, fieldsUnder, formMessage, sentence, validate } from '../../src-renderer/src/lib/errors.js';
 import { formatLatency, formatTokens, formatWhen } from '../../src-renderer/src/lib/format.js';
-import { healthOf, verdictOf } from '../../src-renderer/src/lib/health.js';
+import { healthOf, resultHealth, verdictOf } from '../../src-renderer/src/lib/health.js';
 import { formatRoute, parseRoute } from '../../src-renderer/src/lib/route.js';
 
 const check = (over: Record<string, unknown>) =>
@@ -20,11 +20,13 @@ const check = (over: Record<string, unknown>) =>
   }) as never;
 
 describe('renderer helpers', () => {
-  it('names health from status, state and the kind of failure', () => {
-    expect(healthOf({ status: 'untested', state: 'unknown', last_check: null })).toBe('untested');
-    expect(healthOf({ status: 'active', state: 'online', last_check: null })).toBe('online');
-    expect(healthOf({ status: 'error', state: 'offline', last_check: check({ error_class: 'connection_refused' }) })).toBe('offline');
-    expect(healthOf({ status: 'error', state: 'offline', last_check: check({ error_class: 'auth_failed' }) })).toBe('error');
+  it("shows the health the backend computed, and a key's stored health for its check result", () => {
+    expect(healthOf({ health: 'degraded' })).toBe('degraded');
+    const provider = { health: 'degraded' as const, api_keys: [{ id: 'k1', health: 'missing_env' as const }] as never };
+    expect(resultHealth(check({ key_id: 'k1' }), provider)).toBe('missing_env');
+    expect(resultHealth(check({ key_id: 'gone' }), provider)).toBe('untested');
+    expect(resultHealth(check({ key_id: null }), provider)).toBe('degraded');
+    expect(verdictOf(check({ error_class: 'missing_env' }))).toBe('Variable not set');
     expect(verdictOf(check({ error_class: 'quota_exceeded' }))).toBe('Out of quota');
     expect(verdictOf(check({ ok: true }))).toBe('Works');
   });
@@ -38,11 +40,11 @@ describe('renderer helpers', () => {
   });
 
   it('validates with the contract schema into path → message', () => {
-    const result = validate(ProviderCreateInput, { name: 'Bad', type: 'openai', network_config: { max_retries: 99 } });
+    const result = validate(ProviderCreateInput, { name: 'Bad', type: 'openai', network_config: { max_retries: -1 } });
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(Object.keys(result.fields).sort()).toEqual(['name', 'network_config.max_retries']);
-      expect(fieldsUnder(result.fields, 'network_config')).toEqual({ max_retries: expect.stringMatching(/Too big/) });
+      expect(fieldsUnder(result.fields, 'network_config')).toEqual({ max_retries: expect.stringMatching(/Too small/) });
     }
     expect(sentence('is required')).toBe('Is required.');
   });

@@ -68,7 +68,7 @@ describe('CLI output of upstream text', () => {
 
     const all = await cli('test', '--all');
     expect(all.code).toBe(1);
-    expect(all.stderr).toContain('refused: failed');
+    expect(all.stderr).toContain('refused: error');
     expectTerminalSafe(all);
   });
 });

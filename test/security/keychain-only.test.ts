@@ -13,7 +13,15 @@ import { createRemoteDispatch, remoteRequest } from '../../src-main/cli/remote-d
 import { runCli } from '../helpers/cli.js';
 import { fakeElectron, ipcEvent, TRUSTED_PAGE } from '../helpers/fake-electron.js';
 
-vi.mock('electron', () => ({ app: {}, BrowserWindow: class {}, ipcMain: {}, safeStorage: {}, dialog: {}, clipboard: {} }));
+vi.mock('electron', () => ({
+  app: {},
+  BrowserWindow: class {},
+  ipcMain: {},
+  safeStorage: {},
+  dialog: {},
+  clipboard: {},
+  Notification: class {},
+}));
 vi.mock('electron-store', () => ({ default: class {} }));
 
 const { startShell } = await import('../../src-main/shell/main.js');

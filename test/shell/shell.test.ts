@@ -4,7 +4,15 @@ import { tempDir } from '../helpers/desk.js';
 import { fakeElectron, ipcEvent as event } from '../helpers/fake-electron.js';
 
 // The real Electron binary cannot run here; the shell is wired against this stand-in instead.
-vi.mock('electron', () => ({ app: {}, BrowserWindow: class {}, ipcMain: {}, safeStorage: {}, dialog: {}, clipboard: {} }));
+vi.mock('electron', () => ({
+  app: {},
+  BrowserWindow: class {},
+  ipcMain: {},
+  safeStorage: {},
+  dialog: {},
+  clipboard: {},
+  Notification: class {},
+}));
 vi.mock('electron-store', () => ({ default: class {} }));
 
 const { startShell } = await import('../../src-main/shell/main.js');

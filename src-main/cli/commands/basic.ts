@@ -12,14 +12,7 @@ export async function list(flags: CommonFlags & { search?: string | undefined },
     io.out(
       table(
         ['NAME', 'TYPE', 'ENABLED', 'HEALTH', 'KEYS', 'BASE URL'],
-        page.items.map((p) => [
-          p.name,
-          p.type,
-          p.enabled ? 'yes' : 'no',
-          p.status === 'untested' ? 'untested' : p.state,
-          String(p.api_keys.length),
-          p.base_url,
-        ]),
+        page.items.map((p) => [p.name, p.type, p.enabled ? 'yes' : 'no', p.health, String(p.api_keys.length), p.base_url]),
       ),
     );
   });

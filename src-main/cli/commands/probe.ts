@@ -1,20 +1,21 @@
 import type { CheckResult } from '../../core/contract/domain-schemas.js';
+import { keyHealth } from '../../core/service/health-model.js';
 import { CliError, table, terminalText } from '../output.js';
-import { call, withDesk } from '../context.js';
+import { call, withStoreOwner } from '../context.js';
+import { checkText, headroomText, healthCountsText } from '../health-text.js';
 import type { ExtraCommand } from './extra.js';
 
-function verdict(result: CheckResult): string {
-  if (result.ok) return `ok ${result.latency_ms} ms`;
-  const status = result.http_status ? ` (${result.http_status})` : '';
-  return `${result.error_class ?? 'failed'}${status}`;
-}
-
-function resultRows(results: CheckResult[], keyNames: Map<string, string>): string[][] {
-  return results.map((r) => [
+/** One row per checked key: its health word and outcome, its headroom when any check reported some, what to do. */
+function resultTable(results: CheckResult[], keyNames: Map<string, string>): string {
+  const withHeadroom = results.some((r) => headroomText(r.headroom) !== '');
+  const rows = results.map((r) => [
     r.key_id ? (keyNames.get(r.key_id) ?? r.key_id) : '(keyless)',
-    verdict(r),
-    r.ok ? '' : r.message, // the message already ends with its hint
+    checkText(r, keyHealth(r)),
+    ...(withHeadroom ? [headroomText(r.headroom)] : []),
+    // The message already ends with its hint; a check that could not prove the key says what would.
+    r.ok && r.error_class !== 'unsupported' ? '' : r.message,
   ]);
+  return table(['KEY', 'RESULT', ...(withHeadroom ? ['HEADROOM'] : []), 'DETAILS'], rows);
 }
 
 /** `provider-desk test <name> | --all`: exit 1 when any check fails. */
@@ -26,19 +27,22 @@ const test: ExtraCommand = {
     const [name] = args;
     if (!name && !flags.all)
       throw new CliError('Usage: provider-desk test <name> [--deep --model m] | provider-desk test --all [--concurrency n]', 2);
-    return withDesk(flags, io, async (desk) => {
+    return withStoreOwner(flags, io, async (desk) => {
       if (flags.all) {
         const concurrency = flags.concurrency ? Number(flags.concurrency) : undefined;
         const summary = await call(desk, 'providers.testAll', { concurrency }, (event) =>
           io.err(
             terminalText(
-              `[${event.done}/${event.total}] ${event.provider.name}: ${event.ok ? 'ok' : `failed — ${event.results.find((r) => !r.ok)?.message ?? ''}`}`,
+              `[${event.done}/${event.total}] ${event.provider.name}: ${event.health}${event.ok ? '' : ` — ${event.results.find((r) => !r.ok)?.message ?? ''}`}`,
               { oneLine: true },
             ),
           ),
         );
         if (flags.json) io.out(JSON.stringify(summary, null, 2));
-        else io.out(`${summary.passed} passed, ${summary.failed} failed of ${summary.total} providers in ${summary.duration_ms} ms`);
+        else {
+          io.out(`${summary.passed} passed, ${summary.failed} failed of ${summary.total} providers in ${summary.duration_ms} ms`);
+          io.out(healthCountsText(summary.by_health));
+        }
         return summary.failed === 0 ? 0 : 1;
       }
       const provider = await call(desk, 'providers.get', { idOrName: name });
@@ -46,7 +50,8 @@ const test: ExtraCommand = {
       if (flags.json) io.out(JSON.stringify(outcome, null, 2));
       else {
         const names = new Map(provider.api_keys.map((k) => [k.id, k.name]));
-        io.out(table(['KEY', 'RESULT', 'DETAILS'], resultRows(outcome.results, names)));
+        io.out(resultTable(outcome.results, names));
+        io.out(terminalText(`${provider.name}: ${outcome.health}`, { oneLine: true }));
       }
       return outcome.ok ? 0 : 1;
     });
@@ -61,7 +66,7 @@ const models: ExtraCommand = {
   async run(args, flags, io) {
     const [name] = args;
     if (!name) throw new CliError('Usage: provider-desk models <name> [--refresh]', 2);
-    return withDesk(flags, io, async (desk) => {
+    return withStoreOwner(flags, io, async (desk) => {
       const list = await call(desk, flags.refresh ? 'models.refresh' : 'models.list', { idOrName: name });
       if (flags.json) {
         io.out(JSON.stringify(list, null, 2));

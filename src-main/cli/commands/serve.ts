@@ -8,14 +8,54 @@ import { DeskError } from '../../core/contract/errors.js';
 import { parseOrigins } from '../../core/http/guard.js';
 import { createFileLogger, parseLogLevel } from '../../core/log/logger.js';
 import { isKeychainOnlyStore } from '../../core/vault/cli-access.js';
-import { CliError } from '../output.js';
+import { goDurationMs } from '../../core/contract/duration.js';
+import { MAX_CHECK_INTERVAL_MINUTES } from '../../core/contract/operation-schemas.js';
+import { confPreferences, observablePreferences, type Preferences } from '../../core/preferences.js';
+import { CheckScheduler, followCheckInterval } from '../../core/service/check-scheduler.js';
+import type { CheckTransition } from '../../core/contract/operation-schemas.js';
+import { CliError, terminalText } from '../output.js';
 import { keychainOnlyMessage } from '../running-app.js';
+import { removeServerFile, writeServerFile } from '../../core/server-file.js';
+import type { Logger } from '../../core/log/logger.js';
 import { dataDirOf, type CommonFlags, type Io } from '../context.js';
 
 export interface ServeFlags extends CommonFlags {
   port?: string | undefined;
   ui?: boolean | undefined;
   origin?: string[] | undefined;
+  'check-every'?: string | undefined;
+}
+
+const MAX_CHECK_EVERY_MS = MAX_CHECK_INTERVAL_MINUTES * 60_000;
+
+/**
+ * `--check-every`: a Go duration from 1s to 24h (`90s`, `15m`, `1h`), or `0`/`off` to keep scheduled checks off
+ * whatever Settings say; undefined without the flag (then the preference decides).
+ */
+export function checkEveryMs(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (text.trim() === '0' || text.trim() === 'off') return 0;
+  const ms = goDurationMs(text);
+  if (ms === null || ms < 1000 || ms > MAX_CHECK_EVERY_MS) {
+    throw new CliError(`--check-every must be a duration from 1s to 24h such as 90s, 15m or 1h, or off (got "${text}")`, 2);
+  }
+  return ms;
+}
+
+/** Headless, a key that starts failing is a line on stderr (the scheduler also logs it); names only, never the key. */
+function reportTransitions(scheduler: CheckScheduler, io: Io): void {
+  const say = (transition: CheckTransition) => io.err(`provider-desk: ${terminalText(transition.message, { oneLine: true })}`);
+  scheduler.events.on('keyStartedFailing', say);
+  scheduler.events.on('keyRecovered', say);
+}
+
+/** Writes `<data-dir>/server.json` naming this process as the store's owner; a failure only costs the CLI its way here. */
+function announceOwner(dataDir: string, server: { url: string; port: number }, logger: Logger): void {
+  try {
+    writeServerFile(dataDir, { url: server.url, port: server.port, pid: process.pid });
+  } catch (error) {
+    logger.warn('server.json not written', { error: error instanceof Error ? error.name : 'unknown' });
+  }
 }
 
 /** First `serve --ui` on a fresh checkout: build the GUI once, so the Quick start works without a separate build step. */
@@ -51,13 +91,18 @@ export async function serve(flags: ServeFlags, io: Io): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliError(`--port must be an integer between 0 and 65535 (got "${flags.port}")`, 2);
   const origins = allowedOrigins(flags, io);
+  const checkEvery = checkEveryMs(flags['check-every']);
   const dataDir = dataDirOf(flags, io);
   const uiDir = flags.ui ? builtRendererDir() : undefined;
   if (uiDir && !existsSync(join(uiDir, 'index.html'))) buildRenderer(io);
   const logger = createFileLogger(dataDir, parseLogLevel(io.env.PROVIDER_DESK_LOG_LEVEL));
+  // Opened on first use, after the Desk has checked the data dir; observed so scheduled checks follow a change in Settings.
+  let conf: Preferences | undefined;
+  const openConf = () => (conf ??= confPreferences(dataDir));
+  const preferences = observablePreferences({ get: (key) => openConf().get(key), set: (key, value) => openConf().set(key, value) });
   let desk: Desk;
   try {
-    desk = new Desk({ dataDir, env: io.env, logger });
+    desk = new Desk({ dataDir, env: io.env, logger, preferences });
   } catch (error) {
     if (isKeychainOnlyStore(error)) throw new CliError(keychainOnlyMessage(dataDir, 'serve'));
     if (error instanceof DeskError) throw new CliError(error.message);
@@ -71,11 +116,24 @@ export async function serve(flags: ServeFlags, io: Io): Promise<void> {
     throw new CliError(error instanceof Error ? error.message : String(error));
   }
   desk.token.ensureFile();
+  // Before the address is printed: from then on the CLI's test and models go through this process, the store's owner,
+  // so env.VAR keys resolve with the environment it was started with.
+  announceOwner(dataDir, server, logger);
   logger.info('server started', { port: server.port });
   io.out(`Provider Desk API listening on ${server.url}`);
   io.out(`Data dir: ${dataDir}`);
   io.out(desk.token.fromEnvironment ? 'Token: from PROVIDER_DESK_TOKEN' : `Token file: ${desk.token.filePath}`);
   if (uiDir) io.out(`GUI: ${server.url}/?token=<token>  (or open ${server.url}/ and paste the token)`);
+
+  const scheduler = new CheckScheduler({
+    providers: desk.providers,
+    health: desk.health,
+    transitions: desk.checkTransitions,
+    logger,
+  });
+  reportTransitions(scheduler, io);
+  const unfollow = checkEvery === undefined ? followCheckInterval(preferences, scheduler) : (scheduler.configure(checkEvery), () => {});
+  if (checkEvery) io.out(`Scheduled checks: every ${flags['check-every']?.trim()}`);
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -83,6 +141,9 @@ export async function serve(flags: ServeFlags, io: Io): Promise<void> {
     process.once('SIGINT', stop);
   });
   io.out('Shutting down…');
+  removeServerFile(dataDir);
+  unfollow();
+  await scheduler.stop();
   await server.close();
   logger.info('server stopped', { port: server.port });
   await desk.close();

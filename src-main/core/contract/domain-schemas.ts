@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CONCURRENCY_DEFAULTS, NETWORK_DEFAULTS, PROXY_TYPES, BASE_PROVIDER_TYPES, REQUEST_TYPES } from './config-schemas.js';
+import { CONCURRENCY_DEFAULTS, NETWORK_DEFAULTS, PROXY_TYPES, BASE_PROVIDER_TYPES, AllowedRequestsInput } from './config-schemas.js';
 import { PROVIDER_CAPABILITIES } from '../catalog/types.js';
 
 export const ERROR_CLASSES = [
@@ -106,8 +106,17 @@ export const ApiKeySchema = z
     blacklisted_models: z.array(z.string()),
     use_for_batch_api: z.boolean(),
     key_config: z.record(z.string(), z.unknown()).nullable(),
-    status: z.enum(['untested', 'ok', 'error']),
+    health: z.enum(KEY_HEALTH).meta({
+      description:
+        "This key's health from its last check: ok, error (the provider answered no), offline (unreachable), missing_env (its env.VAR is not set where the store's owner runs), untested (never tested, or cleared by a change).",
+    }),
+    status: z
+      .enum(['untested', 'ok', 'error'])
+      .meta({ description: 'Deprecated: use health (this is health with every failure as error).', deprecated: true }),
     last_check: CheckResultSchema.nullable(),
+    headroom: HeadroomSchema.nullable().meta({
+      description: "The last check's headroom (the same as last_check.headroom): rate-limit and credit figures, null where unknown.",
+    }),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -136,7 +145,7 @@ export const ProxyConfigSchema = z.object({
 export const CustomProviderConfigSchema = z.object({
   is_key_less: z.boolean(),
   base_provider_type: z.enum(BASE_PROVIDER_TYPES),
-  allowed_requests: z.partialRecord(z.enum(REQUEST_TYPES), z.boolean()).nullable(),
+  allowed_requests: AllowedRequestsInput.nullable(),
   request_path_overrides: z.record(z.string(), z.string()).nullable(),
 });
 
@@ -161,9 +170,20 @@ export const ProviderSchema = z
     send_back_raw_response: z.boolean(),
     store_raw_request_response: z.boolean(),
     capabilities: z.array(z.enum(PROVIDER_CAPABILITIES)),
-    status: z.enum(['untested', 'active', 'error']),
-    state: z.enum(['online', 'offline', 'unknown']),
-    last_check: CheckResultSchema.nullable(),
+    health: z.enum(PROVIDER_HEALTH).meta({
+      description:
+        'ok: every enabled key passes; degraded: some do; error: the provider answered no; offline: it could not be reached; untested: nothing current is known (never tested, or cleared by a change of key or destination).',
+    }),
+    status: z
+      .enum(['untested', 'active', 'error'])
+      .meta({ description: 'Deprecated: use health (active = ok; error = degraded, error or offline).', deprecated: true }),
+    state: z
+      .enum(['online', 'offline', 'unknown'])
+      .meta({ description: 'Deprecated: use health (online = ok or degraded; offline = error or offline).', deprecated: true }),
+    last_check: CheckResultSchema.nullable().meta({
+      description:
+        "The check that explains the health: the first failing enabled key's, else a passing one's (the endpoint's when keyless).",
+    }),
     models_count: z.number().int(),
     config_hash: z.string(),
     revision: z.number().int(),

@@ -1,6 +1,6 @@
 /** Input and output schemas (and shared examples) of the operations in operations.ts. */
 import { z } from 'zod';
-import { CheckResultSchema, ModelSchema } from './domain-schemas.js';
+import { CheckResultSchema, ModelSchema, PROVIDER_HEALTH } from './domain-schemas.js';
 import { PROVIDER_SORT_FIELDS } from './sort-fields.js';
 import { DestinationChangeSchema, FieldChangesSchema } from './config-schemas.js';
 
@@ -19,7 +19,10 @@ export const ProviderListInput = z
   .object({
     search: z.string().max(200).optional(),
     type: csv.optional().meta({ description: 'Comma-separated catalog types.' }),
-    health: z.enum(['online', 'offline', 'error', 'untested']).optional(),
+    health: z
+      .enum(PROVIDER_HEALTH)
+      .optional()
+      .meta({ description: 'Only providers with this health (the word the GUI and the CLI show).' }),
     sort: z.enum(PROVIDER_SORT_FIELDS).optional(),
     order: z.enum(['asc', 'desc']).optional(),
     limit: z.coerce.number().int().min(1).max(10_000).optional(),
@@ -36,13 +39,29 @@ export const TestInput = z
   })
   .strict();
 
-export const TestOutput = z.object({ ok: z.boolean(), results: z.array(CheckResultSchema) });
+export const TestOutput = z.object({
+  ok: z.boolean(),
+  health: z
+    .enum(PROVIDER_HEALTH)
+    .meta({ description: "The provider's health after this test (counting keys not tested now by their last check)." }),
+  results: z.array(CheckResultSchema),
+});
+
+/** Providers per health word after a test-all: the same words as the list filter, so "show the offline ones" finds them all. */
+export const HealthCounts = z.object({
+  ok: z.number().int(),
+  degraded: z.number().int(),
+  error: z.number().int(),
+  offline: z.number().int(),
+  untested: z.number().int(),
+});
 
 export const TestAllProgress = z.object({
   done: z.number().int(),
   total: z.number().int(),
   provider: z.object({ id: z.string(), name: z.string() }),
   ok: z.boolean(),
+  health: z.enum(PROVIDER_HEALTH),
   results: z.array(CheckResultSchema),
 });
 export type TestAllProgress = z.infer<typeof TestAllProgress>;
@@ -52,7 +71,12 @@ export const TestAllOutput = z.object({
   passed: z.number().int(),
   failed: z.number().int(),
   duration_ms: z.number().int(),
-  providers: z.array(z.object({ id: z.string(), name: z.string(), ok: z.boolean(), results: z.array(CheckResultSchema) })),
+  by_health: HealthCounts.meta({
+    description: 'How many of the tested providers ended up with each health word (passed counts ok; failed counts the rest).',
+  }),
+  providers: z.array(
+    z.object({ id: z.string(), name: z.string(), ok: z.boolean(), health: z.enum(PROVIDER_HEALTH), results: z.array(CheckResultSchema) }),
+  ),
 });
 
 export const ModelsOutput = z.object({ models: z.array(ModelSchema), fetched_at: z.string().nullable() });
@@ -154,8 +178,10 @@ export const EXAMPLE_KEY = {
   blacklisted_models: [],
   use_for_batch_api: false,
   key_config: null,
+  health: 'untested',
   status: 'untested',
   last_check: null,
+  headroom: null,
   created_at: '2026-11-22T08:00:00.000Z',
   updated_at: '2026-11-22T08:00:00.000Z',
 };
@@ -187,6 +213,7 @@ export const EXAMPLE_PROVIDER = {
   send_back_raw_response: false,
   store_raw_request_response: false,
   capabilities: ['llm', 'embedding', 'audio', 'image'],
+  health: 'untested',
   status: 'untested',
   state: 'unknown',
   last_check: null,
@@ -200,8 +227,56 @@ export const EXAMPLE_PROVIDER = {
 
 export const Empty = z.object({}).strict();
 
+/** The longest interval of scheduled checks, in minutes (a day). */
+export const MAX_CHECK_INTERVAL_MINUTES = 1440;
+
 export const PreferencesSchema = z.object({
   theme: z.enum(['light', 'dark', 'system']),
   apiPort: z.number().int().min(1024, 'must be 1024 or higher').max(65535),
   apiEnabled: z.boolean(),
+  checkIntervalMinutes: z
+    .number()
+    .int()
+    .min(0, 'must be 0 (off) or more')
+    .max(MAX_CHECK_INTERVAL_MINUTES, `must be at most ${MAX_CHECK_INTERVAL_MINUTES} (a day)`)
+    .meta({
+      description:
+        'Scheduled checks: re-test every enabled provider in the background every this many minutes (0 = off). Never deep tests.',
+    }),
+});
+
+// --- scheduled checks ---------------------------------------------------------------------------------------
+/** A key that changed between working and failing during a scheduled check. */
+export const CheckTransitionSchema = z
+  .object({
+    kind: z.enum(['key_started_failing', 'key_recovered']),
+    provider: z.string().meta({ description: 'The provider name.' }),
+    provider_id: z.string(),
+    key_id: z.string(),
+    key_name: z.string(),
+    result: CheckResultSchema,
+    message: z
+      .string()
+      .meta({ description: 'What to tell the user, e.g. "Key \'main\' of openai stopped working: 401 — the key was rejected".' }),
+    at: z.string(),
+  })
+  .meta({ id: 'CheckTransition' });
+export type CheckTransition = z.infer<typeof CheckTransitionSchema>;
+
+/** Opaque cursors of checks.recent: which run of the server, and the last transition seen. */
+export const CHECK_CURSOR = /^[0-9a-f]{8}:\d{1,15}$/;
+
+export const ChecksRecentInput = z
+  .object({
+    after: z
+      .string()
+      .regex(CHECK_CURSOR, 'must be a cursor returned by checks.recent')
+      .optional()
+      .meta({ description: 'The cursor of the previous answer: only newer transitions are returned.' }),
+  })
+  .strict();
+
+export const ChecksRecentOutput = z.object({
+  events: z.array(CheckTransitionSchema).meta({ description: 'Oldest first; without `after`, the recent ones this server kept.' }),
+  cursor: z.string().meta({ description: 'Pass as `after` next time.' }),
 });

@@ -22,6 +22,8 @@ import {
   EXAMPLE_PROVIDER,
   Empty,
   PreferencesSchema,
+  ChecksRecentInput,
+  ChecksRecentOutput,
 } from './operation-schemas.js';
 
 export * from './operation-schemas.js';
@@ -222,6 +224,7 @@ export const operations = {
       input: { deep: true, model: 'gpt-4o-mini' },
       output: {
         ok: false,
+        health: 'error',
         results: [
           {
             key_id: '0b9c…',
@@ -259,6 +262,42 @@ export const operations = {
             checked_at: '2026-11-22T08:00:00.000Z',
           },
         ],
+      },
+    },
+  }),
+  'checks.recent': defineOperation({
+    summary: 'Keys that started failing (or recovered) in scheduled checks, since a cursor; polled by the browser GUI to notify',
+    method: 'GET',
+    path: '/api/v1/checks/recent',
+    input: ChecksRecentInput,
+    output: ChecksRecentOutput,
+    errors: ['unauthorized', 'validation_failed'],
+    tag: 'health',
+    example: {
+      input: { after: '9f2c41d7:3' },
+      output: {
+        events: [
+          {
+            kind: 'key_started_failing',
+            provider: 'openai',
+            provider_id: EXAMPLE_PROVIDER.id,
+            key_id: EXAMPLE_KEY.id,
+            key_name: 'work',
+            result: {
+              key_id: EXAMPLE_KEY.id,
+              ok: false,
+              latency_ms: 212,
+              http_status: 401,
+              error_class: 'auth_failed',
+              message: '401 from /v1/models — the key was rejected',
+              hint: 'the key was rejected; check it or create a new one',
+              checked_at: '2026-11-22T08:15:00.000Z',
+            },
+            message: "Key 'work' of openai stopped working: 401 — the key was rejected",
+            at: '2026-11-22T08:15:00.000Z',
+          },
+        ],
+        cursor: '9f2c41d7:4',
       },
     },
   }),
@@ -317,7 +356,17 @@ export const operations = {
     errors: ['unauthorized', 'validation_failed'],
     streams: true,
     tag: 'health',
-    example: { input: { concurrency: 8 }, output: { total: 2, passed: 1, failed: 1, duration_ms: 640, providers: [] } },
+    example: {
+      input: { concurrency: 8 },
+      output: {
+        total: 2,
+        passed: 1,
+        failed: 1,
+        duration_ms: 640,
+        by_health: { ok: 1, degraded: 0, error: 0, offline: 1, untested: 0 },
+        providers: [],
+      },
+    },
   }),
   'token.get': defineOperation({
     summary: "The local API token (for the GUI's copy button and curl example)",
@@ -338,7 +387,7 @@ export const operations = {
     tag: 'app',
   }),
   'preferences.update': defineOperation({
-    summary: 'Change preferences (theme applies at once; API port and on/off at the next start of the app)',
+    summary: 'Change preferences (theme and the scheduled-check interval apply at once; API port and on/off at the next start of the app)',
     method: 'PATCH',
     path: '/api/v1/preferences',
     input: PreferencesSchema.partial().strict(),

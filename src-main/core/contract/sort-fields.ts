@@ -1,1 +1,1 @@
-export const PROVIDER_SORT_FIELDS = ['name', 'display_name', 'type', 'created_at', 'updated_at', 'status'] as const;
+export const PROVIDER_SORT_FIELDS = ['name', 'display_name', 'type', 'created_at', 'updated_at', 'status', 'health'] as const;

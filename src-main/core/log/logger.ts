@@ -11,6 +11,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export interface LogFields {
   operation?: string;
   provider?: string;
+  /** A key's name (never its value). */
+  key_name?: string;
   type?: string;
   method?: string;
   route?: string;
@@ -28,6 +30,7 @@ export interface LogFields {
 const FIELD_NAMES: ReadonlySet<string> = new Set<keyof LogFields>([
   'operation',
   'provider',
+  'key_name',
   'type',
   'method',
   'route',

@@ -11,6 +11,7 @@ import type { ModelRow, ProviderRow } from '../store/rows.js';
 import type { KeyView } from '../store/repository.js';
 import { coderMask, type MaskParts } from './masking.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { keyHealth, legacyKeyStatus } from './health-model.js';
 import { redactedView, SECRET_LIST_KEY } from './secret-fields.js';
 import {
   fingerprintHeaders,
@@ -75,6 +76,7 @@ export function keyMaskParts(row: Pick<KeyView, 'mask_head' | 'mask_tail' | 'sec
 /** A key as every output shows it: never the secret, only its mask (or its env reference as written). */
 export function toApiKey(row: KeyView): ApiKey {
   const config = parseJson<Record<string, unknown> | null>(row.key_config, null);
+  const check = parseJson<CheckResult | null>(row.last_check, null);
   return {
     id: row.id,
     name: row.name,
@@ -86,8 +88,10 @@ export function toApiKey(row: KeyView): ApiKey {
     blacklisted_models: parseJson<string[]>(row.blacklisted_models, []),
     use_for_batch_api: row.use_for_batch_api === 1,
     key_config: config ? redactedView(config, secretPathsOf(config)) : null,
-    status: row.status as ApiKey['status'],
-    last_check: parseJson<CheckResult | null>(row.last_check, null),
+    health: keyHealth(check),
+    status: legacyKeyStatus(keyHealth(check)),
+    last_check: check,
+    headroom: check?.headroom ?? null,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
@@ -121,6 +125,7 @@ export function toProvider(row: ProviderRow, keys: KeyView[], modelsCount: numbe
     send_back_raw_response: row.send_back_raw_response === 1,
     store_raw_request_response: row.store_raw_request_response === 1,
     capabilities: catalogEntry(row.type).capabilities,
+    health: row.health as Provider['health'],
     status: row.status as Provider['status'],
     state: row.state as Provider['state'],
     last_check: parseJson<CheckResult | null>(row.last_check, null),

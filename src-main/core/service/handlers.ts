@@ -66,6 +66,7 @@ export function createHandlers(desk: Desk): Handlers {
     'keys.copy': (input) => desk.copyKey(input.idOrName, input.keyId),
     'providers.test': (input) => health.test(input.idOrName, { deep: input.deep, model: input.model, keyId: input.key_id }),
     'providers.checks': (input) => health.history(input.idOrName),
+    'checks.recent': (input) => desk.checkTransitions.since(input.after),
     'models.list': (input) => health.models(input.idOrName),
     'models.refresh': (input) => health.refresh(input.idOrName),
     'providers.testAll': (input, ctx) => health.testAll(input, ctx.onProgress),
@@ -80,6 +81,7 @@ export function createHandlers(desk: Desk): Handlers {
       if (input.theme !== undefined) desk.preferences.set('theme', input.theme);
       if (input.apiPort !== undefined) desk.preferences.set('apiPort', input.apiPort);
       if (input.apiEnabled !== undefined) desk.preferences.set('apiEnabled', input.apiEnabled);
+      if (input.checkIntervalMinutes !== undefined) desk.preferences.set('checkIntervalMinutes', input.checkIntervalMinutes);
       return desk.preferencesView();
     },
     'config.import': ({ dry_run, prune, passphrase, confirm_destinations, ...document }) =>

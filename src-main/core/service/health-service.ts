@@ -1,6 +1,6 @@
 import { catalogEntry } from '../catalog/catalog.js';
 import { DeskError } from '../contract/errors.js';
-import type { CheckResult, ModelInfo } from '../contract/domain-schemas.js';
+import type { CheckResult, ModelInfo, ProviderHealth } from '../contract/domain-schemas.js';
 import type { TestAllProgress } from '../contract/operations.js';
 import type { ProbeEngine, ProbeKey, ProbeTarget } from '../probe/types.js';
 import { runWithConcurrency } from '../probe/concurrency.js';
@@ -8,9 +8,11 @@ import type { KeyRow, ProviderRow } from '../store/rows.js';
 import { customOf, networkOf, parseJson, proxyOf, settingsOf, toModel, PROXY_DEFAULTS, PROXY_PASSWORD_PATH } from './codec.js';
 import { NETWORK_DEFAULTS } from '../contract/config-schemas.js';
 import { mergeSecrets } from './secret-fields.js';
-import { openKey, openProviderSecrets, resolveEnvRefs, resolvePlainEnvRefs } from './provider-writer.js';
+import { keyConfigAad, openKey, openProviderSecrets, resolveEnvRefs, resolvePlainEnvRefs } from './provider-writer.js';
 import { openHeaders, openProxyUrl, withoutNetworkValues } from './network-secrets.js';
 import type { ProviderService } from './provider-service.js';
+import { MissingEnvError, missingEnvResult, requireEnvRefs } from './env-refs.js';
+import { keyHealth, legacyKeyStatus } from './health-model.js';
 
 export interface TestOptions {
   deep?: boolean | undefined;
@@ -18,22 +20,36 @@ export interface TestOptions {
   keyId?: string | undefined;
 }
 
+export interface HealthServiceOptions {
+  /** Keys of one provider checked at once. */
+  keyConcurrency?: number;
+  /** The environment of the process that owns the store: `env.VAR` references resolve here, and nowhere else. */
+  env?: NodeJS.ProcessEnv;
+}
+
 /** Connection tests, model listing and test-all: probes through the engine, results stored by the service. */
 export class HealthService {
   private readonly refreshing = new Set<string>();
+  private readonly keyConcurrency: number;
+  private readonly env: NodeJS.ProcessEnv;
 
   constructor(
     private readonly providers: ProviderService,
     private readonly probe: ProbeEngine,
-    private readonly keyConcurrency = 4,
-  ) {}
+    options: HealthServiceOptions = {},
+  ) {
+    this.keyConcurrency = options.keyConcurrency ?? 4;
+    this.env = options.env ?? process.env;
+  }
 
   /** Builds what the probe needs, with secrets opened in memory for the duration of the check. */
   private target(row: ProviderRow): ProbeTarget {
     const vault = this.providers.vault;
     const sealed = openProviderSecrets(vault, row);
     // Header values and the proxy URL's userinfo are used as written; settings secrets and the proxy password may be env refs.
-    const secrets = resolveEnvRefs(vault, withoutNetworkValues(sealed));
+    const referenced = withoutNetworkValues(sealed);
+    requireEnvRefs(Object.values(referenced), this.env);
+    const secrets = resolveEnvRefs(vault, referenced);
     const { [PROXY_PASSWORD_PATH]: proxyPassword = '', ...settingSecrets } = secrets;
     const network = networkOf(row);
     const proxy = proxyOf(row);
@@ -46,10 +62,12 @@ export class HealthService {
       network: { ...network, extra_headers: openHeaders(network.extra_headers, sealed) },
       proxy: { ...proxy, url: openProxyUrl(proxy.url, sealed), password: proxyPassword },
       custom: customOf(row),
+      env: this.env,
     };
   }
 
   private failure(keyId: string | null, error: unknown): CheckResult {
+    if (error instanceof MissingEnvError) return missingEnvResult(keyId, error, new Date().toISOString());
     const message = error instanceof DeskError ? error.message : 'The key could not be read from the vault';
     return {
       key_id: keyId,
@@ -74,12 +92,18 @@ export class HealthService {
 
   private probeKey(row: ProviderRow, target: ProbeTarget, key: KeyRow | null): ProbeKey {
     if (!key) return { keyId: null, secret: null, keyConfig: null };
-    const opened = openKey(this.providers.vault, key);
+    const vault = this.providers.vault;
+    // Checked before opening, so an unset variable is reported by name as missing_env rather than as an unreadable key.
+    const configSecrets = key.key_config_secrets
+      ? (JSON.parse(vault.openText(key.key_config_secrets, keyConfigAad(key.id))) as Record<string, string>)
+      : {};
+    requireEnvRefs([key.secret_ref, ...Object.values(configSecrets)], this.env);
+    const opened = openKey(vault, key);
     return { keyId: key.id, secret: opened.secret, keyConfig: opened.keyConfig };
   }
 
   /** Tests each enabled key; stores per-key results, the provider's health and (on success) its models, in one transaction. */
-  async test(idOrName: string, options: TestOptions = {}): Promise<{ ok: boolean; results: CheckResult[] }> {
+  async test(idOrName: string, options: TestOptions = {}): Promise<{ ok: boolean; health: ProviderHealth; results: CheckResult[] }> {
     const row = this.providers.requireRow(idOrName);
     const keys = this.keysToCheck(row, options.keyId);
     let results: CheckResult[];
@@ -105,8 +129,7 @@ export class HealthService {
       } catch (error) {
         target = undefined as never;
         results = keys.map((k) => this.failure(k?.id ?? null, error));
-        this.record(row, keys, results, null, null);
-        return { ok: false, results };
+        return { ok: false, health: this.record(row, keys, results, null, null), results };
       }
       const outcomes = await runWithConcurrency(keys, this.keyConcurrency, async (key) => {
         let probeKey: ProbeKey;
@@ -124,45 +147,51 @@ export class HealthService {
         modelsKey = firstWithModels.result.key_id;
       }
     }
-    this.record(row, keys, results, models, modelsKey);
-    return { ok: results.length > 0 && results.every((r) => r.ok), results };
+    const health = this.record(row, keys, results, models, modelsKey);
+    return { ok: results.length > 0 && results.every((r) => r.ok), health, results };
   }
 
+  /**
+   * Stores each key's verdict and the provider's health recomputed from all its keys, in one transaction; returns that
+   * health. A verdict about something changed while the test ran (the key, or where the provider's requests go) is
+   * dropped: the change cleared it, and it must stay cleared.
+   */
   private record(
     row: ProviderRow,
     keys: Array<KeyRow | null>,
     results: CheckResult[],
     models: ModelInfo[] | null,
     modelsKey: string | null,
-  ): void {
+  ): ProviderHealth {
     const repo = this.providers.repo;
-    const ok = results.length > 0 && results.every((r) => r.ok);
-    const summary = results.find((r) => !r.ok) ?? results[0] ?? null;
-    repo.transaction(() => {
+    const health = repo.transaction((): ProviderHealth => {
       const current = repo.findProvider(row.id);
-      if (!current) return; // deleted while the test ran
+      if (!current) return 'untested'; // deleted while the test ran
+      if (!sameDestination(row, current)) return current.health as ProviderHealth;
+      const storedKeys = repo.keysOf(row.id);
+      let keyless: CheckResult | null = null;
       for (const result of results) {
-        repo.addCheckResult(row.id, result.key_id, JSON.stringify(result), result.checked_at);
-        const key = keys.find((k) => k?.id === result.key_id);
-        if (key) {
-          const stored = repo.keysOf(row.id).find((k) => k.id === key.id);
-          if (stored) repo.updateKey({ ...stored, status: result.ok ? 'ok' : 'error', last_check: JSON.stringify(result) });
+        if (result.key_id === null) {
+          keyless = result;
+        } else {
+          const tested = keys.find((k) => k?.id === result.key_id);
+          const stored = storedKeys.find((k) => k.id === result.key_id);
+          if (!tested || !stored || !sameKeyMaterial(tested, stored)) continue;
+          repo.updateKey({ ...stored, status: legacyKeyStatus(keyHealth(result)), last_check: JSON.stringify(result) });
         }
+        repo.addCheckResult(row.id, result.key_id, JSON.stringify(result), result.checked_at);
       }
-      const next: ProviderRow = {
-        ...current,
-        status: ok ? 'active' : 'error',
-        state: results.some((r) => r.ok) ? 'online' : 'offline',
-        last_check: summary ? JSON.stringify(summary) : null,
-      };
+      const next = this.providers.withHealth({ ...current, ...(keyless ? { last_check: JSON.stringify(keyless) } : {}) });
       if (models) {
         this.storeModels(row.id, models, modelsKey);
         next.models_status = 'ok';
         next.models_error = null;
       }
       repo.updateProvider(next, current.revision);
+      return next.health as ProviderHealth;
     });
     this.providers.emit('health', row.id);
+    return health;
   }
 
   private storeModels(providerId: string, models: ModelInfo[], keyId: string | null): void {
@@ -244,13 +273,27 @@ export class HealthService {
       .filter((r) => r.enabled === 1 && (!options.only || options.only.includes(r.name) || options.only.includes(r.id)));
     let done = 0;
     const providers = await runWithConcurrency(rows, options.concurrency ?? 16, async (row) => {
-      const outcome = await this.test(row.id).catch((error: unknown) => ({ ok: false, results: [this.failure(null, error)] }));
+      const outcome = await this.test(row.id).catch((error: unknown) => ({
+        ok: false,
+        health: (this.providers.repo.findProvider(row.id)?.health ?? 'untested') as ProviderHealth,
+        results: [this.failure(null, error)],
+      }));
       done += 1;
-      onProgress?.({ done, total: rows.length, provider: { id: row.id, name: row.name }, ok: outcome.ok, results: outcome.results });
-      return { id: row.id, name: row.name, ok: outcome.ok, results: outcome.results };
+      const provider = { id: row.id, name: row.name };
+      onProgress?.({ done, total: rows.length, provider, ok: outcome.ok, health: outcome.health, results: outcome.results });
+      return { ...provider, ok: outcome.ok, health: outcome.health, results: outcome.results };
     });
     const passed = providers.filter((p) => p.ok).length;
-    return { total: rows.length, passed, failed: rows.length - passed, duration_ms: Date.now() - started, providers };
+    const byHealth: Record<ProviderHealth, number> = { ok: 0, degraded: 0, error: 0, offline: 0, untested: 0 };
+    for (const p of providers) byHealth[p.health] += 1;
+    return {
+      total: rows.length,
+      passed,
+      failed: rows.length - passed,
+      duration_ms: Date.now() - started,
+      by_health: byHealth,
+      providers,
+    };
   }
 
   /** Lists the models of a provider that is not saved yet (Agent Stack loads models before it creates one); stores nothing. */
@@ -288,4 +331,31 @@ export class HealthService {
     const row = this.providers.requireRow(idOrName);
     return { checks: this.providers.repo.checkHistory(row.id).map((c) => parseJson<CheckResult>(c.result, null as never)) };
   }
+}
+
+/** Whether nothing that decides where the provider's requests go changed between two reads of its row (sealed blobs compared as stored). */
+function sameDestination(a: ProviderRow, b: ProviderRow): boolean {
+  return (
+    a.base_url === b.base_url &&
+    a.settings === b.settings &&
+    a.network_config === b.network_config &&
+    a.proxy_config === b.proxy_config &&
+    a.custom_provider_config === b.custom_provider_config &&
+    sameBlob(a.secrets, b.secrets)
+  );
+}
+
+/** Whether a key is still the one that was tested: same secret, same config, same on/off. */
+function sameKeyMaterial(a: KeyRow, b: KeyRow): boolean {
+  return (
+    a.enabled === b.enabled &&
+    a.secret_ref === b.secret_ref &&
+    a.key_config === b.key_config &&
+    sameBlob(a.secret_sealed, b.secret_sealed) &&
+    sameBlob(a.key_config_secrets, b.key_config_secrets)
+  );
+}
+
+function sameBlob(a: Buffer | null, b: Buffer | null): boolean {
+  return a === null || b === null ? a === b : a.equals(b);
 }

@@ -30,6 +30,9 @@ import {
 } from './provider-writer.js';
 import { PROXY_DEFAULTS, concurrencyOf } from './codec.js';
 import { sealLegacyNetworkValues } from './seal-legacy-network-values.js';
+import { recomputeLegacyHealth } from './recompute-legacy-health.js';
+import { clearedKeyVerdict, healthColumns } from './health-model.js';
+import { requestDestination } from './request-destination.js';
 
 export interface ServiceEvents {
   /** Something about providers changed (any write); the GUI refreshes on it. */
@@ -54,6 +57,8 @@ export class ProviderService {
   ) {
     // A store from before header values and proxy URL userinfo were sealed gets them sealed on its first open.
     sealLegacyNetworkValues(repo, vault);
+    // A store from before the one health model gets every provider's health computed on its first open.
+    recomputeLegacyHealth(repo);
   }
 
   timestamp(): string {
@@ -158,6 +163,7 @@ export class ProviderService {
         send_back_raw_request: input.send_back_raw_request ? 1 : 0,
         send_back_raw_response: input.send_back_raw_response ? 1 : 0,
         store_raw_request_response: input.store_raw_request_response ? 1 : 0,
+        health: 'untested',
         status: 'untested',
         state: 'unknown',
         last_check: null,
@@ -226,7 +232,11 @@ export class ProviderService {
       const finished = touchesSecrets
         ? finishProviderRow(this.vault, { ...base, settings: settingsJson(plain, secrets) }, secrets)
         : finishProviderRow(this.vault, base, row.secrets ? openProviderSecrets(this.vault, row) : {}, row.secrets);
-      if (!this.repo.updateProvider({ ...finished, seq: row.seq }, row.revision)) {
+      // Secrets not touched are the same on both sides; touched ones are compared opened (sealing is randomised).
+      const moved = requestDestination(row, previousSecrets) !== requestDestination(finished, touchesSecrets ? secrets : previousSecrets);
+      if (moved) this.clearVerdicts(row.id);
+      const next = this.withHealth({ ...finished, seq: row.seq, ...(moved ? { last_check: null } : {}) });
+      if (!this.repo.updateProvider(next, row.revision)) {
         throw new DeskError('precondition_failed', `Provider "${row.name}" was changed by someone else; reload and retry`);
       }
       return row.id;
@@ -267,9 +277,24 @@ export class ProviderService {
     return { key, siblings };
   }
 
-  /** Bumps the provider's revision and timestamp when its keys change, so If-Match covers keys too. */
+  /** The row with its health recomputed from its keys as stored now (call after writing the keys, in the same transaction). */
+  withHealth(row: ProviderRow): ProviderRow {
+    return { ...row, ...healthColumns(row, this.repo.keysOf(row.id)) };
+  }
+
+  /** Clears every key's verdict of a provider to untested: where its requests go changed, so none of them is current. */
+  private clearVerdicts(providerId: string): void {
+    for (const key of this.repo.keysOf(providerId)) {
+      if (key.last_check !== null || key.status !== 'untested') this.repo.updateKey(clearedKeyVerdict(key));
+    }
+  }
+
+  /**
+   * Bumps the provider's revision and timestamp when its keys change, so If-Match covers keys too, and recomputes its
+   * health from the keys as they are now (a removed, disabled or changed key no longer counts with its old verdict).
+   */
   private touch(row: ProviderRow): void {
-    const next = { ...row, revision: row.revision + 1, updated_at: this.timestamp() };
+    const next = this.withHealth({ ...row, revision: row.revision + 1, updated_at: this.timestamp() });
     if (!this.repo.updateProvider(next, row.revision))
       throw new DeskError('precondition_failed', `Provider "${row.name}" was changed by someone else; retry`);
   }
@@ -351,6 +376,8 @@ export class ProviderService {
         if (existing && existing.position !== position) this.repo.updateKey({ ...existing, position });
       }
     });
+    const current = this.repo.findProvider(row.id);
+    if (current) this.repo.updateProvider(this.withHealth(current), current.revision);
   }
 
   /** Mask inputs for a key's typed-config secrets by dotted path (an `env.VAR` reference as written), for surfaces that show them masked. */

@@ -23,6 +23,8 @@ import {
 } from './codec.js';
 import { mergeSecrets, REDACTED, SECRET_LIST_KEY, splitSecrets } from './secret-fields.js';
 import { isNetworkValuePath, networkValuesOf, PROXY_URL_SECRET_PATH, sealHeaders, sealProxyUrl } from './network-secrets.js';
+import { canonicalJson } from './canonical-json.js';
+import { clearedKeyVerdict } from './health-model.js';
 
 /** Types whose base URL is built from settings (endpoint, region, project), so none is required up front. */
 const BASE_URL_FROM_SETTINGS = new Set(['azure', 'bedrock', 'vertex']);
@@ -47,8 +49,12 @@ function sealSecrets(vault: Vault, aad: string, secrets: Record<string, string>)
   return Object.keys(secrets).length === 0 ? null : vault.sealText(JSON.stringify(secrets), aad);
 }
 
+/**
+ * The base URL to store: as the user gave it (a trailing slash included: clients such as Coder's compare it for equality,
+ * and the probes join paths onto it slash-tolerantly), else the catalog default or one built from settings.
+ */
 export function resolveBaseUrl(entry: CatalogEntry, given: string | undefined, settings: Record<string, unknown>): string {
-  if (given) return given.replace(/\/+$/, '');
+  if (given) return given;
   if (entry.defaultBaseUrl) return entry.defaultBaseUrl;
   if (entry.id === 'azure' && typeof settings.endpoint === 'string' && settings.endpoint) return settings.endpoint.replace(/\/+$/, '');
   if (BASE_URL_FROM_SETTINGS.has(entry.id)) return '';
@@ -270,24 +276,48 @@ export function newKeyRow(vault: Vault, providerId: string, input: ApiKeyCreateI
   return row;
 }
 
-/** A patched copy of a key row; a new secret resets its health. `<REDACTED>` or a masked echo keeps the stored secret. */
+/** Whether `value` differs from the key's stored secret (an `env.VAR` reference compares as written). */
+function secretDiffers(vault: Vault, row: KeyRow, value: string): boolean {
+  if (isEnvRef(value)) return row.secret_ref !== value;
+  if (row.secret_ref !== null || row.secret_sealed === null) return true;
+  return vault.openText(row.secret_sealed, keyValueAad(row.id)) !== value;
+}
+
+/** The key's typed config with its secrets opened, as one comparable string (in memory only). */
+function keyConfigText(vault: Vault, row: KeyRow): string {
+  const secrets = row.key_config_secrets ? (JSON.parse(vault.openText(row.key_config_secrets, keyConfigAad(row.id))) as unknown) : {};
+  return canonicalJson({ plain: parseJson<unknown>(row.key_config, null), secrets });
+}
+
+/**
+ * A patched copy of a key row. `<REDACTED>` or a masked echo keeps the stored secret. A new secret, a changed key
+ * config or turning the key off or on clears its verdict to untested: the old one is about a key that is no longer there.
+ */
 export function patchKeyRow(vault: Vault, row: KeyRow, patch: ApiKeyPatch, siblings: KeyRow[], now: string): KeyRow {
-  const next: KeyRow = { ...row, updated_at: now };
+  let next: KeyRow = { ...row, updated_at: now };
+  let verdictStale = false;
   if (patch.name !== undefined) {
     checkKeyName(patch.name, siblings, row.id);
     next.name = patch.name;
   }
-  if (patch.value !== undefined && patch.value !== REDACTED) {
+  if (patch.value !== undefined && patch.value !== REDACTED && secretDiffers(vault, row, patch.value)) {
     applySecret(vault, next, patch.value);
-    next.status = 'untested';
-    next.last_check = null;
+    verdictStale = true;
   }
-  if (patch.enabled !== undefined) next.enabled = patch.enabled ? 1 : 0;
+  if (patch.enabled !== undefined && (patch.enabled ? 1 : 0) !== row.enabled) {
+    next.enabled = patch.enabled ? 1 : 0;
+    verdictStale = true;
+  }
   if (patch.weight !== undefined) next.weight = patch.weight;
   if (patch.models !== undefined) next.models = JSON.stringify(patch.models);
   if (patch.blacklisted_models !== undefined) next.blacklisted_models = JSON.stringify(patch.blacklisted_models);
   if (patch.use_for_batch_api !== undefined) next.use_for_batch_api = patch.use_for_batch_api ? 1 : 0;
-  applyKeyConfig(vault, next, patch.key_config);
+  if (patch.key_config !== undefined) {
+    const before = keyConfigText(vault, row);
+    applyKeyConfig(vault, next, patch.key_config);
+    if (keyConfigText(vault, next) !== before) verdictStale = true;
+  }
+  if (verdictStale) next = clearedKeyVerdict(next);
   return next;
 }
 

@@ -1,18 +1,18 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
-import { UNREACHABLE_ERROR_CLASSES } from '../contract/domain-schemas.js';
+import type { ProviderHealth } from '../contract/domain-schemas.js';
 import { writeTransaction } from './database.js';
 import type { KeyRow, ModelRow, ProviderRow } from './rows.js';
 import type { EditableKeySlotStore } from '../vault/vault.js';
 
-export const PROVIDER_SORT_COLUMNS = ['name', 'display_name', 'type', 'created_at', 'updated_at', 'status', 'seq'] as const;
+export const PROVIDER_SORT_COLUMNS = ['name', 'display_name', 'type', 'created_at', 'updated_at', 'status', 'health', 'seq'] as const;
 export type ProviderSortColumn = (typeof PROVIDER_SORT_COLUMNS)[number];
 
 export interface ProviderQuery {
   search?: string | undefined;
   types?: string[] | undefined;
-  /** Health filter on the stored status/state. */
-  health?: 'online' | 'offline' | 'error' | 'untested' | undefined;
+  /** Health filter on the stored health (service/health-model.ts). */
+  health?: ProviderHealth | undefined;
   sortBy?: ProviderSortColumn | undefined;
   order?: 'asc' | 'desc' | undefined;
   limit?: number | undefined;
@@ -23,7 +23,8 @@ export interface ProviderQuery {
 export type KeyView = Omit<KeyRow, 'secret_sealed' | 'key_config_secrets'>;
 
 const CHECK_HISTORY = 20;
-const UNREACHABLE_SQL = UNREACHABLE_ERROR_CLASSES.map((c) => `'${c}'`).join(', ');
+/** Sorting by health puts the worst first: error, offline, degraded, ok, untested. */
+const HEALTH_RANK_SQL = "CASE health WHEN 'error' THEN 0 WHEN 'offline' THEN 1 WHEN 'degraded' THEN 2 WHEN 'ok' THEN 3 ELSE 4 END";
 /** Distinct SQL texts kept prepared; list queries build their WHERE clause, so the set is bounded but not fixed. */
 const STATEMENT_CACHE_SIZE = 256;
 
@@ -123,12 +124,11 @@ export class Repository implements EditableKeySlotStore {
       where.push(`type IN (${query.types.map((_, i) => `@type${i}`).join(', ')})`);
       query.types.forEach((type, i) => (params[`type${i}`] = type));
     }
-    // The same four words the GUI's health dot uses: untested, online (last test passed), offline (unreachable), error.
-    const unreachable = `status = 'error' AND state <> 'online' AND COALESCE(json_extract(last_check, '$.error_class'), '') IN (${UNREACHABLE_SQL})`;
-    if (query.health === 'online') where.push("status = 'active'");
-    if (query.health === 'offline') where.push(unreachable);
-    if (query.health === 'error') where.push(`status = 'error' AND NOT (${unreachable})`);
-    if (query.health === 'untested') where.push("status = 'untested'");
+    // The stored health is the word every view shows, so the filter and the GUI's dot can never disagree.
+    if (query.health) {
+      where.push('health = @health');
+      params.health = query.health;
+    }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const column = PROVIDER_SORT_COLUMNS.includes(query.sortBy as ProviderSortColumn) ? query.sortBy : 'created_at';
     const direction = query.order === 'asc' ? 'ASC' : 'DESC';
@@ -138,7 +138,9 @@ export class Repository implements EditableKeySlotStore {
         ? "COALESCE(NULLIF(display_name, ''), name) COLLATE NOCASE"
         : column === 'name'
           ? 'name COLLATE NOCASE'
-          : column;
+          : column === 'health'
+            ? HEALTH_RANK_SQL
+            : column;
     const order = `ORDER BY ${expression} ${direction}, seq ${direction}`;
     const total = (this.statement(`SELECT COUNT(*) AS n FROM providers ${clause}`).get(params) as { n: number }).n;
     params.limit = query.limit ?? -1;
@@ -150,11 +152,11 @@ export class Repository implements EditableKeySlotStore {
   insertProvider(row: Omit<ProviderRow, 'seq'>): ProviderRow {
     const info = this.statement(
       `INSERT INTO providers (id, name, display_name, type, base_url, enabled, description, settings, secrets, network_config, proxy_config,
-          concurrency, custom_provider_config, send_back_raw_request, send_back_raw_response, store_raw_request_response, status, state,
-          last_check, models_status, models_error, config_hash, revision, created_at, updated_at)
+          concurrency, custom_provider_config, send_back_raw_request, send_back_raw_response, store_raw_request_response, health, status,
+          state, last_check, models_status, models_error, config_hash, revision, created_at, updated_at)
          VALUES (@id, @name, @display_name, @type, @base_url, @enabled, @description, @settings, @secrets, @network_config, @proxy_config,
-          @concurrency, @custom_provider_config, @send_back_raw_request, @send_back_raw_response, @store_raw_request_response, @status, @state,
-          @last_check, @models_status, @models_error, @config_hash, @revision, @created_at, @updated_at)`,
+          @concurrency, @custom_provider_config, @send_back_raw_request, @send_back_raw_response, @store_raw_request_response, @health, @status,
+          @state, @last_check, @models_status, @models_error, @config_hash, @revision, @created_at, @updated_at)`,
     ).run(row);
     return { ...row, seq: Number(info.lastInsertRowid) };
   }
@@ -165,7 +167,7 @@ export class Repository implements EditableKeySlotStore {
       `UPDATE providers SET name = @name, display_name = @display_name, type = @type, base_url = @base_url, enabled = @enabled,
           description = @description, settings = @settings, secrets = @secrets, network_config = @network_config, proxy_config = @proxy_config,
           concurrency = @concurrency, custom_provider_config = @custom_provider_config, send_back_raw_request = @send_back_raw_request,
-          send_back_raw_response = @send_back_raw_response, store_raw_request_response = @store_raw_request_response, status = @status,
+          send_back_raw_response = @send_back_raw_response, store_raw_request_response = @store_raw_request_response, health = @health, status = @status,
           state = @state, last_check = @last_check, models_status = @models_status, models_error = @models_error, config_hash = @config_hash,
           revision = @revision, updated_at = @updated_at
          WHERE id = @id AND revision = @expected`,

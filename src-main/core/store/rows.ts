@@ -17,7 +17,11 @@ export interface ProviderRow {
   send_back_raw_request: number;
   send_back_raw_response: number;
   store_raw_request_response: number;
+  /** ok | degraded | error | offline | untested, kept by service/health-model.ts whenever keys or checks change. */
+  health: string;
+  /** Deprecated (derived from health): untested | active | error. */
   status: string;
+  /** Deprecated (derived from health): unknown | online | offline. */
   state: string;
   last_check: string | null;
   models_status: string;

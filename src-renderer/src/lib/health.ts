@@ -1,24 +1,28 @@
-import { UNREACHABLE_ERROR_CLASSES, type CheckResult, type Provider } from '@contract/domain-schemas';
+import { PROVIDER_HEALTH, type CheckResult, type KeyHealth, type Provider, type ProviderHealth } from '@contract/domain-schemas';
 
-export type HealthKind = 'online' | 'offline' | 'error' | 'untested';
+/** The health words, as the backend computes them (service/health-model.ts); the GUI only shows them, never re-derives them. */
+export type HealthKind = ProviderHealth | KeyHealth;
 
-export const HEALTH_LABELS: Record<HealthKind, string> = { online: 'Online', offline: 'Offline', error: 'Error', untested: 'Untested' };
+export const HEALTH_LABELS: Record<HealthKind, string> = {
+  ok: 'OK',
+  degraded: 'Degraded',
+  error: 'Error',
+  offline: 'Offline',
+  untested: 'Untested',
+  missing_env: 'Missing env',
+};
 
-const UNREACHABLE = new Set<string>(UNREACHABLE_ERROR_CLASSES);
+/** The provider health words in the order filters and summaries list them. */
+export const PROVIDER_HEALTH_WORDS: readonly ProviderHealth[] = PROVIDER_HEALTH;
 
-/** One word for a provider's health, from its stored status, state and last check. */
-export function healthOf(provider: Pick<Provider, 'status' | 'state' | 'last_check'>): HealthKind {
-  if (provider.status === 'untested') return 'untested';
-  if (provider.status === 'active') return 'online';
-  const cls = provider.last_check?.error_class;
-  if (provider.state !== 'online' && cls && UNREACHABLE.has(cls)) return 'offline';
-  return 'error';
+export function healthOf(provider: Pick<Provider, 'health'>): ProviderHealth {
+  return provider.health;
 }
 
-export function checkKind(check: CheckResult | null | undefined): HealthKind {
-  if (!check) return 'untested';
-  if (check.ok) return 'online';
-  return check.error_class && UNREACHABLE.has(check.error_class) ? 'offline' : 'error';
+/** The stored health of the key a check was about (the provider's own for a keyless check); untested once the key is gone. */
+export function resultHealth(result: Pick<CheckResult, 'key_id'>, provider: Pick<Provider, 'health' | 'api_keys'>): HealthKind {
+  if (result.key_id === null) return provider.health;
+  return provider.api_keys.find((k) => k.id === result.key_id)?.health ?? 'untested';
 }
 
 const CLASS_LABELS: Record<string, string> = {
@@ -36,10 +40,14 @@ const CLASS_LABELS: Record<string, string> = {
   blocked_private_network: 'Private network blocked',
   invalid_response: 'Unexpected answer',
   missing_credentials: 'Missing key',
+  missing_env: 'Variable not set',
+  unsupported: 'Not supported',
 };
 
 /** The verdict of one check in a couple of words: "Works", "Key rejected", "Timed out"… */
 export function verdictOf(check: CheckResult): string {
+  // Answered, but only a billed (deep) request could prove the key: never shown as working.
+  if (check.ok && check.error_class === 'unsupported') return 'Not verified';
   if (check.ok) return 'Works';
   return (check.error_class && CLASS_LABELS[check.error_class]) || 'Failed';
 }

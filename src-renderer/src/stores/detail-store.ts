@@ -105,15 +105,19 @@ export function createDetailStore(client: DeskClient) {
       const opened = get().id;
       if (!current || get().testing) return;
       set({ testing: true, testingKey: keyId ?? null });
+      let results: CheckResult[] | null = null;
       try {
-        const outcome = await client.call('providers.test', { idOrName: current.id, ...(keyId ? { key_id: keyId } : {}) });
-        if (get().id === opened) set({ testResults: outcome.results });
+        results = (await client.call('providers.test', { idOrName: current.id, ...(keyId ? { key_id: keyId } : {}) })).results;
       } catch (error) {
         if (get().id === opened) set({ notice: errorMessage(error) });
       } finally {
-        if (get().id === opened) set({ testing: false, testingKey: null });
+        // The results are shown with the health the store now has, so the provider is re-read first.
+        try {
+          await get().reload();
+        } finally {
+          if (get().id === opened) set({ ...(results ? { testResults: results } : {}), testing: false, testingKey: null });
+        }
       }
-      await get().reload();
       if (get().models.loaded) await get().loadModels();
     },
 

@@ -1,12 +1,12 @@
 import { createStore } from 'zustand/vanilla';
-import type { Provider } from '@contract/domain-schemas';
+import type { Provider, ProviderHealth } from '@contract/domain-schemas';
 import type { DeskClient } from '../client/desk-client';
 import { errorMessage } from '../lib/errors';
 
 export const PAGE_SIZE = 200;
 
-export type HealthFilter = '' | 'online' | 'offline' | 'error' | 'untested';
-export type SortField = 'name' | 'display_name' | 'type' | 'created_at' | 'updated_at' | 'status';
+export type HealthFilter = '' | ProviderHealth;
+export type SortField = 'name' | 'display_name' | 'type' | 'created_at' | 'updated_at' | 'health';
 
 export interface ListQuery {
   search: string;

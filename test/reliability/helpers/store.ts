@@ -4,7 +4,7 @@ import type { CheckResult, ModelInfo } from '../../../src-main/core/contract/dom
 import type { ProbeEngine, ProbeTarget } from '../../../src-main/core/probe/types.js';
 
 /** Columns a connection test may write even when its HTTP answer is a 4xx (ZIRI answers a failed test with 400). */
-const HEALTH_COLUMNS = new Set(['status', 'state', 'last_check', 'models_status', 'models_error']);
+const HEALTH_COLUMNS = new Set(['health', 'status', 'state', 'last_check', 'models_status', 'models_error']);
 
 function rowText(row: Record<string, unknown>, ignoreHealth: boolean): string {
   const out: Record<string, unknown> = {};

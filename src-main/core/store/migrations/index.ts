@@ -1,8 +1,10 @@
 import * as initial from './0001-initial.js';
 import * as sealNetworkSecrets from './0002-seal-network-secrets.js';
+import * as health from './0003-health.js';
 
 /** Numbered schema steps; entry i brings the database to user_version i + 1. Append only. */
 export const MIGRATIONS: ReadonlyArray<{ name: string; sql: string }> = [
   { name: '0001-initial', sql: initial.sql },
   { name: '0002-seal-network-secrets', sql: sealNetworkSecrets.sql },
+  { name: '0003-health', sql: health.sql },
 ];

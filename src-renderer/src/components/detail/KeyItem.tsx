@@ -3,10 +3,12 @@ import type { ApiKey } from '@contract/domain-schemas';
 import { useDetail, useStores } from '../../stores';
 import { errorMessage } from '../../lib/errors';
 import { formatLatency, formatWhen } from '../../lib/format';
-import { checkKind, verdictOf } from '../../lib/health';
+import { verdictOf } from '../../lib/health';
 import { HealthBadge } from '../common/HealthBadge';
 import { Icon } from '../common/Icon';
 import { Spinner } from '../common/Spinner';
+import { KeyHeadroom } from './KeyHeadroom';
+import { KeyCheckTimeline } from './KeyCheckTimeline';
 
 interface KeyItemProps {
   apiKey: ApiKey;
@@ -104,12 +106,13 @@ export function KeyItem({ apiKey, onDelete }: KeyItemProps) {
         ) : (
           <>
             <span className="key-verdict">
-              <HealthBadge kind={checkKind(check)} compact />
+              <HealthBadge kind={apiKey.health} compact />
               <span>{check ? verdictOf(check) : 'Not tested'}</span>
               {check && <span className="latency">{formatLatency(check.latency_ms)}</span>}
             </span>
             {check && !check.ok && <span className="key-hint">{check.hint ?? check.message}</span>}
             {check && <span className="muted small">Checked {formatWhen(check.checked_at)}</span>}
+            <KeyHeadroom headroom={apiKey.headroom} keyName={apiKey.name} />
           </>
         )}
       </div>
@@ -182,6 +185,7 @@ export function KeyItem({ apiKey, onDelete }: KeyItemProps) {
           </button>
         </div>
       </div>
+      <KeyCheckTimeline apiKey={apiKey} />
       {error && (
         <p className="form-error key-error" role="alert">
           {error}

@@ -1,6 +1,6 @@
 import type { CheckResult, Provider } from '@contract/domain-schemas';
 import { formatLatency } from '../../lib/format';
-import { checkKind, verdictOf } from '../../lib/health';
+import { resultHealth, verdictOf } from '../../lib/health';
 import { HealthBadge } from '../common/HealthBadge';
 
 /** The verdict of the last test, per key, with latency and (for failures) what to do about it. */
@@ -14,7 +14,7 @@ export function TestResults({ results, provider }: { results: CheckResult[]; pro
       <ul className="test-result-list">
         {results.map((result, index) => (
           <li key={`${result.key_id ?? 'endpoint'}-${index}`} className="test-result">
-            <HealthBadge kind={checkKind(result)} compact />
+            <HealthBadge kind={resultHealth(result, provider)} compact />
             <span className="test-result-key">{keyName(result.key_id)}</span>
             <span className="test-result-verdict">{verdictOf(result)}</span>
             <span className="latency" data-testid="latency">

@@ -3,13 +3,14 @@ import { useCatalog, useProviders, useStores } from '../../stores';
 import type { HealthFilter, SortField } from '../../stores/providers-store';
 import { Icon } from '../common/Icon';
 import { plural } from '../../lib/format';
+import { HEALTH_LABELS, PROVIDER_HEALTH_WORDS } from '../../lib/health';
 
 const SORTS: Array<{ value: string; label: string }> = [
   { value: 'name:asc', label: 'Name (A–Z)' },
   { value: 'name:desc', label: 'Name (Z–A)' },
   { value: 'display_name:asc', label: 'Display name' },
   { value: 'type:asc', label: 'Type' },
-  { value: 'status:asc', label: 'Health' },
+  { value: 'health:asc', label: 'Health (worst first)' },
   { value: 'updated_at:desc', label: 'Recently changed' },
   { value: 'created_at:desc', label: 'Newest first' },
 ];
@@ -67,10 +68,11 @@ export function ListToolbar({ searchRef }: { searchRef: RefObject<HTMLInputEleme
           onChange={(e) => providers.getState().setQuery({ health: e.target.value as HealthFilter })}
         >
           <option value="">Any health</option>
-          <option value="online">Online</option>
-          <option value="offline">Offline</option>
-          <option value="error">Error</option>
-          <option value="untested">Untested</option>
+          {PROVIDER_HEALTH_WORDS.map((health) => (
+            <option key={health} value={health}>
+              {HEALTH_LABELS[health]}
+            </option>
+          ))}
         </select>
         <select
           className="input select select--compact"

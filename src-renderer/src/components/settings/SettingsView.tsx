@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useSettings, useStores } from '../../stores';
 import { ApiSettings } from './ApiSettings';
 import { AppearanceSettings } from './AppearanceSettings';
+import { ChecksSettings } from './ChecksSettings';
 import { SecuritySettings } from './SecuritySettings';
 
 /** Local API, security, appearance and where the data lives. */
@@ -21,6 +22,7 @@ export function SettingsView() {
         </p>
       )}
       <AppearanceSettings />
+      <ChecksSettings />
       <ApiSettings />
       <SecuritySettings />
       {info && (

@@ -1,13 +1,23 @@
 import { useEffect } from 'react';
 import { useStores, useTestAll } from '../../stores';
 import { formatLatency, plural } from '../../lib/format';
-import { verdictOf } from '../../lib/health';
+import { HEALTH_LABELS, PROVIDER_HEALTH_WORDS, verdictOf } from '../../lib/health';
+import type { ProviderHealth } from '@contract/domain-schemas';
 import { Dialog } from '../common/Dialog';
 import { Icon } from '../common/Icon';
+import { HealthBadge } from '../common/HealthBadge';
 
 /** Tests every enabled provider: a progress bar while it runs, then a summary with the failures. */
+const STAT_TONE: Record<ProviderHealth, string> = {
+  ok: 'stat--ok',
+  degraded: 'stat--warn',
+  error: 'stat--fail',
+  offline: 'stat--warn',
+  untested: 'stat--muted',
+};
+
 export function TestAllDialog() {
-  const { testAll, ui } = useStores();
+  const { testAll, ui, providers } = useStores();
   const running = useTestAll((s) => s.running);
   const done = useTestAll((s) => s.done);
   const total = useTestAll((s) => s.total);
@@ -25,6 +35,11 @@ export function TestAllDialog() {
   const close = () => {
     ui.getState().closeDialog();
     testAll.getState().reset();
+  };
+  /** Shows exactly the providers counted under a health word: the list filter uses the same words as this summary. */
+  const showHealth = (health: ProviderHealth) => {
+    close();
+    providers.getState().setQuery({ health });
   };
 
   return (
@@ -73,15 +88,18 @@ export function TestAllDialog() {
       )}
       {summary && (
         <div className="summary" role="status">
-          <div className="summary-stats">
-            <div className="stat stat--ok">
-              <span className="stat-value">{summary.passed.toLocaleString()}</span>
-              <span className="stat-label">passed</span>
-            </div>
-            <div className="stat stat--fail">
-              <span className="stat-value">{summary.failed.toLocaleString()}</span>
-              <span className="stat-label">failed</span>
-            </div>
+          <div className="summary-stats" aria-label="Providers by health">
+            {PROVIDER_HEALTH_WORDS.filter((health) => health !== 'untested' || summary.by_health.untested > 0).map((health) => (
+              <div key={health} className={`stat ${STAT_TONE[health]}`} data-health={health}>
+                <span className="stat-value">{summary.by_health[health].toLocaleString()}</span>
+                <span className="stat-label">{HEALTH_LABELS[health]}</span>
+                {summary.by_health[health] > 0 && (
+                  <button type="button" className="link-button small" onClick={() => showHealth(health)}>
+                    Show {HEALTH_LABELS[health].toLowerCase()}
+                  </button>
+                )}
+              </div>
+            ))}
             <div className="stat">
               <span className="stat-value">{(summary.duration_ms / 1000).toFixed(1)} s</span>
               <span className="stat-label">{plural(summary.total, 'provider')}</span>
@@ -92,24 +110,32 @@ export function TestAllDialog() {
       )}
       {(summary ? failures.slice(0, 50) : recent).length > 0 && (
         <ul className="test-log" aria-label={summary ? 'Failed providers' : 'Latest results'}>
-          {(summary ? failures.slice(0, 50) : recent.map((r) => ({ ...r.provider, ok: r.ok, results: r.results }))).map((p) => {
-            const failure = p.results.find((r) => !r.ok) ?? p.results[0];
-            return (
-              <li key={p.id} className={`test-log-item ${p.ok ? 'is-ok' : 'is-fail'}`}>
-                <Icon name={p.ok ? 'check' : 'alert'} size={14} />
-                <button type="button" className="link-button mono" onClick={() => (close(), ui.getState().openProvider(p.id, 'keys'))}>
-                  {p.name}
-                </button>
-                <span className="muted small">
-                  {failure ? (p.ok ? formatLatency(failure.latency_ms) : `${verdictOf(failure)} — ${failure.hint ?? failure.message}`) : ''}
-                </span>
-              </li>
-            );
-          })}
+          {(summary ? failures.slice(0, 50) : recent.map((r) => ({ ...r.provider, ok: r.ok, health: r.health, results: r.results }))).map(
+            (p) => {
+              const failure = p.results.find((r) => !r.ok) ?? p.results[0];
+              return (
+                <li key={p.id} className={`test-log-item ${p.ok ? 'is-ok' : 'is-fail'}`}>
+                  <HealthBadge kind={p.health} compact />
+                  <button type="button" className="link-button mono" onClick={() => (close(), ui.getState().openProvider(p.id, 'keys'))}>
+                    {p.name}
+                  </button>
+                  <span className="muted small">
+                    {failure
+                      ? p.ok
+                        ? formatLatency(failure.latency_ms)
+                        : `${verdictOf(failure)} — ${failure.hint ?? failure.message}`
+                      : ''}
+                  </span>
+                </li>
+              );
+            },
+          )}
         </ul>
       )}
       {summary && failures.length > 50 && (
-        <p className="muted small">…and {failures.length - 50} more. Filter the list by health “Error” to see them all.</p>
+        <p className="muted small">
+          …and {failures.length - 50} more. Use the “Show …” links above to list every provider of each health in the list.
+        </p>
       )}
     </Dialog>
   );
