@@ -32,6 +32,8 @@ afterAll(async () => {
 describe('check history and scheduled checks in the GUI', () => {
   it("shows a key's latest checks as a timeline of marks, each with an accessible name and a tooltip", async () => {
     const id = gui.desk.providers.get('openai-timeline').id;
+    // Let the app finish signing in before moving within the page (the first file of a run meets a cold browser).
+    await page.getByRole('button', { name: 'Add provider' }).waitFor({ timeout: 30_000 });
     await page.goto(`${gui.url}/#/providers/${id}/keys`);
     const key = page.getByRole('list', { name: 'API keys' }).getByRole('listitem', { name: 'Key main' });
     await key.waitFor();

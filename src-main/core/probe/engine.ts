@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { targetForKey } from './key-endpoint.js';
 import type { CheckResult, ModelInfo } from '../contract/domain-schemas.js';
 import { adapterOf, familyOf } from './adapters/registry.js';
 import type { AdapterContext, Unverified } from './adapters/context.js';
@@ -196,11 +197,11 @@ export function createProbeEngine(options: ProbeEngineOptions = {}): ClosablePro
   return {
     async checkKey(target, key, probe = {}): Promise<KeyCheckOutcome> {
       // models stay null when the listing itself failed; a failed deep test still reports what was listed.
-      return attempt(target, key, probe, probe.deep === true);
+      return attempt(targetForKey(target, key), key, probe, probe.deep === true);
     },
 
     async listModels(target, key, probe = {}) {
-      const { result, models } = await attempt(target, key, probe, false);
+      const { result, models } = await attempt(targetForKey(target, key), key, probe, false);
       return result.ok && models ? { ok: true as const, models } : { ok: false as const, result };
     },
 
