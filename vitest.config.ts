@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Run through Vite so that a test's stand-in `electron` module reaches electron-store's own import of it.
+    server: { deps: { inline: ['electron-store'] } },
   },
 });

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-// GUI end-to-end tests: Debian's Chromium (playwright-core) against the built renderer served by the real backend.
+// GUI end-to-end tests: Debian's Chromium (playwright) against the built renderer served by the real backend.
 // Run `npm run build` (or `npx electron-vite build`) first.
 export default defineConfig({
   resolve: { alias: { '@contract': resolve(import.meta.dirname, 'src-main/core/contract') } },

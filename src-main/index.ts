@@ -1,4 +1,4 @@
 // Electron entry point: everything lives in the shell and the core; this file only starts them.
-import { startShell } from './shell/main.js';
+import { runApp } from './shell/run-app.js';
 
-void startShell();
+void runApp();

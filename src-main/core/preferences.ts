@@ -1,17 +1,30 @@
 import { EventEmitter } from 'node:events';
-import Conf from 'conf';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type Conf from 'conf';
+import { z } from 'zod';
 import { PreferencesSchema } from './contract/operation-schemas.js';
+import { formatPath, validationError } from './contract/errors.js';
 
-/** UI preferences: not secrets, not in SQLite (theme, window bounds, local API port, scheduled checks). */
-export interface PreferencesData {
-  theme: 'light' | 'dark' | 'system';
-  apiPort: number;
-  apiEnabled: boolean;
-  windowBounds: { width: number; height: number; x?: number; y?: number } | null;
-  lastView: string;
-  /** Scheduled checks: minutes between background re-tests of every enabled provider; 0 = off. */
-  checkIntervalMinutes: number;
-}
+/** The window's last place and size (the normal bounds while maximised), restored at the next start. */
+export const WindowBoundsSchema = z.object({
+  x: z.number().int().optional(),
+  y: z.number().int().optional(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  maximized: z.boolean().optional(),
+});
+
+/**
+ * UI preferences: not secrets, not in SQLite. What Settings edits (the contract's PreferencesSchema: theme, local API,
+ * scheduled checks) and what only the app keeps (window bounds, last view). One schema for both engines.
+ */
+export const StoredPreferencesSchema = PreferencesSchema.extend({
+  windowBounds: WindowBoundsSchema.nullable(),
+  lastView: z.string().max(100),
+});
+export type PreferencesData = z.infer<typeof StoredPreferencesSchema>;
 
 export const PREFERENCE_DEFAULTS: PreferencesData = {
   theme: 'system',
@@ -35,16 +48,71 @@ export interface ObservablePreferences extends Preferences {
 /** Like everything in the data dir, preferences.json is readable by its owner only. */
 export const PREFERENCES_FILE_MODE = 0o600;
 
+/** preferences.json, in the data dir. */
+export const PREFERENCES_FILE_NAME = 'preferences';
+
+/**
+ * What stores the preferences: conf headless, electron-store in the app. electron-store is conf with Electron's
+ * defaults, so both read and write the same preferences.json with the same defaults and mode.
+ */
+export interface PreferencesEngine {
+  get(key: string): unknown;
+  set(values: Partial<PreferencesData>): void;
+}
+
+/** The options both engines take (each names the file its own way: conf `configName`, electron-store `name`). */
+export function preferencesEngineOptions(cwd: string): { cwd: string; defaults: PreferencesData; configFileMode: number } {
+  return { cwd, defaults: PREFERENCE_DEFAULTS, configFileMode: PREFERENCES_FILE_MODE };
+}
+
+/**
+ * The one Preferences over either engine, opened on first use. A value read that does not fit the schema (a
+ * hand-edited preferences.json) counts as its default; a value written must fit it.
+ */
+export function preferencesOver(openEngine: () => PreferencesEngine): Preferences {
+  let engine: PreferencesEngine | undefined;
+  const open = () => (engine ??= openEngine());
+  const shape = StoredPreferencesSchema.shape;
+  return {
+    get: (key) => {
+      const parsed = shape[key].safeParse(open().get(key));
+      return (parsed.success ? parsed.data : PREFERENCE_DEFAULTS[key]) as PreferencesData[typeof key];
+    },
+    set: (key, value) => {
+      const parsed = shape[key].safeParse(value);
+      if (!parsed.success) {
+        throw validationError(parsed.error.issues.map((issue) => ({ path: formatPath([key, ...issue.path]), message: issue.message })));
+      }
+      open().set({ [key]: parsed.data } as Partial<PreferencesData>);
+    },
+  };
+}
+
 /** Preferences in plain Node, on electron-store's own engine (conf). The app uses electron-store over the same file. */
 export function confPreferences(cwd: string): Preferences {
-  const store = new Conf<PreferencesData>({
-    cwd,
-    configName: 'preferences',
-    defaults: PREFERENCE_DEFAULTS,
-    projectName: 'provider-desk',
-    configFileMode: PREFERENCES_FILE_MODE,
-  });
-  return { get: (key) => store.get(key), set: (key, value) => store.set({ [key]: value } as Partial<PreferencesData>) };
+  // conf (with ajv) takes ~90 ms to load: it is loaded for the first write. Reads before that parse preferences.json
+  // here, so `serve` and the CLI start without it.
+  let conf: PreferencesEngine | undefined;
+  const openConf = () =>
+    (conf ??= new (createRequire(import.meta.url)('conf') as { default: typeof Conf }).default<PreferencesData>({
+      ...preferencesEngineOptions(cwd),
+      configName: PREFERENCES_FILE_NAME,
+      projectName: 'provider-desk',
+    }));
+  return preferencesOver(() => ({
+    get: (key) => (conf ? conf.get(key) : readPreferencesFile(cwd)[key]),
+    set: (values) => openConf().set(values),
+  }));
+}
+
+/** preferences.json as conf keeps it; empty (every value its default) while there is none or it does not parse. */
+function readPreferencesFile(cwd: string): Record<string, unknown> {
+  try {
+    const data: unknown = JSON.parse(readFileSync(join(cwd, `${PREFERENCES_FILE_NAME}.json`), 'utf8'));
+    return typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 /** Wraps a preferences store so that every `set` is announced to listeners. */

@@ -1,14 +1,16 @@
+import type { EventEmitter } from 'node:events';
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import type { Desk } from '../core/desk.js';
+import type { Dispatch } from '../core/service/dispatcher.js';
+import type { ServiceEvents } from '../core/service/provider-service.js';
 import { OPERATION_NAMES } from '../core/contract/operations.js';
+import { EVENT_CHANNEL, INVOKE_CHANNEL } from './channels.js';
 
-export const INVOKE_CHANNEL = 'desk:invoke';
-export const EVENT_CHANNEL = 'desk:event';
+export { EVENT_CHANNEL, INVOKE_CHANNEL };
 
 /** One IPC handler over the dispatcher. Calls from any frame other than our own page are refused. */
 export function registerIpc(
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
-  desk: Desk,
+  dispatch: Dispatch,
   isTrustedSender: (event: IpcMainInvokeEvent) => boolean,
 ): () => void {
   ipcMain.handle(INVOKE_CHANNEL, async (event, name: unknown, input: unknown) => {
@@ -16,7 +18,7 @@ export function registerIpc(
     if (typeof name !== 'string' || !(OPERATION_NAMES as string[]).includes(name)) {
       return { ok: false, error: { code: 'not_found', message: `Unknown operation "${String(name)}"` } };
     }
-    return desk.dispatch(name as (typeof OPERATION_NAMES)[number], input, {
+    return dispatch(name as (typeof OPERATION_NAMES)[number], input, {
       transport: 'ipc',
       onProgress: (progress) => event.sender.send(EVENT_CHANNEL, { type: 'progress', operation: name, progress }),
     });
@@ -25,10 +27,10 @@ export function registerIpc(
 }
 
 /** Forwards service events (data changed) to the window so the GUI refreshes. */
-export function forwardEvents(desk: Desk, target: () => WebContents | undefined): () => void {
-  const listener = (change: { providerId: string | null; kind: string }) => target()?.send(EVENT_CHANNEL, { type: 'changed', ...change });
-  desk.providers.events.on('changed', listener);
-  return () => desk.providers.events.off('changed', listener);
+export function forwardEvents(events: EventEmitter<ServiceEvents>, target: () => Pick<WebContents, 'send'> | undefined): () => void {
+  const listener = (change: ServiceEvents['changed'][0]) => target()?.send(EVENT_CHANNEL, { type: 'changed', ...change });
+  events.on('changed', listener);
+  return () => events.off('changed', listener);
 }
 
 /** A sender is trusted when it is the main frame of our window showing our own page. */

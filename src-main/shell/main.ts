@@ -1,24 +1,29 @@
-import { app, BrowserWindow, ipcMain, safeStorage, dialog, clipboard, Notification } from 'electron';
+import { app, BrowserWindow, ipcMain, safeStorage, dialog, clipboard, Notification, shell, screen } from 'electron';
 import Store from 'electron-store';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Desk } from '../core/desk.js';
-import { startApiServer, type ApiServer } from '../core/http/server.js';
+import type { ApiServer } from '../core/http/server.js';
 import {
   observablePreferences,
-  PREFERENCE_DEFAULTS,
-  PREFERENCES_FILE_MODE,
+  preferencesEngineOptions,
+  preferencesOver,
+  PREFERENCES_FILE_NAME,
   type ObservablePreferences,
   type Preferences,
   type PreferencesData,
 } from '../core/preferences.js';
 import { CheckScheduler, followCheckInterval } from '../core/service/check-scheduler.js';
-import { removeServerFile, writeServerFile } from '../core/server-file.js';
+import { removeServerFile } from '../core/server-file.js';
 import { ensureDataDir } from '../core/data-dir.js';
 import { isRealKeychain, keychainBackend, keychainWrapper } from './keychain-wrapper.js';
 import { forwardEvents, registerIpc, trustedSender } from './ipc.js';
 import { createMainWindow } from './window.js';
+import { keepWindowBounds, restoredBounds } from './window-state.js';
 import { notifyKeyFailures } from './notifications.js';
+import { startLocalApi, type LocalApi } from './local-api.js';
+import { showFailureAndExit, withDeadline } from './failure-dialog.js';
+import { describeStartupFailure } from './startup-failure.js';
 
 export interface ShellDeps {
   app: typeof app;
@@ -28,17 +33,14 @@ export interface ShellDeps {
   dialog: typeof dialog;
   clipboard: typeof clipboard;
   Notification: typeof Notification;
+  shell: typeof shell;
+  screen: typeof screen;
   preferences: (cwd: string) => Preferences;
 }
 
+/** electron-store in the app: the same schema, defaults and file as conf headless (core/preferences.ts). */
 function electronStorePreferences(cwd: string): Preferences {
-  const store = new Store<PreferencesData>({
-    cwd,
-    name: 'preferences',
-    defaults: PREFERENCE_DEFAULTS,
-    configFileMode: PREFERENCES_FILE_MODE,
-  });
-  return { get: (key) => store.get(key), set: (key, value) => store.set({ [key]: value } as Partial<PreferencesData>) };
+  return preferencesOver(() => new Store<PreferencesData>({ ...preferencesEngineOptions(cwd), name: PREFERENCES_FILE_NAME }));
 }
 
 export const electronDeps: ShellDeps = {
@@ -49,31 +51,68 @@ export const electronDeps: ShellDeps = {
   dialog,
   clipboard,
   Notification,
+  shell,
+  screen,
   preferences: electronStorePreferences,
 };
 
+export interface ShellOptions {
+  /** The longest quitting waits for the server and the store to close (default 5 s). */
+  quitTimeoutMs?: number;
+}
+
+export const QUIT_TIMEOUT_MS = 5000;
+
 export interface RunningShell {
   desk: Desk;
+  /** This app's own server; null when the API is off, or served by a `provider-desk serve` on the same data dir. */
   server: ApiServer | null;
+  api: LocalApi;
   /** Scheduled checks, at the interval of the preference (Settings). */
   scheduler: CheckScheduler;
   window: BrowserWindow;
+  /** Closes everything (once; later calls get the same promise). */
   quit(): Promise<void>;
+}
+
+/** The data dir: PROVIDER_DESK_DATA_DIR, else Electron's userData. */
+export function dataDirOf(deps: Pick<ShellDeps, 'app'>): string {
+  return process.env.PROVIDER_DESK_DATA_DIR ?? deps.app.getPath('userData');
+}
+
+/** Whether safeStorage can encrypt now; false before `ready`, and with a locked or missing keychain. */
+export function keychainAvailable(deps: Pick<ShellDeps, 'safeStorage'>): boolean {
+  try {
+    return deps.safeStorage.isEncryptionAvailable();
+  } catch {
+    return false;
+  }
 }
 
 /**
  * Starts the desktop app: one locked instance, the vault in the OS keychain slot (only there when the keychain is
- * real, unless the user allows command-line access), the loopback API, one secure window.
+ * real, unless the user allows command-line access), the loopback API, one secure window. A failure to open the data
+ * ends in a dialog that names the cause and the fix, and the app exits (resolving null).
  */
-export async function startShell(deps: ShellDeps = electronDeps): Promise<RunningShell | null> {
+export async function startShell(deps: ShellDeps = electronDeps, options: ShellOptions = {}): Promise<RunningShell | null> {
+  const dataDir = dataDirOf(deps);
+  // Electron keys the single-instance lock (and Chromium's own files) on userData: one app per data dir.
+  if (process.env.PROVIDER_DESK_DATA_DIR) deps.app.setPath('userData', dataDir);
+  // First, before anything that can fail: a second launch hands over to this one and brings its window up.
   if (!deps.app.requestSingleInstanceLock()) {
     deps.app.quit();
     return null;
   }
+  let window: BrowserWindow | undefined;
+  deps.app.on('second-instance', () => {
+    if (!window || window.isDestroyed()) return;
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+  });
   await deps.app.whenReady();
-  const dataDir = process.env.PROVIDER_DESK_DATA_DIR ?? deps.app.getPath('userData');
+
   const backend = keychainBackend(deps.safeStorage, process.platform);
-  const wrappers = deps.safeStorage.isEncryptionAvailable() ? [keychainWrapper(deps.safeStorage, backend)] : [];
   let desk: Desk;
   let preferences: ObservablePreferences;
   try {
@@ -83,7 +122,7 @@ export async function startShell(deps: ShellDeps = electronDeps): Promise<Runnin
     preferences = observablePreferences(deps.preferences(dataDir));
     desk = new Desk({
       dataDir,
-      wrappers,
+      wrappers: keychainAvailable(deps) ? [keychainWrapper(deps.safeStorage, backend)] : [],
       keychainOnly: isRealKeychain(deps.safeStorage, backend),
       keychainBackend: backend,
       preferences,
@@ -94,65 +133,72 @@ export async function startShell(deps: ShellDeps = electronDeps): Promise<Runnin
       },
     });
   } catch (error) {
-    // An insecure data dir or a locked vault: say why (the message names the file and the fix) instead of dying silently.
-    deps.dialog.showErrorBox('Provider Desk cannot open its data', error instanceof Error ? error.message : String(error));
-    deps.app.quit();
+    await showFailureAndExit(deps, describeStartupFailure(error, { dataDir, keychainAvailable: keychainAvailable(deps) }), dataDir);
     return null;
   }
-  if (backend === 'basic_text') {
-    desk.logger.warn('no OS keychain: safeStorage backend is basic_text');
-  }
 
-  let server: ApiServer | null = null;
-  if (preferences.get('apiEnabled')) {
-    try {
-      server = await startApiServer(desk, { port: preferences.get('apiPort') });
-      desk.token.ensureFile();
-    } catch (error) {
-      desk.logger.warn('local API not started', { error: error instanceof Error ? error.message : 'unknown' });
-      deps.dialog.showErrorBox('Local API not started', error instanceof Error ? error.message : String(error));
+  // What is open is closed in reverse order at quit, and also when the rest of the start fails.
+  const closers: Array<() => void | Promise<void>> = [() => desk.close()];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        desk.logger.warn('closing failed', { error: error instanceof Error ? error.message : 'unknown' });
+      }
     }
-  }
-  if (server) {
-    try {
-      // Tells the CLI where the app listens, for stores it cannot open itself (the key in the OS keychain only).
-      writeServerFile(dataDir, { url: server.url, port: server.port, pid: process.pid });
-    } catch (error) {
-      desk.logger.warn('server.json not written', { error: error instanceof Error ? error.name : 'unknown' });
-    }
-  }
-
-  const here = fileURLToPath(new URL('.', import.meta.url));
-  const indexHtml = join(here, '../renderer/index.html');
-  const devUrl = process.env.ELECTRON_RENDERER_URL;
-  const window = createMainWindow(deps.BrowserWindow, { preloadPath: join(here, '../preload/index.cjs'), devUrl, indexHtml });
-  const allowedUrl = (url: string) => (devUrl ? url.startsWith(devUrl) : url.startsWith('file://') && url.includes('/renderer/index.html'));
-  const disposeIpc = registerIpc(deps.ipcMain, desk, trustedSender(allowedUrl));
-  const disposeEvents = forwardEvents(desk, () => (window.isDestroyed() ? undefined : window.webContents));
-  const scheduler = new CheckScheduler({
-    providers: desk.providers,
-    health: desk.health,
-    transitions: desk.checkTransitions,
-    logger: desk.logger,
-  });
-  const disposeNotifications = notifyKeyFailures(deps.Notification, scheduler, () => (window.isDestroyed() ? undefined : window));
-  const unfollowInterval = followCheckInterval(preferences, scheduler);
-  const quit = async () => {
-    if (server) removeServerFile(dataDir);
-    disposeIpc();
-    disposeEvents();
-    unfollowInterval();
-    disposeNotifications();
-    // A run in flight finishes (bounded) before the store closes under it.
-    await scheduler.stop();
-    await server?.close();
-    await desk.close();
   };
-  deps.app.on('second-instance', () => {
-    if (window.isMinimized()) window.restore();
-    window.focus();
-  });
-  deps.app.on('window-all-closed', () => deps.app.quit());
-  deps.app.on('will-quit', () => void quit());
-  return { desk, server, scheduler, window, quit };
+  let closing: Promise<void> | undefined;
+  const quit = () => (closing ??= closeAll());
+
+  try {
+    if (backend === 'basic_text') desk.logger.warn('no OS keychain: safeStorage backend is basic_text');
+    const api: LocalApi = preferences.get('apiEnabled') ? await startLocalApi(desk, dataDir, preferences.get('apiPort')) : { kind: 'none' };
+    const server = api.kind === 'own' ? api.server : null;
+    if (server) {
+      closers.push(async () => {
+        removeServerFile(dataDir);
+        await server.close();
+      });
+    }
+
+    const here = fileURLToPath(new URL('.', import.meta.url));
+    const devUrl = process.env.ELECTRON_RENDERER_URL;
+    const mainWindow = createMainWindow(deps.BrowserWindow, {
+      preloadPath: join(here, '../preload/index.cjs'),
+      devUrl,
+      indexHtml: join(here, '../renderer/index.html'),
+      restored: restoredBounds(preferences.get('windowBounds'), deps.screen.getAllDisplays()),
+    });
+    window = mainWindow;
+    closers.push(keepWindowBounds(mainWindow, preferences));
+    const allowedUrl = (url: string) =>
+      devUrl ? url.startsWith(devUrl) : url.startsWith('file://') && url.includes('/renderer/index.html');
+    const scheduler = new CheckScheduler(
+      { providers: desk.providers, health: desk.health, transitions: desk.checkTransitions, logger: desk.logger },
+      // Stops before quitting's own deadline, so the store is not closed under a run in flight.
+      { stopTimeoutMs: 3000 },
+    );
+    closers.push(() => scheduler.stop());
+    closers.push(notifyKeyFailures(deps.Notification, scheduler, () => (mainWindow.isDestroyed() ? undefined : mainWindow)));
+    closers.push(followCheckInterval(preferences, scheduler));
+    closers.push(forwardEvents(desk.providers.events, () => (mainWindow.isDestroyed() ? undefined : mainWindow.webContents)));
+    closers.push(registerIpc(deps.ipcMain, desk.dispatch, trustedSender(allowedUrl)));
+
+    deps.app.on('window-all-closed', () => deps.app.quit());
+    let exiting = false;
+    deps.app.on('will-quit', (event) => {
+      if (exiting) return;
+      // Electron would exit as soon as this returns: held until the server and the store are closed (bounded).
+      event.preventDefault();
+      void withDeadline(quit(), options.quitTimeoutMs ?? QUIT_TIMEOUT_MS).then(() => {
+        exiting = true;
+        deps.app.exit(0);
+      });
+    });
+    return { desk, server, api, scheduler, window: mainWindow, quit };
+  } catch (error) {
+    await showFailureAndExit(deps, describeStartupFailure(error, { dataDir, keychainAvailable: keychainAvailable(deps) }), dataDir, quit);
+    return null;
+  }
 }

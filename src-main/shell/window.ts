@@ -1,22 +1,23 @@
 import type { BrowserWindow as BrowserWindowType } from 'electron';
-
-export const RENDERER_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+import { RENDERER_CSP } from '../core/http/csp.js';
+import { DEFAULT_WINDOW_SIZE, MIN_WINDOW_SIZE, type RestoredBounds } from './window-state.js';
 
 export interface WindowOptions {
   preloadPath: string;
   /** The dev server URL, or undefined to load the built file. */
   devUrl?: string | undefined;
   indexHtml: string;
+  /** Where the window was last (window-state.ts); the default size, centred, without. */
+  restored?: RestoredBounds | undefined;
 }
 
 /** The one window: isolated, sandboxed, no Node, no navigation, no new windows. */
 export function createMainWindow(BrowserWindow: typeof BrowserWindowType, options: WindowOptions): BrowserWindowType {
+  const bounds = options.restored?.bounds ?? DEFAULT_WINDOW_SIZE;
   const window = new BrowserWindow({
-    width: 1240,
-    height: 820,
-    minWidth: 880,
-    minHeight: 560,
+    ...bounds,
+    minWidth: MIN_WINDOW_SIZE.width,
+    minHeight: MIN_WINDOW_SIZE.height,
     show: false,
     title: 'Provider Desk',
     webPreferences: {
@@ -30,10 +31,15 @@ export function createMainWindow(BrowserWindow: typeof BrowserWindowType, option
   });
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   window.webContents.on('will-navigate', (event) => event.preventDefault());
-  window.webContents.session.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
-  });
-  window.once('ready-to-show', () => window.show());
+  if (!options.devUrl) {
+    // The built page carries the policy in its <meta>; the header adds what a <meta> cannot say (frame-ancestors).
+    // Not in dev: the dev server's page carries the dev policy, which allows its refresh preamble.
+    window.webContents.session.webRequest.onHeadersReceived({ urls: ['file://*/*'] }, (details, callback) => {
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
+    });
+  }
+  // maximize() shows the window too: only once its page is ready, so no blank frame flashes.
+  window.once('ready-to-show', () => (options.restored?.maximized ? window.maximize() : window.show()));
   if (options.devUrl) void window.loadURL(options.devUrl);
   else void window.loadFile(options.indexHtml);
   return window;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright';
 import { launchChromium, openPage, seedProviders, startGui, type Gui, type OpenedPage } from './harness.js';
 import { startFakeProvider, type FakeProvider } from '../fakes/providers.js';
 

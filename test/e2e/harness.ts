@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 /**
  * The GUI test harness: the real backend (store, vault, HTTP server serving out/renderer) in this process,
- * Debian's Chromium through playwright-core, fake providers from test/fakes, and a console watcher.
+ * Debian's Chromium through playwright, fake providers from test/fakes, and a console watcher.
  *
  *   const gui = await startGui();                // server over a fresh temp data dir
  *   const browser = await launchChromium();
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
 import type { Desk } from '../../src-main/core/desk.js';
 import { startApiServer, type ApiServer } from '../../src-main/core/http/server.js';
 import { openTestDesk, tempDir } from '../helpers/desk.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser } from 'playwright';
 import { launchChromium, openPage, screenshot, startGui, type Gui, type OpenedPage } from './harness.js';
 
 const COUNT = 10_000;

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser } from 'playwright';
 import { launchChromium, openPage, startGui, type Gui, type OpenedPage } from './harness.js';
 
 let gui: Gui;

@@ -1,27 +1,55 @@
 import { vi } from 'vitest';
-import { confPreferences } from '../../src-main/core/preferences.js';
+import { confPreferences, type Preferences } from '../../src-main/core/preferences.js';
 
 // The real Electron binary cannot run here; the shell is wired against this stand-in instead. Each test file still
 // mocks the `electron` and `electron-store` modules itself (vi.mock is hoisted per file) before importing the shell.
 
 export type Handler = (event: unknown, ...args: unknown[]) => unknown;
 
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 export interface FakeElectronOptions {
   /** What `safeStorage.getSelectedStorageBackend()` answers: `basic_text` (no real keychain) or e.g. `gnome_libsecret`. */
   backend?: string;
+  /** The OS keychain: there (default), not available at all, or there but refusing to decrypt (locked). */
+  keychain?: 'available' | 'unavailable' | 'locked';
+  /** The port the local API preference names (default 0: any free port, which Settings itself would not accept). */
+  apiPort?: number;
+  /** The button the error dialog's user presses: 0 "Open data folder", 1 "Quit" (default). */
+  dialogResponse?: number;
+  /** The work areas of the displays `screen.getAllDisplays()` reports (default one 1920×1040 at 0,0). */
+  displays?: Rect[];
+}
+
+interface WindowRecord {
+  options: any;
+  openHandler?: () => unknown;
+  navigateListeners: Array<(e: { preventDefault(): void }) => void>;
+  /** The filter and listener of `webRequest.onHeadersReceived`, when the shell set one. */
+  headersReceived?: { filter: unknown; listener: (details: any, callback: (response: any) => void) => void };
+  loaded?: string;
+  shown?: number;
+  maximized: boolean;
+  bounds: Rect;
+  listeners: Map<string, Array<() => void>>;
+  /** Fires a window event ('move', 'resize', 'maximize', 'close', 'ready-to-show' …). */
+  emit(name: string): void;
 }
 
 /** A stand-in for the parts of Electron the shell uses, over a real data dir. */
 export function fakeElectron(dataDir: string, options: FakeElectronOptions = {}) {
   const handlers = new Map<string, Handler>();
-  const windows: Array<{
-    options: any;
-    openHandler?: () => unknown;
-    navigateListeners: Array<(e: { preventDefault(): void }) => void>;
-    loaded?: string;
-    shown?: number;
-  }> = [];
+  const windows: WindowRecord[] = [];
+  /** What the shell did, in order: the single-instance lock, app event handlers, `ready`, opening the preferences. */
+  const calls: string[] = [];
+  const appListeners = new Map<string, Array<(...args: any[]) => void>>();
   let clipboardText = '';
+  let ready = false;
   /** Every desktop notification the shell showed, with a way to click it. */
   const notifications: Array<{ title: string; body: string; click(): void }> = [];
   class FakeNotification {
@@ -39,21 +67,41 @@ export function fakeElectron(dataDir: string, options: FakeElectronOptions = {})
     }
   }
   class FakeWindow {
-    record: (typeof windows)[number];
+    record: WindowRecord;
     webContents: any;
-    constructor(options: unknown) {
-      this.record = { options, navigateListeners: [] };
+    private destroyed = false;
+    constructor(options: any) {
+      const listeners = new Map<string, Array<() => void>>();
+      this.record = {
+        options,
+        navigateListeners: [],
+        maximized: false,
+        bounds: { x: options.x ?? 100, y: options.y ?? 80, width: options.width, height: options.height },
+        listeners,
+        emit: (name) => [...(listeners.get(name) ?? [])].forEach((l) => l()),
+      };
       windows.push(this.record);
       const record = this.record;
       this.webContents = {
         setWindowOpenHandler: (h: () => unknown) => (record.openHandler = h),
         on: (name: string, listener: (e: { preventDefault(): void }) => void) =>
           name === 'will-navigate' && record.navigateListeners.push(listener),
-        session: { webRequest: { onHeadersReceived: () => undefined } },
+        session: {
+          webRequest: {
+            onHeadersReceived: (filter: unknown, listener: (details: any, callback: (response: any) => void) => void) =>
+              (record.headersReceived = { filter, listener }),
+          },
+        },
         send: () => undefined,
       };
     }
-    once() {}
+    on(name: string, listener: () => void) {
+      this.record.listeners.set(name, [...(this.record.listeners.get(name) ?? []), listener]);
+      return this;
+    }
+    once(name: string, listener: () => void) {
+      return this.on(name, listener);
+    }
     loadFile(path: string) {
       this.record.loaded = path;
       return Promise.resolve();
@@ -63,10 +111,23 @@ export function fakeElectron(dataDir: string, options: FakeElectronOptions = {})
       return Promise.resolve();
     }
     isDestroyed() {
-      return false;
+      return this.destroyed;
+    }
+    destroy() {
+      this.destroyed = true;
     }
     isMinimized() {
       return false;
+    }
+    isMaximized() {
+      return this.record.maximized;
+    }
+    maximize() {
+      this.record.maximized = true;
+      this.show();
+    }
+    getNormalBounds() {
+      return { ...this.record.bounds };
     }
     restore() {}
     show() {
@@ -74,20 +135,39 @@ export function fakeElectron(dataDir: string, options: FakeElectronOptions = {})
     }
     focus() {}
   }
-  const prefs = confPreferences(dataDir);
-  prefs.set('apiPort', 0);
+  const stored = confPreferences(dataDir);
+  const apiPort = options.apiPort ?? 0;
+  const prefs: Preferences = {
+    get: (key) => (key === 'apiPort' ? apiPort : stored.get(key)) as never,
+    set: (key, value) => stored.set(key, value),
+  };
+  const keychain = options.keychain ?? 'available';
   return {
     handlers,
     windows,
     notifications,
+    calls,
     clipboard: () => clipboardText,
+    /** Fires an app event as Electron would, with an event whose preventDefault is recorded. */
+    emitApp(name: string, ...args: unknown[]) {
+      const event = { defaultPrevented: false, preventDefault: () => (event.defaultPrevented = true) };
+      (appListeners.get(name) ?? []).forEach((l) => l(event, ...args));
+      return event;
+    },
     deps: {
       app: {
-        requestSingleInstanceLock: () => true,
-        whenReady: () => Promise.resolve(),
+        requestSingleInstanceLock: vi.fn(() => (calls.push('requestSingleInstanceLock'), true)),
+        releaseSingleInstanceLock: vi.fn(() => calls.push('releaseSingleInstanceLock')),
+        whenReady: () => (calls.push('whenReady'), (ready = true), Promise.resolve()),
+        isReady: () => ready,
         getPath: () => dataDir,
+        setPath: vi.fn(),
         quit: vi.fn(),
-        on: vi.fn(),
+        exit: vi.fn((code?: number) => calls.push(`exit:${code ?? 0}`)),
+        on: vi.fn((name: string, listener: (...args: any[]) => void) => {
+          calls.push(`on:${name}`);
+          appListeners.set(name, [...(appListeners.get(name) ?? []), listener]);
+        }),
       },
       BrowserWindow: FakeWindow,
       ipcMain: {
@@ -95,16 +175,27 @@ export function fakeElectron(dataDir: string, options: FakeElectronOptions = {})
         removeHandler: (channel: string) => handlers.delete(channel),
       },
       safeStorage: {
-        isEncryptionAvailable: () => true,
+        isEncryptionAvailable: () => keychain !== 'unavailable',
         // A reversible stand-in for the OS keychain.
         encryptString: (text: string) => Buffer.from(text, 'utf8').reverse(),
-        decryptString: (buffer: Buffer) => Buffer.from(buffer).reverse().toString('utf8'),
+        decryptString: (buffer: Buffer) => {
+          if (keychain === 'locked') throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+          return Buffer.from(buffer).reverse().toString('utf8');
+        },
         getSelectedStorageBackend: () => options.backend ?? 'basic_text',
       },
-      dialog: { showErrorBox: vi.fn() },
+      dialog: {
+        showErrorBox: vi.fn(),
+        showMessageBox: vi.fn(async () => ({ response: options.dialogResponse ?? 1, checkboxChecked: false })),
+      },
+      shell: { openPath: vi.fn(async () => '') },
+      screen: {
+        getAllDisplays: () =>
+          (options.displays ?? [{ x: 0, y: 0, width: 1920, height: 1040 }]).map((workArea) => ({ workArea, bounds: workArea })),
+      },
       clipboard: { writeText: (t: string) => (clipboardText = t), readText: () => clipboardText, clear: () => (clipboardText = '') },
       Notification: FakeNotification,
-      preferences: () => prefs,
+      preferences: () => (calls.push('preferences'), prefs),
     },
   };
 }
@@ -115,3 +206,19 @@ export function ipcEvent(url: string, parent: unknown = null) {
 }
 
 export const TRUSTED_PAGE = 'file:///app/out/renderer/index.html';
+
+/**
+ * What `vi.mock('electron', …)` gives the shell's modules at import: empty stand-ins (each test passes its own
+ * `fakeElectron(...).deps`). `vi.mock('electron', async () => (await import('../helpers/fake-electron.js')).electronModule)`.
+ */
+export const electronModule = {
+  app: {},
+  BrowserWindow: class {},
+  ipcMain: {},
+  safeStorage: {},
+  dialog: {},
+  clipboard: {},
+  Notification: class {},
+  shell: {},
+  screen: {},
+};

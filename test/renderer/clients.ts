@@ -1,6 +1,10 @@
-/** DeskClients for renderer tests: the browser's HTTP transport against a real server, and the IPC transport over a stand-in preload bridge. */
+/** DeskClients for renderer tests: the browser's HTTP transport against a real server, and the IPC transport over the shell's and the preload's real IPC wiring. */
 import type { Desk } from '../../src-main/core/desk.js';
-import type { DeskBridge, DeskEvent } from '../../src-preload/bridge.js';
+import type { IpcMainInvokeEvent } from 'electron';
+import type { DeskBridge } from '../../src-preload/bridge.js';
+import { createBridge } from '../../src-preload/create-bridge.js';
+import { forwardEvents, registerIpc, trustedSender } from '../../src-main/shell/ipc.js';
+import { TRUSTED_PAGE } from '../helpers/fake-electron.js';
 import { DeskClient } from '../../src-renderer/src/client/desk-client.js';
 import { httpTransport } from '../../src-renderer/src/client/http-transport.js';
 import { ipcTransport } from '../../src-renderer/src/client/ipc-transport.js';
@@ -13,20 +17,43 @@ export function httpClient(server: TestServer, options: { token?: string | null;
   );
 }
 
-/** What the Electron shell does for `desk:invoke` and `desk:event`, without Electron. */
-export function standInBridge(desk: Desk): DeskBridge & { emit(event: DeskEvent): void } {
-  const listeners = new Set<(event: DeskEvent) => void>();
-  const emit = (event: DeskEvent) => listeners.forEach((l) => l(event));
-  desk.providers.events.on('changed', (change) => emit({ type: 'changed', ...change }));
-  return {
-    invoke: (name, input) =>
-      desk.dispatch(name, input, { transport: 'ipc', onProgress: (progress) => emit({ type: 'progress', operation: name, progress }) }),
-    onEvent(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    emit,
+/**
+ * The desktop app's IPC path without Electron: the shell's real `registerIpc` and `forwardEvents` on one side, the
+ * preload's real `createBridge` on the other, joined by a stand-in ipcMain/ipcRenderer pair that copies every value
+ * with the structured clone algorithm, as Electron's IPC does. The page is our own window's main frame.
+ */
+export function standInBridge(desk: Desk): DeskBridge {
+  const rendererListeners = new Map<string, Set<(event: unknown, payload: unknown) => void>>();
+  const deliver = (channel: string, payload: unknown) => rendererListeners.get(channel)?.forEach((l) => l({}, structuredClone(payload)));
+  const handlers = new Map<string, (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown>();
+  const ipcMain = {
+    handle: (channel: string, handler: (event: IpcMainInvokeEvent, ...args: any[]) => unknown) => void handlers.set(channel, handler),
+    removeHandler: (channel: string) => void handlers.delete(channel),
   };
+  const sender = { send: deliver };
+  const trustedEvent = { senderFrame: { url: TRUSTED_PAGE, parent: null }, sender } as unknown as IpcMainInvokeEvent;
+  registerIpc(
+    ipcMain,
+    desk.dispatch,
+    trustedSender((url) => url === TRUSTED_PAGE),
+  );
+  forwardEvents(desk.providers.events, () => sender);
+  const ipcRenderer = {
+    invoke: async (channel: string, ...args: unknown[]) => {
+      const handler = handlers.get(channel);
+      if (!handler) throw new Error(`Error invoking remote method '${channel}': No handler registered for '${channel}'`);
+      return structuredClone(await handler(trustedEvent, ...structuredClone(args)));
+    },
+    on: (channel: string, listener: (event: unknown, payload: unknown) => void) => {
+      rendererListeners.set(channel, (rendererListeners.get(channel) ?? new Set()).add(listener));
+      return ipcRenderer;
+    },
+    off: (channel: string, listener: (event: unknown, payload: unknown) => void) => {
+      rendererListeners.get(channel)?.delete(listener);
+      return ipcRenderer;
+    },
+  };
+  return createBridge(ipcRenderer as never);
 }
 
 export function ipcClient(desk: Desk): DeskClient {

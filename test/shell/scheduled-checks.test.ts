@@ -4,15 +4,7 @@ import { fakeElectron, ipcEvent, TRUSTED_PAGE } from '../helpers/fake-electron.j
 import { startFakeProvider } from '../fakes/providers.js';
 
 // The real Electron binary cannot run here; the shell is wired against this stand-in instead.
-vi.mock('electron', () => ({
-  app: {},
-  BrowserWindow: class {},
-  ipcMain: {},
-  safeStorage: {},
-  dialog: {},
-  clipboard: {},
-  Notification: class {},
-}));
+vi.mock('electron', async () => (await import('../helpers/fake-electron.js')).electronModule);
 vi.mock('electron-store', () => ({ default: class {} }));
 
 const { startShell } = await import('../../src-main/shell/main.js');

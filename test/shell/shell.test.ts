@@ -1,18 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { chmodSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tempDir } from '../helpers/desk.js';
 import { fakeElectron, ipcEvent as event } from '../helpers/fake-electron.js';
 
 // The real Electron binary cannot run here; the shell is wired against this stand-in instead.
-vi.mock('electron', () => ({
-  app: {},
-  BrowserWindow: class {},
-  ipcMain: {},
-  safeStorage: {},
-  dialog: {},
-  clipboard: {},
-  Notification: class {},
-}));
+vi.mock('electron', async () => (await import('../helpers/fake-electron.js')).electronModule);
 vi.mock('electron-store', () => ({ default: class {} }));
 
 const { startShell } = await import('../../src-main/shell/main.js');
@@ -66,30 +58,6 @@ describe('Electron shell wiring (with a stand-in electron module)', () => {
     await running.quit();
     expect(fake.handlers.size).toBe(0);
     expect(existsSync(dir.path)).toBe(true);
-    dir.remove();
-  });
-
-  it('refuses an insecure data dir with a dialog that names the fix, and quits', async () => {
-    const dir = tempDir();
-    const fake = fakeElectron(dir.path);
-    delete process.env.PROVIDER_DESK_DATA_DIR;
-    chmodSync(dir.path, 0o777);
-    expect(await startShell(fake.deps as never)).toBeNull();
-    expect(fake.deps.dialog.showErrorBox).toHaveBeenCalledWith(
-      'Provider Desk cannot open its data',
-      expect.stringContaining(`Fix: chmod 700 ${dir.path}`),
-    );
-    expect(fake.deps.app.quit).toHaveBeenCalled();
-    expect(fake.handlers.size).toBe(0);
-    dir.remove();
-  });
-
-  it('quits when another instance holds the lock', async () => {
-    const dir = tempDir();
-    const fake = fakeElectron(dir.path);
-    fake.deps.app.requestSingleInstanceLock = () => false;
-    expect(await startShell(fake.deps as never)).toBeNull();
-    expect(fake.deps.app.quit).toHaveBeenCalled();
     dir.remove();
   });
 });

@@ -5,6 +5,7 @@ import type { Desk } from '../desk.js';
 import { sessionCookie } from './sessions.js';
 import { sameOriginPath } from './request-target.js';
 import { sendFailure } from './server.js';
+import { RENDERER_CSP } from './csp.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -16,9 +17,6 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
   '.woff2': 'font/woff2',
 };
-
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /** Paths of the APIs (in any letter case): the GUI's fallback page is never served for them. */
 const API_PATH = /^\/(api|bifrost)(\/|$)/i;
@@ -34,7 +32,7 @@ export function registerUi(app: FastifyInstance, desk: Desk, openSession: () => 
 
   const sendFile = (path: string, reply: FastifyReply) => {
     reply.header('content-type', TYPES[extname(path)] ?? 'application/octet-stream');
-    reply.header('content-security-policy', CSP);
+    reply.header('content-security-policy', RENDERER_CSP);
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'no-referrer');
     return reply.send(readFileSync(path));

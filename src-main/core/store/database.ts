@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { MIGRATIONS } from './migrations/index.js';
+import { DeskError } from '../contract/errors.js';
 
 export type Db = Database.Database;
 
@@ -13,11 +14,17 @@ export function openDatabase(dataDir: string): Db {
   const file = join(dataDir, DB_FILE);
   restrictToOwner(file);
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 10000');
-  db.pragma('synchronous = NORMAL');
-  migrate(db);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 10000');
+    db.pragma('synchronous = NORMAL');
+    migrate(db);
+  } catch (error) {
+    // A store this version cannot use (newer schema, busy, damaged) is not left open behind the error.
+    db.close();
+    throw error;
+  }
   return db;
 }
 
@@ -36,7 +43,11 @@ function restrictToOwner(file: string): void {
 export function migrate(db: Db): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
-    throw new Error(`This data dir was written by a newer Provider Desk (schema ${current}; this version knows ${MIGRATIONS.length})`);
+    throw new DeskError(
+      'store_too_new',
+      `This data dir was written by a newer Provider Desk (schema ${current}; this version knows ${MIGRATIONS.length})`,
+      { details: { schema: current, known: MIGRATIONS.length } },
+    );
   }
   for (let index = current; index < MIGRATIONS.length; index++) {
     const step = MIGRATIONS[index];

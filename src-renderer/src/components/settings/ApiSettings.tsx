@@ -54,6 +54,8 @@ export function ApiSettings() {
         Tools on this computer reach Provider Desk at <span className="mono">{url}</span>
         {info.api.enabled ? '' : ' (not running now)'}.
       </p>
+      {/* Served by a `provider-desk serve` on this data dir, or on another port than the preferred one. */}
+      {info.api.note && <p className="muted">{info.api.note}</p>}
       <SwitchField
         label="Run the local API"
         checked={preferences.apiEnabled}

@@ -1,0 +1,6 @@
+// The two IPC channels between the preload and the main process. No imports: the preload bundle includes this file.
+
+/** `ipcRenderer.invoke(INVOKE_CHANNEL, operation, input)` → a `Result` of the contract operation. */
+export const INVOKE_CHANNEL = 'desk:invoke';
+/** Main → page: data changed, progress of a long operation. */
+export const EVENT_CHANNEL = 'desk:event';
