@@ -272,7 +272,10 @@ describe('fuzzing every route of every surface', () => {
   }, 120_000);
 
   it('answers a body over the 1 MiB limit with 413 in each surface shape, and one just under it without a 5xx', async () => {
-    const posts = routes.filter((r) => r.method === 'POST' && r.params.length === 0 && r.pattern !== '/api/v1/config/import');
+    // The gateway takes LLM requests up to 32 MiB (test/gateway covers its limit).
+    const posts = routes.filter(
+      (r) => r.method === 'POST' && r.params.length === 0 && r.pattern !== '/api/v1/config/import' && r.surface !== 'gateway',
+    );
     const bySurface = new Map<Surface, Route>();
     for (const route of posts) if (!bySurface.has(route.surface)) bySurface.set(route.surface, route);
     for (const route of bySurface.values()) {

@@ -618,6 +618,39 @@ describe('secrets never leak', () => {
     expect(findings, describeFindings(findings)).toEqual([]);
   }, 60_000);
 
+  it('keeps a gateway token out of every answer but its creation, every log and file, and off the management API', async () => {
+    // Created outside the transcript: this one answer is the only place the token may ever appear.
+    const created = await serve.request('/api/v1/tokens', { method: 'POST', json: { name: 'secrets-scan', providers: ['sec-native'] } });
+    expect(created.status, created.text).toBe(201);
+    const { id, token } = created.body as { id: string; token: string };
+    // From here on every scan (answers, exports, the data dir, logs, CLI and server output) also looks for it.
+    ALL.push({ label: 'gateway-token', value: token, core: token.slice('pdg_'.length) });
+
+    const bearer = { authorization: `Bearer ${token}` };
+    expectStatus(await call('gateway token on providers', '/api/v1/providers', { headers: bearer }), 403, 'gateway token on providers');
+    expectStatus(
+      await call('gateway token on plain export', '/api/v1/config/export?secrets=plain', { headers: bearer }),
+      403,
+      'gateway token on plain export',
+    );
+    expectStatus(
+      await call('gateway token as x-api-key on export', '/api/v1/config/export', { headers: { authorization: '', 'x-api-key': token } }),
+      401,
+      'gateway token as x-api-key on export',
+    );
+    expectStatus(await call('gateway token on token', '/api/v1/token', { headers: bearer }), 403, 'gateway token on token');
+    expectStatus(await call('gateway token login', '/api/v1/session', { method: 'POST', json: { token } }), 401, 'gateway token login');
+    expectStatus(await call('tokens list', '/api/v1/tokens'), 200, 'tokens list');
+    expectStatus(await call('token usage', `/api/v1/tokens/${id}/usage`), 200, 'token usage');
+    const listed = await cli('token list', ['token', 'list', '--all', '--json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('secrets-scan');
+    expectStatus(await call('token revoke', `/api/v1/tokens/${id}`, { method: 'DELETE' }), 200, 'token revoke');
+
+    const findings = transcript.flatMap((t) => scanText(t.text, ALL, t.where));
+    expect(findings, describeFindings(findings)).toEqual([]);
+  }, 30_000);
+
   it.runIf(HAS_CONFIG)(
     'keeps redacted and encrypted exports free of canaries, and a plain export holds every live one',
     async () => {

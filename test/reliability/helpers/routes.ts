@@ -5,7 +5,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 
-export type Surface = 'native' | 'ziri' | 'coder' | 'bifrost' | 'agentstack' | 'other';
+export type Surface = 'native' | 'ziri' | 'coder' | 'bifrost' | 'agentstack' | 'gateway' | 'other';
+/**
+ * The surfaces the fuzzer exercises. Not the gateway: its routes forward to the providers themselves (a seeded Bedrock
+ * provider without a base URL lives on the internet), so test/gateway covers them against fakes instead.
+ */
 export const SURFACES: readonly Surface[] = ['native', 'ziri', 'coder', 'bifrost', 'agentstack'];
 
 export interface Route {
@@ -42,6 +46,7 @@ export function surfaceForPath(rawPath: string): Surface {
   if (path.startsWith('/api/v2/')) return 'coder';
   if (path === '/bifrost' || path.startsWith('/bifrost/')) return 'bifrost';
   if (path.startsWith('/api/v1/model_providers')) return 'agentstack';
+  if (path.startsWith('/proxy/') || path === '/v1' || path.startsWith('/v1/')) return 'gateway';
   if (path.startsWith('/api/')) return 'native';
   return 'other';
 }
@@ -75,6 +80,7 @@ export function errorShapeProblem(surface: Surface, status: number, body: unknow
   const shown = JSON.stringify(body).slice(0, 300);
   switch (surface) {
     case 'native':
+    case 'gateway': // OpenAI's {"error":{"message","type","code"}} from the gateway's own routes; the guards' native shape
     case 'other': {
       const error = body.error;
       if (isObject(error) && typeof error.code === 'string' && typeof error.message === 'string') return null;

@@ -20,6 +20,8 @@ export type GenericFailure =
   | 'unauthorized'
   | 'forbidden_origin'
   | 'forbidden_host'
+  /** A gateway token on a route that is not a gateway route. */
+  | 'forbidden_scope'
   | 'invalid_json'
   | 'bad_request'
   | 'headers_too_large'
@@ -33,6 +35,7 @@ const ZIRI_CODES: Record<GenericFailure, string> = {
   unauthorized: 'UNAUTHORIZED',
   forbidden_origin: 'FORBIDDEN',
   forbidden_host: 'FORBIDDEN',
+  forbidden_scope: 'FORBIDDEN',
   invalid_json: 'INVALID_JSON',
   bad_request: 'BAD_REQUEST',
   headers_too_large: 'HEADERS_TOO_LARGE',
@@ -47,6 +50,7 @@ const NATIVE_CODES: Record<GenericFailure, string> = {
   unauthorized: 'unauthorized',
   forbidden_origin: 'forbidden',
   forbidden_host: 'forbidden',
+  forbidden_scope: 'forbidden',
   invalid_json: 'bad_request',
   bad_request: 'bad_request',
   headers_too_large: 'bad_request',
@@ -61,6 +65,7 @@ export const FAILURE_STATUS: Record<GenericFailure, number> = {
   unauthorized: 401,
   forbidden_origin: 403,
   forbidden_host: 403,
+  forbidden_scope: 403,
   invalid_json: 400,
   bad_request: 400,
   headers_too_large: 431,
@@ -75,6 +80,7 @@ const DEFAULT_MESSAGES: Record<GenericFailure, string> = {
   unauthorized: 'Authentication required',
   forbidden_origin: 'This Origin is not allowed to use the local API',
   forbidden_host: 'This Host is not allowed (the local API answers only on 127.0.0.1, localhost or [::1])',
+  forbidden_scope: 'This token may call only the gateway routes',
   invalid_json: 'Request body must be valid JSON.',
   bad_request: 'Bad request',
   headers_too_large: 'Request headers are too large',

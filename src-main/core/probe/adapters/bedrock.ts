@@ -26,10 +26,10 @@ const Summaries = z.looseObject({
   ),
 });
 
-type BedrockAuth = { kind: 'sigv4'; credentials: AwsCredentials } | { kind: 'bearer'; token: string };
+export type BedrockAuth = { kind: 'sigv4'; credentials: AwsCredentials } | { kind: 'bearer'; token: string };
 
-/** Where requests go and how they are signed, for one check (shared by the listing and the deep test). */
-interface BedrockSession {
+/** Where requests go and how they are signed, for one check (shared by the listing and the deep test, and the gateway). */
+export interface BedrockSession {
   endpoints: BedrockEndpoints;
   auth: BedrockAuth;
   /** Where the credentials came from, for messages. */
@@ -67,7 +67,7 @@ async function authFor(ctx: AdapterContext, plan: CredentialPlan, endpoints: Bed
  * role_arn assumed through STS) and endpoints (partition, FIPS) for this check. Nothing resolved here is stored;
  * every secret goes to the scrubber first.
  */
-async function openSession(ctx: AdapterContext): Promise<BedrockSession> {
+export async function openSession(ctx: AdapterContext): Promise<BedrockSession> {
   const env = ctx.target.env ?? process.env;
   const { plan, profileRegion, profileFips } = await planCredentials({
     accessKeyId: settingString(ctx, 'access_key', 'access_key_id', 'aws_access_key_id'),

@@ -35,7 +35,7 @@ function apiBase(ctx: AdapterContext): string {
 }
 
 /** IBM Cloud IAM: the API key is exchanged for a short-lived bearer token; the exchange is what proves the key. */
-async function iamToken(ctx: AdapterContext): Promise<string> {
+export async function iamToken(ctx: AdapterContext): Promise<string> {
   const form = new URLSearchParams({
     grant_type: 'urn:ibm:params:oauth:grant-type:apikey',
     apikey: requireSecret(ctx, 'IBM Cloud API key'),

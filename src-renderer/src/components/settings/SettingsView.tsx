@@ -4,6 +4,7 @@ import { ApiSettings } from './ApiSettings';
 import { AppearanceSettings } from './AppearanceSettings';
 import { ChecksSettings } from './ChecksSettings';
 import { SecuritySettings } from './SecuritySettings';
+import { TokensSettings } from './TokensSettings';
 
 /** Local API, security, appearance and where the data lives. */
 export function SettingsView() {
@@ -24,6 +25,7 @@ export function SettingsView() {
       <AppearanceSettings />
       <ChecksSettings />
       <ApiSettings />
+      <TokensSettings />
       <SecuritySettings />
       {info && (
         <section className="settings-section" aria-labelledby="settings-data">
