@@ -1,11 +1,45 @@
 #!/usr/bin/env node
-// Provider Desk needs Node 22+ (better-sqlite3 13). Machines with an older Node use the one the project installs (the `node` package).
-import { spawn } from 'node:child_process';
+// Provider Desk needs Node 22+ (better-sqlite3 13). Started by an older Node, it re-executes itself on the Node the
+// project installs for development (the `node` package), when there is one.
+//
+// It runs the plain JavaScript build in out/cli (made by scripts/build-cli.mjs; the package carries it). In a checkout
+// the build is made on first use, and again when a source is newer than it, so `npx provider-desk` and `npm run cli`
+// always run the code as it is, and no TypeScript compiler runs at start.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const major = Number(process.versions.node.split('.')[0]);
 const here = fileURLToPath(import.meta.url);
+const root = join(here, '../..');
+
+/** The newest modification time of a file under `dir`. */
+function newestIn(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestIn(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** In a checkout (the sources and the build script are there): builds out/cli when it is missing or older than them. */
+function buildIfStale(entry) {
+  const script = join(root, 'scripts/build-cli.mjs');
+  const sources = join(root, 'src-main');
+  if (!existsSync(script) || !existsSync(sources)) return;
+  const built = existsSync(entry) ? statSync(entry).mtimeMs : 0;
+  if (built >= Math.max(newestIn(sources), statSync(script).mtimeMs)) return;
+  const build = spawnSync(process.execPath, [script, '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (build.status !== 0) {
+    console.error(
+      `provider-desk: building the CLI failed${build.error ? ` (${build.error.message})` : ''}; run \`npm install\` in ${root}.`,
+    );
+    process.exit(1);
+  }
+}
 
 if (major < 22) {
   const require = createRequire(import.meta.url);
@@ -14,7 +48,7 @@ if (major < 22) {
     bundled = require.resolve('node/bin/node');
   } catch {
     console.error(
-      `Provider Desk needs Node.js 22 or newer (this is ${process.version}). Run \`npm install\` in the project, or install Node 22.`,
+      `Provider Desk needs Node.js 22 or newer (this is ${process.version}). Install Node 22, or run it from the project after \`npm install\`.`,
     );
     process.exit(1);
   }
@@ -22,7 +56,11 @@ if (major < 22) {
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import(pathToFileURL(fileURLToPath(new URL('../src-main/cli/main.ts', import.meta.url))).href);
+  const entry = join(root, 'out/cli/main.js');
+  buildIfStale(entry);
+  if (!existsSync(entry)) {
+    console.error(`provider-desk: the CLI is not built (${entry} is missing); reinstall the package.`);
+    process.exit(1);
+  }
+  (await import(pathToFileURL(entry).href)).main();
 }

@@ -2,9 +2,7 @@ import { parseArgs } from 'node:util';
 import { VERSION } from '../core/version.js';
 import { CliError } from './output.js';
 import type { Io } from './context.js';
-import { serve } from './commands/serve.js';
-import { callOperation, list, token } from './commands/basic.js';
-import { EXTRA_COMMANDS } from './commands/extra.js';
+import { EXTRA_COMMANDS, loadCommand } from './commands/extra.js';
 
 const HELP = `Provider Desk ${VERSION} — your LLM providers and API keys, encrypted, tested, scriptable.
 
@@ -17,9 +15,13 @@ Commands:
       --origin <url>      Allow a browser origin to call the API (repeatable)
       --check-every <d>   Re-test enabled providers in the background (e.g. 15m, 1h; default: the
                           Settings preference, off unless turned on) and log keys that start failing
-  list [--search s]     List providers
+  list [--search s]     List providers by name (--limit n: only the first n)
   token [--rotate]      Print (or replace) the local API token
-${EXTRA_COMMANDS.map((c) => `  ${c.usage.padEnd(22)}${c.summary}`).join('\n')}
+  token create --name <n> [--providers a,b] [--expires 30d] [--scope gateway]
+                        A gateway token for a local tool (printed once; --json for the whole object)
+  token list [--all]    Gateway tokens with last use (--all: revoked ones too)
+  token revoke <id>     Revoke a gateway token at once
+${EXTRA_COMMANDS.map((c) => `  ${c.usage.length < 22 ? c.usage.padEnd(22) : `${c.usage}\n${' '.repeat(24)}`}${c.summary}`).join('\n')}
   call <op> [json|-]    Call any operation of the contract (see GET /api/v1/openapi.json);
                         - reads the JSON from stdin (keeps keys out of the process list)
 
@@ -39,6 +41,7 @@ const OPTIONS = {
   origin: { type: 'string', multiple: true },
   'check-every': { type: 'string' },
   search: { type: 'string' },
+  limit: { type: 'string' },
   rotate: { type: 'boolean' },
   all: { type: 'boolean' },
   deep: { type: 'boolean' },
@@ -51,6 +54,10 @@ const OPTIONS = {
   secrets: { type: 'string' },
   output: { type: 'string', short: 'o' },
   refresh: { type: 'boolean' },
+  name: { type: 'string' },
+  scope: { type: 'string' },
+  providers: { type: 'string' },
+  expires: { type: 'string' },
 } as const;
 
 export type CliFlags = ReturnType<typeof parseFlags>['values'];
@@ -78,23 +85,25 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       io.out(HELP);
       return command || flags.help ? 0 : 2;
     }
+    // Each command's module is loaded when it runs: help and quick commands never load Fastify or the probe engine.
     switch (command) {
       case 'serve':
-        await serve(flags, io);
+        await (await import('./commands/serve.js')).serve(flags, io);
         return 0;
       case 'list':
-        await list(flags, io);
+        await (await import('./commands/basic.js')).list(flags, io);
         return 0;
       case 'token':
-        await token(flags, io);
+        if (args.length > 0) return await (await import('./commands/tokens.js')).tokenCommand(args, flags, io);
+        await (await import('./commands/basic.js')).token(flags, io);
         return 0;
       case 'call':
-        await callOperation(args, flags, io);
+        await (await import('./commands/basic.js')).callOperation(args, flags, io);
         return 0;
       default: {
         const extra = EXTRA_COMMANDS.find((c) => c.name === command);
         if (!extra) throw new CliError(`Unknown command "${command}". Run provider-desk --help for usage.`, 2);
-        return await extra.run(args, flags, io);
+        return await (await loadCommand(extra)).run(args, flags, io);
       }
     }
   } catch (error) {
@@ -107,10 +116,13 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   }
 }
 
-const isEntry = process.argv[1] !== undefined && /provider-desk(\.mjs)?$|cli[\\/]main\.ts$/.test(process.argv[1]);
-if (isEntry) {
+/** Runs the CLI on this process's arguments and sets its exit code; bin/provider-desk.mjs calls it. */
+export function main(): void {
   const io: Io = { out: (t) => process.stdout.write(t + '\n'), err: (t) => process.stderr.write(t + '\n'), env: process.env };
   runCli(process.argv.slice(2), io).then((code) => {
     process.exitCode = code;
   });
 }
+
+// Also runnable from the source, e.g. `npx tsx src-main/cli/main.ts list`.
+if (process.argv[1] !== undefined && /cli[\\/]main\.ts$/.test(process.argv[1])) main();

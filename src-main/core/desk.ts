@@ -6,11 +6,15 @@ import { cliAccessConfigurable, cliAccessOn, openVault, setCliAccess, type SlotP
 import { ProviderService } from './service/provider-service.js';
 import { HealthService } from './service/health-service.js';
 import { ApiToken, TOKEN_FILE } from './service/api-token.js';
+import { TokenService } from './service/tokens.js';
+import { UsageService } from './service/usage-service.js';
+import { TokenRepository } from './store/token-repository.js';
+import { UsageRepository } from './store/usage-repository.js';
 import { createHandlers } from './service/handlers.js';
 import { createDispatcher, type Dispatch } from './service/dispatcher.js';
 import { createFileLogger, parseLogLevel, type Logger } from './log/logger.js';
 import type { ClosableProbeEngine, ProbeEngine } from './probe/types.js';
-import { createProbeEngine } from './probe/engine.js';
+import { lazyProbeEngine } from './probe/lazy-engine.js';
 import { VERSION } from './version.js';
 import type { OperationOutput } from './contract/operations.js';
 import { DeskError } from './contract/errors.js';
@@ -61,6 +65,10 @@ export class Desk {
   readonly providers: ProviderService;
   readonly health: HealthService;
   readonly token: ApiToken;
+  /** Scoped gateway tokens for local tools. */
+  readonly tokens: TokenService;
+  /** Gateway usage counters per key and token, written in batches. */
+  readonly usage: UsageService;
   readonly dispatch: Dispatch;
   readonly logger: Logger;
   readonly probe: ProbeEngine & Partial<Pick<ClosableProbeEngine, 'close'>>;
@@ -86,11 +94,15 @@ export class Desk {
       this.db.close();
       throw error;
     }
-    this.probe = options.probe ?? createProbeEngine();
+    // Loaded on the first check: commands that never probe (list, token) never load undici.
+    this.probe = options.probe ?? lazyProbeEngine(async () => (await import('./probe/engine.js')).createProbeEngine());
     this.providers = new ProviderService(this.repo, this.vault);
     // env.VAR references resolve with the environment this process (the store's owner when it serves) was started with.
     this.health = new HealthService(this.providers, this.probe, { env });
     this.token = new ApiToken(this.repo, this.vault, options.dataDir, env);
+    const tokenRows = new TokenRepository(this.db);
+    this.tokens = new TokenService(this.repo, tokenRows, this.vault);
+    this.usage = new UsageService(this.repo, new UsageRepository(this.db), tokenRows, this.tokens, this.logger);
     this.api = options.api ?? { url: '', port: 0, enabled: false };
     this.preferences = options.preferences ?? confPreferences(options.dataDir);
     this.dispatch = createDispatcher(createHandlers(this), this.logger);
@@ -144,6 +156,8 @@ export class Desk {
   }
 
   async close(): Promise<void> {
+    // Counters still in memory are written while the store is open.
+    if (this.db.open) this.usage.close();
     await this.probe.close?.();
     if (this.db.open) this.db.close();
   }

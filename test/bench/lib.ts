@@ -1,20 +1,19 @@
 /**
- * Shared pieces of `npm run bench`: figures, timing, loopback HTTP load, temp dirs and seeding.
- * Every figure is a ratio against a baseline measured in the same run on the same machine.
+ * Shared pieces of `npm run bench`: figures, timing, temp dirs, seeding and captured HTTP answers.
+ * Every figure is a ratio against a floor measured in the same run on the same machine, or an absolute bound.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Agent, request } from 'undici';
+import { request } from 'undici';
 import { Desk } from '../../src-main/core/desk.js';
 import { silentLogger } from '../../src-main/core/log/logger.js';
 import type { ProviderCreateInput } from '../../src-main/core/contract/provider-inputs.js';
 
 export interface Target {
-  op: '<=' | '>=';
+  op: '<=' | '>=' | '<';
   value: number;
 }
 
@@ -35,7 +34,8 @@ export interface Figure {
 
 export function passes(figure: Figure): boolean {
   if (!Number.isFinite(figure.value)) return false;
-  return figure.target.op === '<=' ? figure.value <= figure.target.value : figure.value >= figure.target.value;
+  const { op, value } = figure.target;
+  return op === '<=' ? figure.value <= value : op === '<' ? figure.value < value : figure.value >= value;
 }
 
 export function tempDir(prefix = 'pd-bench-'): { path: string; remove(): void } {
@@ -62,6 +62,13 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[index] as number;
 }
 
+export function median(values: number[]): number {
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+}
+
 export async function timed<T>(work: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
   const started = performance.now();
   const value = await work();
@@ -86,14 +93,17 @@ export function benchProviderInput(index: number): ProviderCreateInput {
   } as ProviderCreateInput;
 }
 
-/** Seeds n providers through the service, in one transaction. */
-export function seedProviders(desk: Desk, count: number): void {
-  desk.repo.transaction(() => {
-    for (let i = 0; i < count; i++) desk.providers.create(benchProviderInput(i));
-  });
+/** Seeds providers [from, to) through the service, as a config import writes them (batches of one transaction each). */
+export function seedProviders(desk: Desk, to: number, from = 0): void {
+  const BATCH = 5000;
+  for (let start = from; start < to; start += BATCH) {
+    const inputs: ProviderCreateInput[] = [];
+    for (let i = start; i < Math.min(to, start + BATCH); i++) inputs.push(benchProviderInput(i));
+    desk.providers.insertMany(inputs);
+  }
 }
 
-// --- HTTP load ----------------------------------------------------------------------------------
+// --- HTTP ---------------------------------------------------------------------------------------
 
 export interface Endpoint {
   url: string;
@@ -111,34 +121,6 @@ export function replayableHeaders(headers: IncomingHttpHeaders): Record<string, 
   return out;
 }
 
-/** A bare node:http server that answers every request with the same bytes and headers: the floor for any HTTP route. */
-export async function startBareServer(body: Buffer, headers: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer((_request, response) => {
-    response.writeHead(200, { ...headers, 'content-length': String(body.length) });
-    response.end(body);
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-async function fetchOnce(dispatcher: Agent, endpoint: Endpoint): Promise<number> {
-  const response = await request(endpoint.url, { dispatcher, headers: endpoint.headers });
-  // Every byte is read, but not joined: the client's own cost stays small next to the server's.
-  let bytes = 0;
-  for await (const chunk of response.body) bytes += (chunk as Buffer).length;
-  if (response.statusCode !== 200) throw new Error(`${endpoint.url} answered ${response.statusCode}`);
-  return bytes;
-}
-
 /** Captures one response (status 200 required) as bytes and headers. */
 export async function capture(endpoint: Endpoint): Promise<{ body: Buffer; headers: Record<string, string> }> {
   const response = await request(endpoint.url, { headers: endpoint.headers });
@@ -147,42 +129,17 @@ export async function capture(endpoint: Endpoint): Promise<{ body: Buffer; heade
   return { body, headers: replayableHeaders(response.headers) };
 }
 
-/** Sequential requests over one keep-alive connection: per-request latencies in ms, sorted. */
-export async function sequentialLatencies(endpoint: Endpoint, count: number, warmup: number): Promise<number[]> {
-  const dispatcher = new Agent({ connections: 1, keepAliveTimeout: 60_000, pipelining: 1 });
-  try {
-    for (let i = 0; i < warmup; i++) await fetchOnce(dispatcher, endpoint);
-    const latencies = new Array<number>(count);
-    for (let i = 0; i < count; i++) {
-      const started = performance.now();
-      await fetchOnce(dispatcher, endpoint);
-      latencies[i] = performance.now() - started;
-    }
-    return latencies.sort((a, b) => a - b);
-  } finally {
-    await dispatcher.close();
-  }
-}
-
-/** A load generator keeping `connections` requests in flight; `run(ms)` returns requests per second over that time. */
-export function loadGenerator(endpoint: Endpoint, connections: number): { run(ms: number): Promise<number>; close(): Promise<void> } {
-  const dispatcher = new Agent({ connections, keepAliveTimeout: 60_000, pipelining: 1 });
-  return {
-    run: async (ms: number): Promise<number> => {
-      const deadline = performance.now() + ms;
-      let done = 0;
-      const worker = async (): Promise<void> => {
-        while (performance.now() < deadline) {
-          await fetchOnce(dispatcher, endpoint);
-          done++;
-        }
-      };
-      const started = performance.now();
-      await Promise.all(Array.from({ length: connections }, worker));
-      return done / ((performance.now() - started) / 1000);
-    },
-    close: () => dispatcher.close(),
-  };
+/** Fails unless both answer `path` with the same bytes: a floor must do the same work as ours, not less. */
+export async function assertSameBody(ours: Endpoint, floor: Endpoint): Promise<number> {
+  const [a, b] = await Promise.all([capture(ours), capture(floor)]);
+  if (a.body.equals(b.body)) return a.body.length;
+  let at = 0;
+  while (at < a.body.length && a.body[at] === b.body[at]) at++;
+  const around = (body: Buffer) => JSON.stringify(body.toString('utf8', Math.max(0, at - 40), at + 40));
+  throw new Error(
+    `the floor answers ${new URL(floor.url).pathname + new URL(floor.url).search} with other bytes than ours ` +
+      `(${b.body.length} vs ${a.body.length} bytes; first difference at byte ${at}: ours ${around(a.body)}, floor ${around(b.body)})`,
+  );
 }
 
 // --- output -------------------------------------------------------------------------------------

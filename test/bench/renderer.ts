@@ -1,12 +1,12 @@
 /**
  * renderer_10k_vs_100_ratio: time from navigation (token login at `/?token=`) until the provider list shows its first
  * row, the search box is there, and a typed search has filtered the list, with 10,000 providers stored versus 100.
- * Chromium from Debian through playwright-core; the GUI served by the real server from out/renderer.
+ * Chromium from Debian through playwright; the GUI served by the real server from out/renderer.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser } from 'playwright';
 import { startApiServer, type ApiServer } from '../../src-main/core/http/server.js';
 import type { Desk } from '../../src-main/core/desk.js';
 import { benchProviderInput, log, openBenchDesk, percentile, seedProviders, tempDir, type Figure } from './lib.js';

@@ -1,87 +1,137 @@
 /**
- * rss_mb_10k: resident memory of `provider-desk serve` after loading and listing 10,000 providers (every page).
- * The baseline column shows the same process over an empty store, measured the same way.
+ * Memory of `provider-desk serve` (VmRSS from /proc; no forced GC: what a user's process holds):
+ *
+ *   rss_mb_10k            after listing all 10,000 providers page by page (baseline column: the same over an empty store)
+ *   rss_models_growth_mb  growth while a 5,000-model list is served at ~100 requests/s for 15 s: the highest RSS seen
+ *                         minus the RSS after the first answer (the baseline column)
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
-import { openBenchDesk, seedProviders, tempDir, type Figure } from './lib.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freshDataDir, store } from './datasets.js';
+import { log, openBenchDesk, type Figure } from './lib.js';
+import { startServe } from './processes.js';
+import type { ModelRow } from '../../src-main/core/store/rows.js';
 
-const BIN = fileURLToPath(new URL('../../bin/provider-desk.mjs', import.meta.url));
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-  if (!match) throw new Error(`no VmRSS for ${pid}`);
-  return Number(match[1]) / 1024;
+async function getJson(url: string, token: string): Promise<unknown> {
+  const response = await request(url, { headers: { authorization: `Bearer ${token}` } });
+  const body = await response.body.json();
+  if (response.statusCode !== 200) throw new Error(`${url} answered ${response.statusCode}`);
+  return body;
 }
 
 /** Starts `serve` over dataDir, lists every page with `pageSize`, and returns the server's RSS afterwards. */
 async function serveAndList(dataDir: string, pageSize: number): Promise<{ rss: number; listed: number }> {
-  const env = { ...process.env };
-  delete env.PROVIDER_DESK_TOKEN;
-  delete env.PROVIDER_DESK_MASTER_KEY;
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const server = await startServe(dataDir);
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(out);
-        if (match?.[1]) resolve(match[1]);
-      });
-      child.once('exit', (code) => reject(new Error(`serve exited (${code}): ${stderr}`)));
-    });
-    const token = readFileSync(join(dataDir, 'api-token'), 'utf8').trim();
     let listed = 0;
     for (let offset = 0; ; offset += pageSize) {
-      const response = await request(`${url}/api/v1/providers?limit=${pageSize}&offset=${offset}`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      const page = (await response.body.json()) as { items: unknown[]; total: number };
-      if (response.statusCode !== 200) throw new Error(`list answered ${response.statusCode}`);
+      const page = (await getJson(`${server.url}/api/v1/providers?limit=${pageSize}&offset=${offset}`, server.token)) as {
+        items: unknown[];
+        total: number;
+      };
       listed += page.items.length;
       if (offset + pageSize >= page.total) break;
     }
-    // Let the allocator settle after the last response (no forced GC: this is what a user's process holds).
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    return { rss: rssMb(child.pid as number), listed };
+    // Let the allocator settle after the last response.
+    await sleep(500);
+    return { rss: server.rssMb(), listed };
   } finally {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
+    await server.stop();
   }
 }
 
 export async function rss10k(providers = 10_000, pageSize = 100): Promise<Figure> {
-  const empty = tempDir();
-  const full = tempDir();
+  log(`rss: serve over an empty store, then over ${providers} providers…`);
+  const empty = freshDataDir('rss-empty');
+  await openBenchDesk(empty).close();
+  const baseline = await serveAndList(empty, pageSize);
+  const ours = await serveAndList(await store(providers), pageSize);
+  if (ours.listed !== providers) throw new Error(`listed ${ours.listed} of ${providers}`);
+  return {
+    key: 'rss_mb_10k',
+    label: `serve RSS after listing ${providers / 1000}k (MB)`,
+    ours: ours.rss,
+    baseline: baseline.rss,
+    unit: 'MB',
+    value: ours.rss,
+    absolute: true,
+    target: { op: '<=', value: 200 },
+    note: `VmRSS of \`provider-desk serve\` after ${providers / pageSize} pages of ${pageSize}; baseline = same over an empty store; the target applies to ours`,
+  };
+}
+
+/** A store with one provider holding `count` stored models (as a refresh stores them). */
+async function modelsStore(count: number): Promise<string> {
+  const dir = freshDataDir('rss-models');
+  const desk = openBenchDesk(dir);
   try {
-    for (const dir of [empty, full]) {
-      const desk = openBenchDesk(dir.path);
-      if (dir === full) seedProviders(desk, providers);
-      await desk.close();
+    const provider = desk.providers.create({
+      name: 'many-models',
+      type: 'openai',
+      api_keys: [{ value: 'sk-bench-models-0123456789abcdef' }],
+    });
+    const fetchedAt = new Date().toISOString();
+    const models: ModelRow[] = Array.from({ length: count }, (_, i) => ({
+      provider_id: provider.id,
+      model_id: `bench-model-${String(i).padStart(5, '0')}`,
+      key_id: null,
+      display_name: `Bench model ${i}`,
+      capabilities: JSON.stringify(['chat', 'tools']),
+      context_window: 128_000,
+      owned_by: 'bench',
+      fetched_at: fetchedAt,
+    }));
+    desk.repo.transaction(() => desk.repo.replaceModels(provider.id, models));
+  } finally {
+    await desk.close();
+  }
+  return dir;
+}
+
+export async function rssModelsGrowth(models = 5000, perSecond = 100, seconds = 15): Promise<Figure> {
+  log(`rss: serve answering a ${models}-model list ~${perSecond}/s for ${seconds} s…`);
+  const server = await startServe(await modelsStore(models));
+  try {
+    const url = `${server.url}/api/v1/providers/many-models/models`;
+    const first = (await getJson(url, server.token)) as { models: unknown[] };
+    if (first.models.length !== models) throw new Error(`the model list has ${first.models.length} models, not ${models}`);
+    await sleep(200);
+    const baseline = server.rssMb();
+    let highest = baseline;
+    let served = 0;
+    // Two clients, each on its own schedule (a slow answer delays only its own next request; a missed slot is skipped).
+    const started = performance.now();
+    const deadline = started + seconds * 1000;
+    const interval = 2000 / perSecond;
+    const client = async (phase: number): Promise<void> => {
+      for (let due = started + phase; performance.now() < deadline; due = Math.max(due + interval, performance.now())) {
+        const wait = due - performance.now();
+        if (wait > 0) await sleep(wait);
+        await getJson(url, server.token);
+        served++;
+      }
+    };
+    const sampler = setInterval(() => (highest = Math.max(highest, server.rssMb())), 100);
+    try {
+      await Promise.all([client(0), client(interval / 2)]);
+    } finally {
+      clearInterval(sampler);
     }
-    const baseline = await serveAndList(empty.path, pageSize);
-    const ours = await serveAndList(full.path, pageSize);
-    if (ours.listed !== providers) throw new Error(`listed ${ours.listed} of ${providers}`);
+    const elapsed = (performance.now() - started) / 1000;
+    highest = Math.max(highest, server.rssMb());
+    const last = server.rssMb();
     return {
-      key: 'rss_mb_10k',
-      label: `serve RSS after listing ${providers / 1000}k (MB)`,
-      ours: ours.rss,
-      baseline: baseline.rss,
+      key: 'rss_models_growth_mb',
+      label: `serve RSS growth, ${models / 1000}k-model list repeated (MB)`,
+      ours: highest - baseline,
+      baseline,
       unit: 'MB',
-      value: ours.rss,
+      value: highest - baseline,
       absolute: true,
-      target: { op: '<=', value: 200 },
-      note: `VmRSS of \`provider-desk serve\` after ${providers / pageSize} pages of ${pageSize}; baseline = same over an empty store; the target applies to ours`,
+      target: { op: '<=', value: 50 },
+      note: `${served} answers in ${elapsed.toFixed(0)} s (${(served / elapsed).toFixed(0)}/s); RSS after the first answer ${baseline.toFixed(0)} MB (baseline column), highest ${highest.toFixed(0)} MB, at the end ${last.toFixed(0)} MB`,
     };
   } finally {
-    empty.remove();
-    full.remove();
+    await server.stop();
   }
 }

@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CheckScheduler, followCheckInterval, type RunSummary, type SchedulerClock } from '../../src-main/core/service/check-scheduler.js';
@@ -351,7 +353,12 @@ describe('scheduled checks', () => {
     preferences.set('checkIntervalMinutes', 0);
     expect(clock.pending()).toEqual([]);
 
-    preferences.set('checkIntervalMinutes', -5 as number);
+    // Preferences refuse to write a bad value; one edited into preferences.json by hand counts as off.
+    preferences.set('checkIntervalMinutes', 15);
+    expect(() => preferences.set('checkIntervalMinutes', -5)).toThrow(/checkIntervalMinutes/);
+    const file = join(dir.path, 'preferences.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), checkIntervalMinutes: -5 }));
+    cleanups.push(followCheckInterval(preferences, s));
     expect(s.interval).toBe(0);
     preferences.set('theme', 'dark');
     expect(clock.pending()).toEqual([]);

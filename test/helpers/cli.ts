@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-export const BIN = join(import.meta.dirname, '../../bin/provider-desk.mjs');
+/** The CLI's entry for tests: the source, so tests never run a stale build (bin/provider-desk.mjs runs out/cli). */
+export const BIN = join(import.meta.dirname, 'cli-from-source.mjs');
 
 export interface CliRun {
   code: number | null;
@@ -9,7 +10,7 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the real CLI as a child process on the project's Node. */
+/** Runs the real CLI (from source) as a child process on the project's Node. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });

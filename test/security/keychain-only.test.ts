@@ -21,6 +21,8 @@ vi.mock('electron', () => ({
   dialog: {},
   clipboard: {},
   Notification: class {},
+  shell: {},
+  screen: {},
 }));
 vi.mock('electron-store', () => ({ default: class {} }));
 

@@ -462,10 +462,12 @@ describe('a store written before network secrets were sealed', () => {
         }),
         'legacy',
       );
-      old.db.prepare("DELETE FROM meta WHERE key = 'seal_network_values'").run();
-      // Back to the schema of version 1: later migrations (the health column) run again on the next open.
-      old.db.exec('DROP INDEX providers_health; ALTER TABLE providers DROP COLUMN health;');
-      old.db.pragma('user_version = 1');
+      // What migration 0002 does to a store written before it: mark the plaintext for sealing on the next open.
+      old.db
+        .prepare(
+          "INSERT INTO meta (key, value) VALUES ('seal_network_values', 'pending') ON CONFLICT (key) DO UPDATE SET value = 'pending'",
+        )
+        .run();
       await old.close();
       // The search does find them where they are.
       expect(scanStore(dir.path, [header, urlPassword]).map((f) => f.canary)).toEqual(['legacy-header', 'probe-proxy-password']);

@@ -1,7 +1,7 @@
 import { closeSync, fchmodSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { MIN_PASSPHRASE_LENGTH } from '../../core/contract/config-schemas.js';
 import { CONFIG_ENVELOPE_FORMAT, type OperationOutput } from '../../core/contract/operations.js';
-import { CliError, table, terminalText } from '../output.js';
+import { CliError, CommandOutput, table, terminalText } from '../output.js';
 import { call, withDesk, type Io } from '../context.js';
 import type { CliFlags } from '../main.js';
 import { PASSPHRASE_ENV, readPassphrase } from '../passphrase.js';
@@ -143,7 +143,10 @@ async function exportCommand(args: string[], flags: CliFlags, io: Io): Promise<n
   const text = `${JSON.stringify(document, null, 2)}\n`;
   const output = flags.output;
   if (!output || output === '-') {
-    io.out(text.trimEnd());
+    // A reader that stops early (`export | head`) ends the output quietly.
+    const stdout = new CommandOutput(io);
+    await stdout.write(text.trimEnd());
+    stdout.finish();
     return 0;
   }
   try {

@@ -1,6 +1,6 @@
 import type { CheckResult } from '../../core/contract/domain-schemas.js';
 import { keyHealth } from '../../core/service/health-model.js';
-import { CliError, table, terminalText } from '../output.js';
+import { CliError, CommandOutput, TableLayout, table, terminalText } from '../output.js';
 import { call, withStoreOwner } from '../context.js';
 import { checkText, headroomText, healthCountsText } from '../health-text.js';
 import type { ExtraCommand } from './extra.js';
@@ -58,6 +58,9 @@ const test: ExtraCommand = {
   },
 };
 
+/** Model lines written at a time. */
+const MODELS_PAGE = 1000;
+
 /** `provider-desk models <name> [--refresh]`: the provider's models with capabilities. */
 const models: ExtraCommand = {
   name: 'models',
@@ -66,21 +69,30 @@ const models: ExtraCommand = {
   async run(args, flags, io) {
     const [name] = args;
     if (!name) throw new CliError('Usage: provider-desk models <name> [--refresh]', 2);
-    return withStoreOwner(flags, io, async (desk) => {
+    const output = new CommandOutput(io);
+    await withStoreOwner(flags, io, async (desk) => {
       const list = await call(desk, flags.refresh ? 'models.refresh' : 'models.list', { idOrName: name });
-      if (flags.json) {
-        io.out(JSON.stringify(list, null, 2));
-        return 0;
+      if (flags.json) return output.write(JSON.stringify(list, null, 2));
+      const rows = list.models.map((m) => [
+        m.id,
+        m.capabilities.join(','),
+        m.context_window ? String(m.context_window) : '',
+        m.owned_by ?? '',
+      ]);
+      const layout = new TableLayout(['MODEL', 'CAPABILITIES', 'CONTEXT', 'OWNER'], rows);
+      await output.write(layout.head());
+      for (let start = 0; start < rows.length && output.open; start += MODELS_PAGE) {
+        await output.write(
+          rows
+            .slice(start, start + MODELS_PAGE)
+            .map((row) => layout.line(row))
+            .join('\n'),
+        );
       }
-      io.out(
-        table(
-          ['MODEL', 'CAPABILITIES', 'CONTEXT', 'OWNER'],
-          list.models.map((m) => [m.id, m.capabilities.join(','), m.context_window ? String(m.context_window) : '', m.owned_by ?? '']),
-        ),
-      );
-      io.out(`${list.models.length} models${list.fetched_at ? `, fetched ${list.fetched_at}` : ''}`);
-      return 0;
+      await output.write(`${list.models.length} models${list.fetched_at ? `, fetched ${list.fetched_at}` : ''}`);
     });
+    output.finish();
+    return 0;
   },
 };
 

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Desk } from '../../core/desk.js';
 import { startApiServer, DEFAULT_PORT } from '../../core/http/server.js';
 import { DeskError } from '../../core/contract/errors.js';
@@ -18,6 +17,7 @@ import { keychainOnlyMessage } from '../running-app.js';
 import { removeServerFile, writeServerFile } from '../../core/server-file.js';
 import type { Logger } from '../../core/log/logger.js';
 import { dataDirOf, type CommonFlags, type Io } from '../context.js';
+import { packageRoot } from '../package-root.js';
 
 export interface ServeFlags extends CommonFlags {
   port?: string | undefined;
@@ -58,21 +58,21 @@ function announceOwner(dataDir: string, server: { url: string; port: number }, l
   }
 }
 
-/** First `serve --ui` on a fresh checkout: build the GUI once, so the Quick start works without a separate build step. */
-function buildRenderer(io: Io): void {
-  const root = fileURLToPath(new URL('../../../', import.meta.url));
+/**
+ * `serve --ui` serves the prebuilt GUI (out/renderer, in the package). A checkout where it was never built (npm install
+ * builds only the CLI) builds it once here, when the build tools are installed.
+ */
+function buildRenderer(root: string, io: Io): void {
   // The package's exports hide its bin file from require.resolve; it sits in the project's node_modules.
   const cli = join(root, 'node_modules/electron-vite/bin/electron-vite.js');
   if (!existsSync(cli)) {
-    throw new CliError('The GUI is not built and electron-vite is not installed: run `npm install && npm run build` first (or drop --ui).');
+    throw new CliError(
+      `The GUI is not built (${join(root, 'out/renderer')} is missing) and electron-vite is not installed: run \`npm install && npm run build\` in ${root} first (or drop --ui).`,
+    );
   }
-  io.err('Building the GUI (first run, about half a minute)…');
+  io.err('Building the GUI (first run, a few seconds)…');
   const build = spawnSync(process.execPath, [cli, 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   if (build.status !== 0) throw new CliError('Building the GUI failed; run `npm run build` to see why (or drop --ui).');
-}
-
-function builtRendererDir(): string {
-  return fileURLToPath(new URL('../../../out/renderer', import.meta.url));
 }
 
 /** `--origin` values and PROVIDER_DESK_ALLOWED_ORIGINS (comma-separated), each a serialized http(s) origin. */
@@ -93,8 +93,12 @@ export async function serve(flags: ServeFlags, io: Io): Promise<void> {
   const origins = allowedOrigins(flags, io);
   const checkEvery = checkEveryMs(flags['check-every']);
   const dataDir = dataDirOf(flags, io);
-  const uiDir = flags.ui ? builtRendererDir() : undefined;
-  if (uiDir && !existsSync(join(uiDir, 'index.html'))) buildRenderer(io);
+  let uiDir: string | undefined;
+  if (flags.ui) {
+    const root = packageRoot();
+    uiDir = join(root, 'out/renderer');
+    if (!existsSync(join(uiDir, 'index.html'))) buildRenderer(root, io);
+  }
   const logger = createFileLogger(dataDir, parseLogLevel(io.env.PROVIDER_DESK_LOG_LEVEL));
   // Opened on first use, after the Desk has checked the data dir; observed so scheduled checks follow a change in Settings.
   let conf: Preferences | undefined;
@@ -116,6 +120,12 @@ export async function serve(flags: ServeFlags, io: Io): Promise<void> {
     throw new CliError(error instanceof Error ? error.message : String(error));
   }
   desk.token.ensureFile();
+  // Listened for from before the address is printed until the shutdown is over: conf's file writer (when-exit) sends
+  // itself the signal again after its own cleanup, which would otherwise kill the process halfway through closing.
+  let stop = () => {};
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
   // Before the address is printed: from then on the CLI's test and models go through this process, the store's owner,
   // so env.VAR keys resolve with the environment it was started with.
   announceOwner(dataDir, server, logger);
@@ -135,11 +145,7 @@ export async function serve(flags: ServeFlags, io: Io): Promise<void> {
   const unfollow = checkEvery === undefined ? followCheckInterval(preferences, scheduler) : (scheduler.configure(checkEvery), () => {});
   if (checkEvery) io.out(`Scheduled checks: every ${flags['check-every']?.trim()}`);
 
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
+  await stopped;
   io.out('Shutting down…');
   removeServerFile(dataDir);
   unfollow();
@@ -147,4 +153,6 @@ export async function serve(flags: ServeFlags, io: Io): Promise<void> {
   await server.close();
   logger.info('server stopped', { port: server.port });
   await desk.close();
+  process.off('SIGTERM', stop);
+  process.off('SIGINT', stop);
 }

@@ -48,12 +48,28 @@ function applyChanged(providers: ProviderService, change: ChangedProvider): void
   for (const add of change.addKeys) at(add.path, () => providers.addKey(id, add.input));
 }
 
+/** Providers inserted per insertMany call (all in the import's one transaction). */
+const ADD_BATCH = 100;
+
+function* batches<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let batch: T[] = [];
+  for (const item of items) {
+    batch.push(item);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
 /** Applies the plan. Must run inside `repo.transaction` so that a failure leaves the store as it was. */
 export function applyPlan(store: ApplyStore, plan: ImportPlan): void {
   const { providers } = store;
   for (const row of plan.removed) providers.remove(row.id);
   for (const change of plan.changed) applyChanged(providers, change);
-  // New providers: names and key ids were checked free inside this transaction, so they go in as one batch.
-  if (plan.added.length > 0) providers.insertMany(plan.added.map((a) => a.input));
+  // New providers: names and key ids were checked free inside this transaction, so they go in as batches, each input
+  // built as it is needed (plan.addedInputs) so that only one batch of them exists at a time.
+  if (plan.added.length > 0) for (const batch of batches(plan.addedInputs, ADD_BATCH)) providers.insertMany(batch);
   if (plan.stateChanged) writeState(store.repo, store.vault, plan.state);
 }

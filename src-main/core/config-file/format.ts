@@ -54,6 +54,17 @@ export const READ_ONLY_KEY_FIELDS = new Set(['status', 'description', 'config_ha
 /** A place in the file as its parts (`['providers', 'openai', 'keys', 1]`); `jsonPath` spells it for messages. */
 export type Path = Array<string | number>;
 
+/**
+ * `[...parent, ...more]` allocated at its exact length: an import of 100,000 providers keeps one path per provider and
+ * per key, and a spread literal gives each a backing store with room to grow.
+ */
+export function childPath(parent: Path, ...more: Array<string | number>): Path {
+  const path: Path = new Array<string | number>(parent.length + more.length);
+  for (let i = 0; i < parent.length; i++) path[i] = parent[i] as string | number;
+  for (let i = 0; i < more.length; i++) path[parent.length + i] = more[i] as string | number;
+  return path;
+}
+
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = Record<string, unknown>;
 

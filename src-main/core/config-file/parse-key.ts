@@ -3,7 +3,7 @@
  * Whether a key is required depends on the provider, so the caller says whether the provider is keyless.
  */
 import { catalogEntry } from '../catalog/catalog.js';
-import { isEnvRef, isKeepMarker, isObject, REDACTED, secretString, type JsonObject, type Path } from './format.js';
+import { childPath, isEnvRef, isKeepMarker, isObject, REDACTED, secretString, type JsonObject, type Path } from './format.js';
 import type { Collector } from './parse-collector.js';
 import { readKeyConfig } from './parse-key-config.js';
 
@@ -34,7 +34,7 @@ export function parseKeys(c: Collector, value: unknown, path: Path, keyless: boo
   const keys: ParsedKey[] = [];
   const names = new Map<string, number>();
   value.forEach((raw, index) => {
-    const keyPath: Path = [...path, 'keys', index];
+    const keyPath = childPath(path, 'keys', index);
     const key = parseKey(c, raw, keyPath, keyless, type);
     if (!key) return;
     if (key.name !== undefined) {
@@ -44,7 +44,8 @@ export function parseKeys(c: Collector, value: unknown, path: Path, keyless: boo
     }
     keys.push(key);
   });
-  return keys;
+  // Kept for the whole import: a copy at its exact length, not the pushed array with room for 16.
+  return keys.slice();
 }
 
 function parseKey(c: Collector, raw: unknown, path: Path, keyless: boolean, type: string | undefined): ParsedKey | undefined {

@@ -13,7 +13,11 @@ export type { ParsedKey } from './parse-key.js';
 export type { ParsedProvider } from './parse-provider.js';
 
 export interface ParsedDocument {
-  providers: ParsedProvider[];
+  /**
+   * The valid providers, read again from the document each time this is iterated: an import of 100,000 providers
+   * then never holds them all at once next to the document itself (they are checked once up front, all of them).
+   */
+  providers: Iterable<ParsedProvider>;
   /** Names the file gives under `providers`, valid or not (so an invalid provider is never pruned by mistake). */
   providerNames: string[];
   hasProviders: boolean;
@@ -31,32 +35,47 @@ export function parseDocument(document: JsonObject): { parsed: ParsedDocument; e
   const order = Object.keys(document);
   if (!order.includes('providers')) order.unshift('providers');
 
-  const providers: ParsedProvider[] = [];
   const providerNames: string[] = [];
   const raw = document.providers;
   const hasProviders = raw !== undefined && raw !== null;
-  if (hasProviders && !isObject(raw)) {
-    c.add(['providers'], 'must be an object keyed by provider name');
-  } else if (isObject(raw)) {
-    for (const [name, value] of Object.entries(raw)) {
-      providerNames.push(name);
-      const provider = parseProvider(c, name, value);
-      if (provider) providers.push(provider);
-    }
+  const entries = isObject(raw) ? raw : {};
+  if (hasProviders && !isObject(raw)) c.add(['providers'], 'must be an object keyed by provider name');
+  // Every provider is checked now; what a valid one reads as is not kept (see `providers`).
+  const keyIds = new KeyIds();
+  for (const [name, value] of Object.entries(entries)) {
+    providerNames.push(name);
+    const provider = parseProvider(c, name, value);
+    if (provider) keyIds.check(provider);
   }
-  checkKeyIds(c, providers);
+  keyIds.report(c);
+  const providers: Iterable<ParsedProvider> = {
+    *[Symbol.iterator]() {
+      // The same reading again; its errors were collected above, so a fresh collector only serves the memo.
+      const again = new Collector();
+      for (const [name, value] of Object.entries(entries)) {
+        const provider = parseProvider(again, name, value);
+        if (provider) yield provider;
+      }
+    },
+  };
   return { parsed: { providers, providerNames, hasProviders, sections, order }, errors: c.errors };
 }
 
-/** A key id may appear once in a whole file (ids are unique across the store). */
-function checkKeyIds(c: Collector, providers: ParsedProvider[]): void {
-  const seen = new Map<string, Path>();
-  for (const provider of providers) {
+/** A key id may appear once in a whole file (ids are unique across the store); reported after every other error. */
+class KeyIds {
+  private readonly seen = new Map<string, Path>();
+  private readonly twice: Array<{ path: Path; first: Path }> = [];
+
+  check(provider: ParsedProvider): void {
     for (const key of provider.keys) {
       if (key.id === undefined) continue;
-      const first = seen.get(key.id);
-      if (first) c.add([...key.path, 'id'], `is used twice in this file (also ${jsonPath(first)})`);
-      else seen.set(key.id, key.path);
+      const first = this.seen.get(key.id);
+      if (first) this.twice.push({ path: key.path, first });
+      else this.seen.set(key.id, key.path);
     }
+  }
+
+  report(c: Collector): void {
+    for (const { path, first } of this.twice) c.add([...path, 'id'], `is used twice in this file (also ${jsonPath(first)})`);
   }
 }

@@ -12,7 +12,7 @@ import type { Repository } from '../store/repository.js';
 import type { ProviderRow } from '../store/rows.js';
 import type { Vault } from '../vault/vault.js';
 import type { JsonObject, Path } from './format.js';
-import type { ParsedDocument } from './parse.js';
+import type { ParsedDocument, ParsedProvider } from './parse.js';
 import { providerFieldChanges } from './plan-changes.js';
 import { PlanContext } from './plan-context.js';
 import { destinationChanges, keepsSecrets } from './plan-destinations.js';
@@ -34,7 +34,12 @@ export interface ChangedProvider extends KeyOps {
 }
 
 export interface ImportPlan {
-  added: Array<{ name: string; path: Path; input: ProviderCreateInput }>;
+  added: Array<{ name: string; path: Path }>;
+  /**
+   * The added providers as the service creates them, built again from the document each time this is iterated (as
+   * ParsedDocument.providers is read again): the plan of a 100,000-provider import does not hold 100,000 inputs.
+   */
+  addedInputs: Iterable<ProviderCreateInput>;
   changed: ChangedProvider[];
   unchanged: string[];
   removed: ProviderRow[];
@@ -68,6 +73,7 @@ export function buildPlan(store: PlanStore, parsed: ParsedDocument, prune: boole
   const keyPlanner = new KeyPlanner(ctx, { keyOwner, prunedProviders: prunedIds, prune });
   const plan: ImportPlan = {
     added: [],
+    addedInputs: [],
     changed: [],
     unchanged: [],
     removed,
@@ -99,29 +105,7 @@ export function buildPlan(store: PlanStore, parsed: ParsedDocument, prune: boole
     const keyOps = keyPlanner.keys(p, row ?? null, row ? (keysByProvider.get(row.id) ?? []) : []);
     if (!desired) continue;
     if (!row) {
-      const { addKeys } = keyOps;
-      const { patch } = desired;
-      plan.added.push({
-        name: p.name,
-        path: p.path,
-        input: {
-          name: p.name,
-          type: p.type,
-          display_name: patch.display_name,
-          description: patch.description,
-          enabled: patch.enabled,
-          ...(p.base_url ? { base_url: p.base_url } : {}),
-          settings: p.settings,
-          network_config: patch.network_config,
-          proxy_config: patch.proxy_config,
-          concurrency_and_buffer_size: p.concurrency,
-          custom_provider_config: p.custom,
-          send_back_raw_request: p.send_back_raw_request,
-          send_back_raw_response: p.send_back_raw_response,
-          store_raw_request_response: p.store_raw_request_response,
-          api_keys: addKeys.map((k) => k.input),
-        },
-      });
+      plan.added.push({ name: p.name, path: p.path });
       continue;
     }
     const keysChanged = keyOps.removeKeys.length + keyOps.updateKeys.length + keyOps.addKeys.length > 0;
@@ -142,6 +126,18 @@ export function buildPlan(store: PlanStore, parsed: ParsedDocument, prune: boole
     }
   }
 
+  const addedNames = new Set(plan.added.map((a) => a.name));
+  plan.addedInputs = {
+    *[Symbol.iterator]() {
+      for (const p of parsed.providers) {
+        if (!addedNames.has(p.name)) continue;
+        // The same steps as above, on the same document and scope, so the same outcome (they passed once).
+        const desired = desiredProvider(ctx, p, undefined);
+        if (desired) yield newProviderInput(p, desired.patch, keyPlanner.keys(p, null, []).addKeys);
+      }
+    },
+  };
+
   // Extras (and spellings) of stored providers the file does not mention stay with them, unless pruning removes the provider.
   const removedNames = new Set(removed.map((r) => r.name));
   const kept = (name: string) => !inFile.has(name) && byName.has(name) && !removedNames.has(name);
@@ -153,4 +149,25 @@ export function buildPlan(store: PlanStore, parsed: ParsedDocument, prune: boole
   plan.sections = sections.diff;
   plan.stateChanged = !sameJson(previous, plan.state);
   return { plan, errors: ctx.errors };
+}
+
+/** What the service's create takes for a provider the store does not have. */
+function newProviderInput(p: ParsedProvider, patch: ProviderPatch, addKeys: KeyOps['addKeys']): ProviderCreateInput {
+  return {
+    name: p.name,
+    type: p.type,
+    display_name: patch.display_name,
+    description: patch.description,
+    enabled: patch.enabled,
+    ...(p.base_url ? { base_url: p.base_url } : {}),
+    settings: p.settings,
+    network_config: patch.network_config,
+    proxy_config: patch.proxy_config,
+    concurrency_and_buffer_size: p.concurrency,
+    custom_provider_config: p.custom,
+    send_back_raw_request: p.send_back_raw_request,
+    send_back_raw_response: p.send_back_raw_response,
+    store_raw_request_response: p.store_raw_request_response,
+    api_keys: addKeys.map((k) => k.input),
+  };
 }

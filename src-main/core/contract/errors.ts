@@ -14,6 +14,8 @@ export const ERROR_CODES = {
   vault_locked: 500,
   /** The data dir or one of its files could be read, replaced or planted by another account (StrictModes). */
   insecure_permissions: 500,
+  /** The store was written by a newer Provider Desk (its schema version is ahead of this one's migrations). */
+  store_too_new: 500,
   internal: 500,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;

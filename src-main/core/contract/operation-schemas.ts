@@ -92,7 +92,15 @@ export const ImportDiff = z.object({
 export const AppInfo = z.object({
   version: z.string(),
   data_dir: z.string(),
-  api: z.object({ url: z.string(), port: z.number().int(), enabled: z.boolean() }),
+  api: z.object({
+    url: z.string(),
+    port: z.number().int(),
+    enabled: z.boolean(),
+    note: z.string().optional().meta({
+      description:
+        'How the local API differs from the preferences, shown in Settings (e.g. served by a `provider-desk serve`, or another port).',
+    }),
+  }),
   vault: z.object({
     slots: z.array(z.string()),
     cli_access: z.boolean().meta({

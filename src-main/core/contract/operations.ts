@@ -4,6 +4,17 @@ import { ApiKeySchema, CheckResultSchema, ProviderSchema } from './domain-schema
 import { ApiKeyCreateInput, ApiKeyPatch, ProviderCreateInput, ProviderPatch } from './provider-inputs.js';
 import { MIN_PASSPHRASE_LENGTH } from './config-schemas.js';
 import {
+  CreatedTokenSchema,
+  ProviderUsageInput,
+  ProviderUsageOutput,
+  TokenCreateInput,
+  TokenId,
+  TokenListInput,
+  TokenSchema,
+  TokenUsageInput,
+  TokenUsageOutput,
+} from './token-schemas.js';
+import {
   IdOrName,
   Revision,
   ProviderListInput,
@@ -405,6 +416,54 @@ export const operations = {
     errors: ['unauthorized', 'conflict'],
     tag: 'app',
     example: { output: { token: 'pd_…' } },
+  }),
+  'tokens.create': defineOperation({
+    summary:
+      'Create a scoped token for a local tool: it may call only the gateway routes (/proxy/…, /v1/…), only for its providers; shown once, stored as a hash',
+    method: 'POST',
+    path: '/api/v1/tokens',
+    input: TokenCreateInput,
+    output: CreatedTokenSchema,
+    status: 201,
+    errors: ['unauthorized', 'validation_failed'],
+    tag: 'tokens',
+    example: { input: { name: 'aider', scope: 'gateway', providers: ['openai', 'anthropic'], expires_in_seconds: 2592000 } },
+  }),
+  'tokens.list': defineOperation({
+    summary: 'The scoped tokens (never their values), with last use; revoked ones only when asked',
+    method: 'GET',
+    path: '/api/v1/tokens',
+    input: TokenListInput,
+    output: z.object({ tokens: z.array(TokenSchema) }),
+    errors: ['unauthorized', 'validation_failed'],
+    tag: 'tokens',
+  }),
+  'tokens.delete': defineOperation({
+    summary: 'Revoke a scoped token (refused at once on every route)',
+    method: 'DELETE',
+    path: '/api/v1/tokens/{id}',
+    input: z.object({ id: TokenId }).strict(),
+    output: TokenSchema,
+    errors: ['unauthorized', 'not_found'],
+    tag: 'tokens',
+  }),
+  'usage.byProvider': defineOperation({
+    summary: "A provider's gateway usage: requests, errors by class, input and output tokens, last use — in total, per key and per token",
+    method: 'GET',
+    path: '/api/v1/providers/{idOrName}/usage',
+    input: ProviderUsageInput,
+    output: ProviderUsageOutput,
+    errors: ['unauthorized', 'not_found'],
+    tag: 'tokens',
+  }),
+  'usage.byToken': defineOperation({
+    summary: "A scoped token's gateway usage, in total and per provider",
+    method: 'GET',
+    path: '/api/v1/tokens/{id}/usage',
+    input: TokenUsageInput,
+    output: TokenUsageOutput,
+    errors: ['unauthorized', 'not_found'],
+    tag: 'tokens',
   }),
   'config.import': defineOperation({
     summary: 'Import a Bifrost config.json: validate everything, diff by config hash, apply in one transaction unless dry_run',

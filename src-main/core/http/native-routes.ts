@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, type ErrorBody } from '../contract/errors.js';
 import { operations, OPERATION_NAMES, type OperationName } from '../contract/operations.js';
 import type { Desk } from '../desk.js';
+import { ResponseCache } from './response-cache.js';
 
 /** `/api/v1/providers/{idOrName}` → `/api/v1/providers/:idOrName` */
 export function fastifyPath(path: string): string {
@@ -102,56 +103,17 @@ async function streamOperation(
   raw.end();
 }
 
-/** Read operations whose answer depends only on the query string and the store's contents. */
-const CACHEABLE: ReadonlySet<OperationName> = new Set(['providers.list']);
+/**
+ * Read operations whose answer depends only on the URL and the store's contents: the provider list's pages, and a
+ * provider's model list (thousands of models: rebuilding it for every poll is what made the server's memory grow). A
+ * model list fetched from upstream on first read is a write, so that answer is not kept; the next one can be.
+ */
+const CACHEABLE: ReadonlySet<OperationName> = new Set(['providers.list', 'models.list']);
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
-/**
- * Serialized answers of cacheable reads, keyed by URL and tagged with the store version they were built from
- * (`Repository.version()`: any write by this process or a commit by another one changes it). A stale entry is
- * never served; the GUI polling a 10,000-provider list then costs one small SQL query instead of a page rebuild.
- */
-export class ResponseCache {
-  private readonly entries = new Map<string, { version: string; body: Buffer }>();
-  private bytes = 0;
-
-  constructor(
-    private readonly maxBytes = 8 * 1024 * 1024,
-    private readonly maxEntryBytes = 2 * 1024 * 1024,
-  ) {}
-
-  get(url: string, version: string): Buffer | undefined {
-    const entry = this.entries.get(url);
-    if (!entry) return undefined;
-    if (entry.version !== version) {
-      this.drop(url);
-      return undefined;
-    }
-    // Re-insert so the Map's order is least recently used first.
-    this.entries.delete(url);
-    this.entries.set(url, entry);
-    return entry.body;
-  }
-
-  set(url: string, version: string, body: Buffer): void {
-    this.drop(url);
-    if (body.length > this.maxEntryBytes) return;
-    // Entries of an older version can never be served again; then the least recently used go until the body fits.
-    for (const [key, entry] of this.entries) if (entry.version !== version) this.drop(key);
-    for (const key of this.entries.keys()) {
-      if (this.bytes + body.length <= this.maxBytes) break;
-      this.drop(key);
-    }
-    this.entries.set(url, { version, body });
-    this.bytes += body.length;
-  }
-
-  private drop(url: string): void {
-    const entry = this.entries.get(url);
-    if (!entry) return;
-    this.bytes -= entry.body.length;
-    this.entries.delete(url);
-  }
+/** The same bytes and headers whether they come from the cache (a Buffer) or were just serialized (a string). */
+function sendJson(reply: FastifyReply, status: number, body: Buffer | string): FastifyReply {
+  return reply.code(status).header('content-type', JSON_CONTENT_TYPE).send(body);
 }
 
 /** Registers one route per contract operation offered over HTTP. */
@@ -160,39 +122,47 @@ export function registerNativeRoutes(app: FastifyInstance, desk: Desk): void {
   for (const name of OPERATION_NAMES) {
     const operation = operations[name];
     if (!(operation.transports ?? ['http', 'ipc']).includes('http')) continue;
+    const answer = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      cacheable: boolean,
+      version: string,
+    ): Promise<FastifyReply | void> => {
+      const status = operation.status ?? 200;
+      const input = inputOf(request, operation.revisionField, operation.bodyOnly);
+      if (isErrorBody(input)) return sendNativeError(reply, input);
+      if (operation.streams) return streamOperation(desk, name, input, request, reply);
+      const result = await desk.dispatch(name, input, { transport: 'http' });
+      if (cacheable && result.ok) {
+        const json = JSON.stringify(result.data);
+        // Only an answer read from one unchanged, committed state may be reused.
+        if (desk.db.inTransaction || desk.repo.version() !== version || !cache.admits(request.url, version))
+          return sendJson(reply, status, json);
+        const body = Buffer.from(json);
+        cache.set(request.url, version, body);
+        return sendJson(reply, status, body);
+      }
+      if (!result.ok) return sendNativeError(reply, result.error);
+      const data = result.data as { revision?: unknown };
+      if (typeof data === 'object' && data !== null && typeof data.revision === 'number') reply.header('etag', `"${data.revision}"`);
+      return reply.code(status).send(result.data);
+    };
     app.route({
       method: operation.method,
       url: fastifyPath(operation.path),
       config: { public: operation.public === true },
       ...(operation.bodyLimit ? { bodyLimit: operation.bodyLimit } : {}),
-      handler: async (request, reply) => {
+      // Not async: a cached answer is sent before the handler returns, with no promise to settle; the rest is `answer`.
+      handler: (request, reply) => {
         const cacheable = CACHEABLE.has(name) && request.body === undefined;
+        // For a GET this runs inside the auth hook's Repository.sharingVersion(): the token check's read is reused.
         const version = cacheable ? desk.repo.version() : '';
-        if (cacheable) {
-          const hit = cache.get(request.url, version);
-          if (hit)
-            return reply
-              .code(operation.status ?? 200)
-              .header('content-type', JSON_CONTENT_TYPE)
-              .send(hit);
+        const hit = cacheable ? cache.get(request.url, version) : undefined;
+        if (hit) {
+          sendJson(reply, operation.status ?? 200, hit);
+          return;
         }
-        const input = inputOf(request, operation.revisionField, operation.bodyOnly);
-        if (isErrorBody(input)) return sendNativeError(reply, input);
-        if (operation.streams) return streamOperation(desk, name, input, request, reply);
-        const result = await desk.dispatch(name, input, { transport: 'http' });
-        if (cacheable && result.ok) {
-          const body = Buffer.from(JSON.stringify(result.data));
-          // Only an answer read from one unchanged, committed state may be reused.
-          if (!desk.db.inTransaction && desk.repo.version() === version) cache.set(request.url, version, body);
-          return reply
-            .code(operation.status ?? 200)
-            .header('content-type', JSON_CONTENT_TYPE)
-            .send(body);
-        }
-        if (!result.ok) return sendNativeError(reply, result.error);
-        const data = result.data as { revision?: unknown };
-        if (typeof data === 'object' && data !== null && typeof data.revision === 'number') reply.header('etag', `"${data.revision}"`);
-        return reply.code(operation.status ?? 200).send(result.data);
+        return answer(request, reply, cacheable, version);
       },
     });
   }

@@ -9,6 +9,8 @@ import { buildOpenApi } from './openapi.js';
 import { BadJsonError, parseJsonBody } from './json-body.js';
 import { answerClientError } from './client-errors.js';
 import { registerSurfaces } from './surfaces/index.js';
+import { registerGatewayRoutes } from './gateway-routes.js';
+import { authenticate, GATEWAY_SCOPE_MESSAGE } from './gateway-auth.js';
 
 export const DEFAULT_PORT = 3100;
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -28,6 +30,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Answers without a token or session. Every route not marked so needs one (deny by default). */
     public?: boolean;
+    /**
+     * A gateway route (/proxy/…, /v1/…): besides the main token it accepts scoped gateway tokens, also sent as
+     * x-api-key, api-key, x-goog-api-key or a SigV4 signature (http/gateway-auth.ts). No other route accepts them.
+     */
+    gateway?: boolean;
   }
 }
 
@@ -73,6 +80,8 @@ export async function startApiServer(desk: Desk, options: ApiServerOptions = {})
     clientErrorHandler: answerClientError,
   });
 
+  // Filled in by the auth hook (http/gateway-auth.ts); null until then and for the main token.
+  app.decorateRequest('gatewayToken', null);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     try {
@@ -96,36 +105,55 @@ export async function startApiServer(desk: Desk, options: ApiServerOptions = {})
 
   const ownOrigins = () => allowedOrigins(state.port, []);
 
-  app.addHook('onRequest', async (request, reply) => {
-    const path = pathOf(request.raw.url);
-    // Refused before any auth decision: a target the router would read differently from how it looks.
-    const targetProblem = requestTargetProblem(request.raw.url);
-    if (targetProblem) return sendFailure(reply, path, 'bad_request', 'Bad request target', targetProblem);
-    if (!isAllowedHost(request.headers.host, state.port)) return sendFailure(reply, path, 'forbidden_host');
-    const origin = request.headers.origin;
-    if (origin !== undefined) {
-      if (!origins().has(origin)) return sendFailure(reply, path, 'forbidden_origin');
-      reply.header('access-control-allow-origin', origin);
-      reply.header('vary', 'Origin');
-      reply.header('access-control-allow-credentials', 'true');
-      if (request.method === 'OPTIONS') {
-        reply.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE');
-        reply.header('access-control-allow-headers', 'authorization, content-type, if-match, coder-session-token');
-        reply.header('access-control-max-age', '600');
-        return reply.code(204).send();
+  // Callback hooks, not async ones: no promise and microtask per hook, and a GET that passes runs on into its handler
+  // inside done(). So one read of the store version serves both the token check here and the page cache's lookup
+  // (Repository.sharingVersion). A hook that answers does not call done.
+  app.addHook('onRequest', (request, reply, done) =>
+    desk.repo.sharingVersion(() => {
+      const path = pathOf(request.raw.url);
+      // Refused before any auth decision: a target the router would read differently from how it looks.
+      const targetProblem = requestTargetProblem(request.raw.url);
+      if (targetProblem) {
+        sendFailure(reply, path, 'bad_request', 'Bad request target', targetProblem);
+        return;
       }
-    }
-    // Decided on the route that matched (an unmatched request has no config and so needs auth too).
-    if (request.routeOptions.config?.public === true) return;
-    const token = presentedToken(request.headers);
-    if (token !== undefined) {
-      if (desk.token.verify(token)) return;
-    } else if (sessionAllowed(request)) {
-      return;
-    }
-    if (surfaceOf(path) === 'agentstack') reply.header('www-authenticate', 'Basic');
-    return sendFailure(reply, path, 'unauthorized');
-  });
+      if (!isAllowedHost(request.headers.host, state.port)) {
+        sendFailure(reply, path, 'forbidden_host');
+        return;
+      }
+      const origin = request.headers.origin;
+      if (origin !== undefined) {
+        if (!origins().has(origin)) {
+          sendFailure(reply, path, 'forbidden_origin');
+          return;
+        }
+        reply.header('access-control-allow-origin', origin);
+        reply.header('vary', 'Origin');
+        reply.header('access-control-allow-credentials', 'true');
+        if (request.method === 'OPTIONS') {
+          reply.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE');
+          reply.header('access-control-allow-headers', 'authorization, content-type, if-match, coder-session-token');
+          reply.header('access-control-max-age', '600');
+          reply.code(204).send();
+          return;
+        }
+      }
+      // Decided on the route that matched (an unmatched request has no config and so needs auth too).
+      if (request.routeOptions.config?.public === true) return done();
+      const decision = authenticate(request, desk, () => sessionAllowed(request));
+      if (decision.ok) {
+        request.gatewayToken = decision.gatewayToken;
+        if (decision.gatewayToken) desk.usage.touchToken(decision.gatewayToken.id);
+        return done();
+      }
+      if (decision.failure === 'gateway_token_elsewhere') {
+        sendFailure(reply, path, 'forbidden_scope', GATEWAY_SCOPE_MESSAGE);
+        return;
+      }
+      if (surfaceOf(path) === 'agentstack') reply.header('www-authenticate', 'Basic');
+      sendFailure(reply, path, 'unauthorized', decision.message);
+    }),
+  );
 
   /**
    * A browser session counts only for a same-origin request (any local web page on another port receives the
@@ -140,19 +168,20 @@ export async function startApiServer(desk: Desk, options: ApiServerOptions = {})
     return sessions.valid(id, { generation: desk.token.generation(), port: request.socket.localPort ?? state.port });
   };
 
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('cache-control', 'no-store');
-    return payload;
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     desk.logger.debug('request', {
       method: request.method,
       route: request.routeOptions.url ?? 'unmatched',
       status: reply.statusCode,
       duration_ms: Math.round(reply.elapsedTime),
     });
+    done();
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
@@ -175,6 +204,7 @@ export async function startApiServer(desk: Desk, options: ApiServerOptions = {})
   app.get('/api/v1/openapi.json', async () => buildOpenApi(desk.version));
   registerNativeRoutes(app, desk);
   registerSurfaces(app, desk);
+  registerGatewayRoutes(app, desk);
   const openSession = (): string => sessions.create({ generation: desk.token.generation(), port: state.port });
   registerSession(app, desk, sessions, openSession);
   if (options.uiDir) {

@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { randomBytes, timingSafeEqual, createHash, hash } from 'node:crypto';
 import { writeFileSync, chmodSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
@@ -18,6 +18,8 @@ export class ApiToken {
   private cached: string | undefined;
   /** The store version the cached token was read at: another process (the CLI) may rotate it, which changes the version. */
   private cachedAt = '';
+  /** What verify() and generation() derive from the current token, computed once per token rather than per request. */
+  private derived: { token: string; digest: Buffer; generation: string } | undefined;
 
   constructor(
     private readonly repo: Repository,
@@ -72,15 +74,27 @@ export class ApiToken {
    * die when it changes, whichever process rotated the token.
    */
   generation(): string {
-    return createHash('sha256').update('provider-desk:token-generation:').update(this.current()).digest('base64url').slice(0, 22);
+    return this.derivedFrom(this.current()).generation;
   }
 
   /** Constant-time comparison (hashing first makes the lengths equal). */
   verify(candidate: string | undefined): boolean {
     if (!candidate) return false;
-    const expected = createHash('sha256').update(this.current()).digest();
-    const given = createHash('sha256').update(candidate).digest();
-    return timingSafeEqual(expected, given);
+    const expected = this.derivedFrom(this.current()).digest;
+    // One-shot hash: no Hash object per request (this runs on every API call).
+    return timingSafeEqual(expected, hash('sha256', candidate, 'buffer'));
+  }
+
+  /** The expected digest and the generation of `token`, kept until the token changes (current() notices a rotation). */
+  private derivedFrom(token: string): { digest: Buffer; generation: string } {
+    if (this.derived?.token !== token) {
+      this.derived = {
+        token,
+        digest: hash('sha256', token, 'buffer'),
+        generation: createHash('sha256').update('provider-desk:token-generation:').update(token).digest('base64url').slice(0, 22),
+      };
+    }
+    return this.derived;
   }
 
   /** Makes sure the token file exists for local tools. */

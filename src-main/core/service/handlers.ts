@@ -71,6 +71,11 @@ export function createHandlers(desk: Desk): Handlers {
     'models.refresh': (input) => health.refresh(input.idOrName),
     'providers.testAll': (input, ctx) => health.testAll(input, ctx.onProgress),
     'token.rotate': () => ({ token: desk.token.rotate() }),
+    'tokens.create': (input) => desk.tokens.create(input),
+    'tokens.list': (input) => ({ tokens: desk.tokens.list(input.include_revoked ?? false) }),
+    'tokens.delete': (input) => desk.tokens.revoke(input.id),
+    'usage.byProvider': (input) => desk.usage.byProvider(input.idOrName),
+    'usage.byToken': (input) => desk.usage.byToken(input.id),
     'token.get': () => ({
       token: desk.token.current(),
       file: desk.token.fromEnvironment ? null : desk.token.filePath,

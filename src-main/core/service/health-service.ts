@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { catalogEntry } from '../catalog/catalog.js';
 import { DeskError } from '../contract/errors.js';
 import type { CheckResult, ModelInfo, ProviderHealth } from '../contract/domain-schemas.js';
@@ -12,12 +13,34 @@ import { keyConfigAad, openKey, openProviderSecrets, resolveEnvRefs, resolvePlai
 import { openHeaders, openProxyUrl, withoutNetworkValues } from './network-secrets.js';
 import type { ProviderService } from './provider-service.js';
 import { MissingEnvError, missingEnvResult, requireEnvRefs } from './env-refs.js';
-import { keyHealth, legacyKeyStatus } from './health-model.js';
+import { healthColumns, keyHealth, legacyKeyStatus } from './health-model.js';
+import { WriteBatcher, type ItemOutcome } from './write-batcher.js';
 
 export interface TestOptions {
   deep?: boolean | undefined;
   model?: string | undefined;
   keyId?: string | undefined;
+}
+
+/** What one test found, before it is stored. */
+interface Checked {
+  /** The keys tested as they were read (null: the keyless endpoint). */
+  keys: Array<KeyRow | null>;
+  results: CheckResult[];
+  /** The models listed by the first key that passed with a list, and that key. */
+  models: ModelInfo[] | null;
+  modelsKey: string | null;
+}
+
+function outcomeOf(checked: Checked, health: ProviderHealth): { ok: boolean; health: ProviderHealth; results: CheckResult[] } {
+  return { ok: checked.results.length > 0 && checked.results.every((r) => r.ok), health, results: checked.results };
+}
+
+/** Everything a stored model row holds but its fetch time, hashed: equal hashes mean the rows would be written alike. */
+function modelListHash(models: ModelInfo[], keyId: string | null): string {
+  const hash = createHash('sha256').update(JSON.stringify(keyId));
+  for (const m of models) hash.update(JSON.stringify([m.id, m.display_name, m.capabilities, m.context_window, m.owned_by]));
+  return hash.digest('base64url');
 }
 
 export interface HealthServiceOptions {
@@ -42,8 +65,8 @@ export class HealthService {
     this.env = options.env ?? process.env;
   }
 
-  /** Builds what the probe needs, with secrets opened in memory for the duration of the check. */
-  private target(row: ProviderRow): ProbeTarget {
+  /** Builds what the probe (or the gateway) needs, with secrets opened in memory for the duration of the use. */
+  target(row: ProviderRow): ProbeTarget {
     const vault = this.providers.vault;
     const sealed = openProviderSecrets(vault, row);
     // Header values and the proxy URL's userinfo are used as written; settings secrets and the proxy password may be env refs.
@@ -90,7 +113,8 @@ export class HealthService {
     return keyless ? [null] : [];
   }
 
-  private probeKey(row: ProviderRow, target: ProbeTarget, key: KeyRow | null): ProbeKey {
+  /** A key's secret and typed config, opened in memory; throws MissingEnvError for an unset `env.VAR`. */
+  probeKey(row: ProviderRow, target: ProbeTarget, key: KeyRow | null): ProbeKey {
     if (!key) return { keyId: null, secret: null, keyConfig: null };
     const vault = this.providers.vault;
     // Checked before opening, so an unset variable is reported by name as missing_env rather than as an unreadable key.
@@ -105,99 +129,124 @@ export class HealthService {
   /** Tests each enabled key; stores per-key results, the provider's health and (on success) its models, in one transaction. */
   async test(idOrName: string, options: TestOptions = {}): Promise<{ ok: boolean; health: ProviderHealth; results: CheckResult[] }> {
     const row = this.providers.requireRow(idOrName);
-    const keys = this.keysToCheck(row, options.keyId);
-    let results: CheckResult[];
-    let models: ModelInfo[] | null = null;
-    let modelsKey: string | null = null;
-    if (keys.length === 0) {
-      results = [
-        {
-          key_id: null,
-          ok: false,
-          latency_ms: 0,
-          http_status: null,
-          error_class: 'missing_credentials',
-          message: `${catalogEntry(row.type).label} needs an API key and this provider has no enabled key`,
-          hint: 'Add a key (or enable one) and test again',
-          checked_at: new Date().toISOString(),
-        },
-      ];
-    } else {
-      let target: ProbeTarget;
-      try {
-        target = this.target(row);
-      } catch (error) {
-        target = undefined as never;
-        results = keys.map((k) => this.failure(k?.id ?? null, error));
-        return { ok: false, health: this.record(row, keys, results, null, null), results };
-      }
-      const outcomes = await runWithConcurrency(keys, this.keyConcurrency, async (key) => {
-        let probeKey: ProbeKey;
-        try {
-          probeKey = this.probeKey(row, target, key);
-        } catch (error) {
-          return { result: this.failure(key?.id ?? null, error), models: null };
-        }
-        return this.probe.checkKey(target, probeKey, { deep: options.deep, model: options.model });
-      });
-      results = outcomes.map((o) => o.result);
-      const firstWithModels = outcomes.find((o) => o.result.ok && o.models);
-      if (firstWithModels) {
-        models = firstWithModels.models;
-        modelsKey = firstWithModels.result.key_id;
-      }
-    }
-    const health = this.record(row, keys, results, models, modelsKey);
-    return { ok: results.length > 0 && results.every((r) => r.ok), health, results };
+    const checked = await this.check(row, options);
+    return outcomeOf(checked, this.record(row, checked));
   }
 
-  /**
-   * Stores each key's verdict and the provider's health recomputed from all its keys, in one transaction; returns that
-   * health. A verdict about something changed while the test ran (the key, or where the provider's requests go) is
-   * dropped: the change cleared it, and it must stay cleared.
-   */
-  private record(
-    row: ProviderRow,
-    keys: Array<KeyRow | null>,
-    results: CheckResult[],
-    models: ModelInfo[] | null,
-    modelsKey: string | null,
-  ): ProviderHealth {
-    const repo = this.providers.repo;
-    const health = repo.transaction((): ProviderHealth => {
-      const current = repo.findProvider(row.id);
-      if (!current) return 'untested'; // deleted while the test ran
-      if (!sameDestination(row, current)) return current.health as ProviderHealth;
-      const storedKeys = repo.keysOf(row.id);
-      let keyless: CheckResult | null = null;
-      for (const result of results) {
-        if (result.key_id === null) {
-          keyless = result;
-        } else {
-          const tested = keys.find((k) => k?.id === result.key_id);
-          const stored = storedKeys.find((k) => k.id === result.key_id);
-          if (!tested || !stored || !sameKeyMaterial(tested, stored)) continue;
-          repo.updateKey({ ...stored, status: legacyKeyStatus(keyHealth(result)), last_check: JSON.stringify(result) });
-        }
-        repo.addCheckResult(row.id, result.key_id, JSON.stringify(result), result.checked_at);
+  /** Probes each key to check (or the keyless endpoint), opening secrets only for the probe; stores nothing. */
+  private async check(row: ProviderRow, options: TestOptions = {}): Promise<Checked> {
+    const keys = this.keysToCheck(row, options.keyId);
+    if (keys.length === 0) {
+      const result: CheckResult = {
+        key_id: null,
+        ok: false,
+        latency_ms: 0,
+        http_status: null,
+        error_class: 'missing_credentials',
+        message: `${catalogEntry(row.type).label} needs an API key and this provider has no enabled key`,
+        hint: 'Add a key (or enable one) and test again',
+        checked_at: new Date().toISOString(),
+      };
+      return { keys, results: [result], models: null, modelsKey: null };
+    }
+    let target: ProbeTarget;
+    try {
+      target = this.target(row);
+    } catch (error) {
+      return { keys, results: keys.map((k) => this.failure(k?.id ?? null, error)), models: null, modelsKey: null };
+    }
+    const outcomes = await runWithConcurrency(keys, this.keyConcurrency, async (key) => {
+      let probeKey: ProbeKey;
+      try {
+        probeKey = this.probeKey(row, target, key);
+      } catch (error) {
+        return { result: this.failure(key?.id ?? null, error), models: null };
       }
-      const next = this.providers.withHealth({ ...current, ...(keyless ? { last_check: JSON.stringify(keyless) } : {}) });
-      if (models) {
-        this.storeModels(row.id, models, modelsKey);
-        next.models_status = 'ok';
-        next.models_error = null;
-      }
-      repo.updateProvider(next, current.revision);
-      return next.health as ProviderHealth;
+      return this.probe.checkKey(target, probeKey, { deep: options.deep, model: options.model });
     });
+    const firstWithModels = outcomes.find((o) => o.result.ok && o.models);
+    return {
+      keys,
+      results: outcomes.map((o) => o.result),
+      models: firstWithModels?.models ?? null,
+      modelsKey: firstWithModels ? firstWithModels.result.key_id : null,
+    };
+  }
+
+  /** Stores one provider's check in its own transaction (joining the caller's, if any); returns its health. */
+  private record(row: ProviderRow, checked: Checked): ProviderHealth {
+    const health = this.providers.repo.transaction(() => this.write(row, checked));
     this.providers.emit('health', row.id);
     return health;
   }
 
+  /**
+   * Stores each key's verdict and the provider's health recomputed from all its keys (call inside a transaction);
+   * returns that health. A verdict about something changed while the test ran (the key, or where the provider's
+   * requests go) is dropped: the change cleared it, and it must stay cleared. Only the verdict columns are written, so
+   * the provider's and keys' other indexes are left alone.
+   */
+  private write(row: ProviderRow, { keys, results, models, modelsKey }: Checked): ProviderHealth {
+    const repo = this.providers.repo;
+    const current = repo.findProvider(row.id);
+    if (!current) return 'untested'; // deleted while the test ran
+    if (!sameDestination(row, current)) return current.health as ProviderHealth;
+    // The keys as stored, with each verdict written below: what the provider's health is computed from.
+    const storedKeys = repo.keysOf(row.id);
+    let keyless: CheckResult | null = null;
+    for (const result of results) {
+      if (result.key_id === null) {
+        keyless = result;
+      } else {
+        const tested = keys.find((k) => k?.id === result.key_id);
+        const index = storedKeys.findIndex((k) => k.id === result.key_id);
+        const stored = storedKeys[index];
+        if (!tested || !stored || !sameKeyMaterial(tested, stored)) continue;
+        const verdict = { status: legacyKeyStatus(keyHealth(result)), last_check: JSON.stringify(result) };
+        repo.updateKeyVerdict(stored.id, verdict.status, verdict.last_check);
+        storedKeys[index] = { ...stored, ...verdict };
+      }
+      repo.addCheckResult(row.id, result.key_id, JSON.stringify(result), result.checked_at);
+    }
+    const base = { ...current, ...(keyless ? { last_check: JSON.stringify(keyless) } : {}) };
+    const next: ProviderRow = { ...base, ...healthColumns(base, storedKeys) };
+    if (models) {
+      this.storeModels(row.id, models, modelsKey);
+      next.models_status = 'ok';
+      next.models_error = null;
+    }
+    repo.updateProviderVerdict(next, current.revision);
+    return next.health as ProviderHealth;
+  }
+
+  /** Test-all's writer: results of many providers in one transaction; the progress of each follows its batch. */
+  private batchedWriter(): WriteBatcher<{ row: ProviderRow; checked: Checked }, ProviderHealth> {
+    const repo = this.providers.repo;
+    return new WriteBatcher((batch) => {
+      let outcomes: Array<ItemOutcome<ProviderHealth>>;
+      try {
+        outcomes = repo.transaction(() => batch.map(({ row, checked }) => ({ ok: true as const, value: this.write(row, checked) })));
+      } catch {
+        // One result that cannot be written must not lose the others: each in its own transaction, as test() does.
+        outcomes = batch.map(({ row, checked }) => {
+          try {
+            return { ok: true as const, value: repo.transaction(() => this.write(row, checked)) };
+          } catch (error) {
+            return { ok: false as const, error };
+          }
+        });
+      }
+      batch.forEach(({ row }, index) => {
+        if (outcomes[index]?.ok) this.providers.emit('health', row.id);
+      });
+      return outcomes;
+    });
+  }
+
+  /** Stores a listed model list; its rows are rewritten only when it differs from the stored one (see storeModelList). */
   private storeModels(providerId: string, models: ModelInfo[], keyId: string | null): void {
     const fetchedAt = new Date().toISOString();
-    this.providers.repo.replaceModels(
-      providerId,
+    this.providers.repo.storeModelList(providerId, modelListHash(models, keyId), fetchedAt, () =>
       models.map((m) => ({
         provider_id: providerId,
         model_id: m.id,
@@ -216,7 +265,10 @@ export class HealthService {
     const row = this.providers.requireRow(idOrName);
     const stored = this.providers.repo.modelsOf(row.id);
     if (stored.length > 0 || row.models_status === 'ok') {
-      return { models: stored.map(toModel), fetched_at: stored[0]?.fetched_at ?? null };
+      return {
+        models: stored.map(toModel),
+        fetched_at: this.providers.repo.modelList(row.id)?.fetched_at ?? stored[0]?.fetched_at ?? null,
+      };
     }
     return this.refresh(idOrName);
   }
@@ -242,11 +294,12 @@ export class HealthService {
             const current = this.providers.repo.findProvider(row.id);
             if (!current) return;
             this.storeModels(row.id, listed.models, key?.id ?? null);
-            this.providers.repo.updateProvider({ ...current, models_status: 'ok', models_error: null }, current.revision);
+            this.providers.repo.updateProviderVerdict({ ...current, models_status: 'ok', models_error: null }, current.revision);
           });
           this.providers.emit('models', row.id);
           const fresh = this.providers.repo.modelsOf(row.id);
-          return { models: fresh.map(toModel), fetched_at: fresh[0]?.fetched_at ?? new Date().toISOString() };
+          const fetchedAt = this.providers.repo.modelList(row.id)?.fetched_at ?? fresh[0]?.fetched_at ?? new Date().toISOString();
+          return { models: fresh.map(toModel), fetched_at: fetchedAt };
         }
         lastFailure = listed.result;
       }
@@ -254,7 +307,10 @@ export class HealthService {
       this.providers.repo.transaction(() => {
         const current = this.providers.repo.findProvider(row.id);
         if (current)
-          this.providers.repo.updateProvider({ ...current, models_status: 'error', models_error: failure.message }, current.revision);
+          this.providers.repo.updateProviderVerdict(
+            { ...current, models_status: 'error', models_error: failure.message },
+            current.revision,
+          );
       });
       throw new DeskError('upstream_failed', `Listing models failed: ${failure.message}`, { details: failure });
     } finally {
@@ -262,7 +318,11 @@ export class HealthService {
     }
   }
 
-  /** Tests every enabled provider (or `only`) under one concurrency limit, reporting each as it finishes. */
+  /**
+   * Tests every enabled provider (or `only`) under one concurrency limit, reporting each as it finishes. A provider's
+   * slot is free again as soon as its probe answered; its result is written with others in one transaction a few ms
+   * later (WriteBatcher), and its progress is reported once that is written.
+   */
   async testAll(
     options: { concurrency?: number | undefined; only?: string[] | undefined },
     onProgress?: (progress: TestAllProgress) => void,
@@ -271,18 +331,38 @@ export class HealthService {
     const rows = this.providers.repo
       .allProviders()
       .filter((r) => r.enabled === 1 && (!options.only || options.only.includes(r.name) || options.only.includes(r.id)));
+    const writer = this.batchedWriter();
     let done = 0;
-    const providers = await runWithConcurrency(rows, options.concurrency ?? 16, async (row) => {
-      const outcome = await this.test(row.id).catch((error: unknown) => ({
-        ok: false,
-        health: (this.providers.repo.findProvider(row.id)?.health ?? 'untested') as ProviderHealth,
-        results: [this.failure(null, error)],
-      }));
+    const finish = (row: ProviderRow, outcome: { ok: boolean; health: ProviderHealth; results: CheckResult[] }) => {
       done += 1;
       const provider = { id: row.id, name: row.name };
       onProgress?.({ done, total: rows.length, provider, ok: outcome.ok, health: outcome.health, results: outcome.results });
       return { ...provider, ok: outcome.ok, health: outcome.health, results: outcome.results };
+    };
+    const failed = (row: ProviderRow, error: unknown) => ({
+      ok: false,
+      health: (this.providers.repo.findProvider(row.id)?.health ?? 'untested') as ProviderHealth,
+      results: [this.failure(null, error)],
     });
+    // A worker holds its slot while its provider is probed, then hands back the promise of the written outcome.
+    const probing = runWithConcurrency(rows, options.concurrency ?? 16, async (listed) => {
+      let row = listed;
+      let checked: Checked;
+      try {
+        row = this.providers.requireRow(listed.id);
+        checked = await this.check(row);
+      } catch (error) {
+        return { settled: Promise.resolve(finish(row, failed(row, error))) };
+      }
+      const settled = writer.add({ row, checked }).then(
+        (health) => finish(row, outcomeOf(checked, health)),
+        (error: unknown) => finish(row, failed(row, error)),
+      );
+      return { settled };
+    });
+    // Whatever happens, nothing probed is left waiting for the batch timer once the probes are over.
+    const written = await probing.finally(() => writer.flush());
+    const providers = await Promise.all(written.map((w) => w.settled));
     const passed = providers.filter((p) => p.ok).length;
     const byHealth: Record<ProviderHealth, number> = { ok: 0, degraded: 0, error: 0, offline: 0, untested: 0 };
     for (const p of providers) byHealth[p.health] += 1;
@@ -324,7 +404,15 @@ export class HealthService {
   recordDraftCheck(providerId: string, keyId: string | null, result: CheckResult, models: ModelInfo[]): void {
     const row = this.providers.requireRow(providerId);
     const key = keyId ? (this.providers.repo.keysOf(row.id).find((k) => k.id === keyId) ?? null) : null;
-    this.record(row, [key], [{ ...result, key_id: key?.id ?? null }], models, key?.id ?? null);
+    this.record(row, { keys: [key], results: [{ ...result, key_id: key?.id ?? null }], models, modelsKey: key?.id ?? null });
+  }
+
+  /**
+   * Stores a verdict about one key learned outside a test (the gateway saw the provider refuse it) and recomputes the
+   * provider's health, as a test of that key would; dropped when the key or the destination changed since `row`/`key`.
+   */
+  recordKeyCheck(row: ProviderRow, key: KeyRow, result: CheckResult): void {
+    this.record(row, { keys: [key], results: [{ ...result, key_id: key.id }], models: null, modelsKey: null });
   }
 
   history(idOrName: string): { checks: CheckResult[] } {

@@ -4,8 +4,11 @@ import type { ProviderHealth } from '../contract/domain-schemas.js';
 import { writeTransaction } from './database.js';
 import type { KeyRow, ModelRow, ProviderRow } from './rows.js';
 import type { EditableKeySlotStore } from '../vault/vault.js';
+import { searchCondition } from './provider-search.js';
+import { PROVIDER_SORT_FIELDS } from '../contract/sort-fields.js';
 
-export const PROVIDER_SORT_COLUMNS = ['name', 'display_name', 'type', 'created_at', 'updated_at', 'status', 'health', 'seq'] as const;
+/** The API's sorts, and seq (insertion order) for the store's own readers. */
+export const PROVIDER_SORT_COLUMNS = [...PROVIDER_SORT_FIELDS, 'seq'] as const;
 export type ProviderSortColumn = (typeof PROVIDER_SORT_COLUMNS)[number];
 
 export interface ProviderQuery {
@@ -17,6 +20,17 @@ export interface ProviderQuery {
   order?: 'asc' | 'desc' | undefined;
   limit?: number | undefined;
   offset?: number | undefined;
+}
+
+/** What a listing prints of a provider: no JSON blobs, no sealed columns, its keys counted in SQL. */
+export interface ProviderListRow {
+  seq: number;
+  name: string;
+  type: string;
+  enabled: number;
+  health: string;
+  base_url: string;
+  key_count: number;
 }
 
 /** A key row without its sealed blobs: everything an output may show. */
@@ -32,13 +46,75 @@ const STATEMENT_CACHE_SIZE = 256;
 const KEY_VIEW_COLUMNS = `id, provider_id, position, name, secret_ref, mask_head, mask_tail, secret_length, enabled, weight, models,
   blacklisted_models, use_for_batch_api, key_config, status, last_check, created_at, updated_at`;
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** The statements of a list query (test/core/store-queries.test.ts checks their plans) and their parameters. */
+export function providerListSql(query: ProviderQuery): {
+  count: string;
+  page: string;
+  seqs: string;
+  /** A search through the trigram index: its matches are few, as a rule, and best read once (queryProviders). */
+  searchFirst: boolean;
+  params: Record<string, unknown>;
+} {
+  const { clause, params } = providerFilter(query);
+  const tail = `${clause} ${providerOrder(query)} LIMIT @limit OFFSET @offset`;
+  return {
+    searchFirst: 'search_match' in params,
+    count: `SELECT COUNT(*) AS n FROM providers ${clause}`,
+    page: `SELECT * FROM providers ${tail}`,
+    seqs: `SELECT seq FROM providers ${tail}`,
+    params: { ...params, limit: query.limit ?? -1, offset: query.offset ?? 0 },
+  };
+}
+
+/** Rows in the order of `seqs` (an IN list comes back in any order); seqs without a row are left out. */
+function inOrder<T extends { seq: number }>(seqs: number[], rows: T[]): T[] {
+  const bySeq = new Map(rows.map((row) => [row.seq, row]));
+  return seqs.flatMap((seq) => bySeq.get(seq) ?? []);
+}
+
+/** The WHERE clause of a list query: search, types, health. */
+function providerFilter(query: ProviderQuery): { clause: string; params: Record<string, unknown> } {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (query.search) {
+    const search = searchCondition(query.search);
+    where.push(search.sql);
+    Object.assign(params, search.params);
+  }
+  if (query.types && query.types.length > 0) {
+    where.push(`type IN (${query.types.map((_, i) => `@type${i}`).join(', ')})`);
+    query.types.forEach((type, i) => (params[`type${i}`] = type));
+  }
+  // The stored health is the word every view shows, so the filter and the GUI's dot can never disagree.
+  if (query.health) {
+    where.push('health = @health');
+    params.health = query.health;
+  }
+  return { clause: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+/** The ORDER BY of a list query; each expression has an index of the same text, ending in seq (migration 0004). */
+function providerOrder(query: ProviderQuery): string {
+  const column = PROVIDER_SORT_COLUMNS.includes(query.sortBy as ProviderSortColumn) ? query.sortBy : 'created_at';
+  const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+  // A provider without a display name is shown under its name, so it sorts by that name too.
+  const expression =
+    column === 'display_name'
+      ? "COALESCE(NULLIF(display_name, ''), name) COLLATE NOCASE"
+      : column === 'name'
+        ? 'name COLLATE NOCASE'
+        : column === 'health'
+          ? HEALTH_RANK_SQL
+          : column;
+  return `ORDER BY ${expression} ${direction}, seq ${direction}`;
 }
 
 /** All SQL of the store. Every write method is meant to run inside a transaction opened by the caller or itself. */
 export class Repository implements EditableKeySlotStore {
   private readonly statements = new Map<string, Statement>();
+  /** The version read inside sharingVersion(), and at which total_changes. */
+  private sharedVersion: { changes: number; value: string } | undefined;
+  private versionReads: { changes: Statement; data: Statement } | undefined;
 
   constructor(readonly db: Db) {}
 
@@ -58,11 +134,37 @@ export class Repository implements EditableKeySlotStore {
    * any other connection, e.g. the CLI in another process (data_version). Equal values mean equal contents.
    */
   version(): string {
-    const row = this.statement('SELECT total_changes() AS changes, (SELECT data_version FROM pragma_data_version) AS data').get() as {
-      changes: number;
-      data: number;
+    const changes = this.versionStatements().changes.get() as number;
+    const shared = this.sharedVersion;
+    if (shared?.changes === changes) return shared.value;
+    // data_version opens a read transaction: three system calls for WAL's shared-memory lock, the costly part.
+    const value = `${changes}:${this.versionStatements().data.get() as number}`;
+    if (shared) this.sharedVersion = { changes, value };
+    return value;
+  }
+
+  /** version()'s two statements, prepared once and returning their one value (it runs on every API request). */
+  private versionStatements(): { changes: Statement; data: Statement } {
+    this.versionReads ??= {
+      changes: this.db.prepare('SELECT total_changes()').pluck(),
+      data: this.db.prepare('PRAGMA data_version').pluck(),
     };
-    return `${row.changes}:${row.data}`;
+    return this.versionReads;
+  }
+
+  /**
+   * Runs `work` (synchronous) with version() read from the store once and reused until this connection writes: a
+   * request's auth check and its page-cache lookup then cost one read, not two. Another process's commit during
+   * `work` counts as landing right after it, which no caller can tell apart. Nested calls join the outer one.
+   */
+  sharingVersion<T>(work: () => T): T {
+    if (this.sharedVersion) return work();
+    this.sharedVersion = { changes: -1, value: '' };
+    try {
+      return work();
+    } finally {
+      this.sharedVersion = undefined;
+    }
   }
 
   transaction<T>(work: () => T): T {
@@ -114,39 +216,47 @@ export class Repository implements EditableKeySlotStore {
 
   /** Search, filter, sort and page in SQL; `total` counts the filtered rows before paging. */
   queryProviders(query: ProviderQuery): { rows: ProviderRow[]; total: number } {
-    const where: string[] = [];
-    const params: Record<string, unknown> = {};
-    if (query.search) {
-      where.push("(name LIKE @search ESCAPE '\\' OR display_name LIKE @search ESCAPE '\\' OR base_url LIKE @search ESCAPE '\\')");
-      params.search = `%${escapeLike(query.search)}%`;
+    const sql = providerListSql(query);
+    if (sql.searchFirst) {
+      // The trigram index runs once: all matches' seqs in order give the total, and the page is looked up by seq.
+      const seqs = this.statement(sql.seqs)
+        .pluck()
+        .all({ ...sql.params, limit: -1, offset: 0 }) as number[];
+      const offset = query.offset ?? 0;
+      const page = seqs.slice(offset, query.limit === undefined || query.limit < 0 ? undefined : offset + query.limit);
+      return { rows: this.rowsBySeq(page), total: seqs.length };
     }
-    if (query.types && query.types.length > 0) {
-      where.push(`type IN (${query.types.map((_, i) => `@type${i}`).join(', ')})`);
-      query.types.forEach((type, i) => (params[`type${i}`] = type));
-    }
-    // The stored health is the word every view shows, so the filter and the GUI's dot can never disagree.
-    if (query.health) {
-      where.push('health = @health');
-      params.health = query.health;
-    }
-    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const column = PROVIDER_SORT_COLUMNS.includes(query.sortBy as ProviderSortColumn) ? query.sortBy : 'created_at';
-    const direction = query.order === 'asc' ? 'ASC' : 'DESC';
-    // A provider without a display name is shown under its name, so it sorts by that name too.
-    const expression =
-      column === 'display_name'
-        ? "COALESCE(NULLIF(display_name, ''), name) COLLATE NOCASE"
-        : column === 'name'
-          ? 'name COLLATE NOCASE'
-          : column === 'health'
-            ? HEALTH_RANK_SQL
-            : column;
-    const order = `ORDER BY ${expression} ${direction}, seq ${direction}`;
-    const total = (this.statement(`SELECT COUNT(*) AS n FROM providers ${clause}`).get(params) as { n: number }).n;
-    params.limit = query.limit ?? -1;
-    params.offset = query.offset ?? 0;
-    const rows = this.statement(`SELECT * FROM providers ${clause} ${order} LIMIT @limit OFFSET @offset`).all(params) as ProviderRow[];
+    const total = (this.statement(sql.count).get(sql.params) as { n: number }).n;
+    const rows = this.statement(sql.page).all(sql.params) as ProviderRow[];
     return { rows, total };
+  }
+
+  /** These providers' rows, in the order given; providers deleted meanwhile are left out. */
+  private rowsBySeq(seqs: number[]): ProviderRow[] {
+    if (seqs.length === 0) return [];
+    const rows = this.statement('SELECT * FROM providers WHERE seq IN (SELECT value FROM json_each(?))').all(
+      JSON.stringify(seqs),
+    ) as ProviderRow[];
+    return inOrder(seqs, rows);
+  }
+
+  /**
+   * The seqs of every provider the query selects, in its order (limit and offset apply): what a long listing pages
+   * through with listRows, without holding rows or a read transaction meanwhile.
+   */
+  providerSeqs(query: ProviderQuery): number[] {
+    const sql = providerListSql(query);
+    return this.statement(sql.seqs).pluck().all(sql.params) as number[];
+  }
+
+  /** The list rows of these providers, in the order given; providers deleted meanwhile are left out. */
+  listRows(seqs: number[]): ProviderListRow[] {
+    if (seqs.length === 0) return [];
+    const rows = this.statement(
+      `SELECT seq, name, type, enabled, health, base_url, (SELECT COUNT(*) FROM api_keys WHERE provider_id = providers.id) AS key_count
+         FROM providers WHERE seq IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(seqs)) as ProviderListRow[];
+    return inOrder(seqs, rows);
   }
 
   insertProvider(row: Omit<ProviderRow, 'seq'>): ProviderRow {
@@ -172,6 +282,32 @@ export class Repository implements EditableKeySlotStore {
           revision = @revision, updated_at = @updated_at
          WHERE id = @id AND revision = @expected`,
     ).run({ ...row, expected: expectedRevision });
+    return info.changes === 1;
+  }
+
+  /**
+   * Writes what a test decides about a provider (health, the deprecated status/state, the summary check, the model
+   * list's status) and nothing else, so the sort and search indexes of its other columns are not rewritten; only
+   * while the row still has `expectedRevision`.
+   */
+  updateProviderVerdict(
+    row: Pick<ProviderRow, 'id' | 'health' | 'status' | 'state' | 'last_check' | 'models_status' | 'models_error'>,
+    expectedRevision: number,
+  ): boolean {
+    const info = this.statement(
+      `UPDATE providers SET health = @health, status = @status, state = @state, last_check = @last_check,
+          models_status = @models_status, models_error = @models_error
+         WHERE id = @id AND revision = @expected`,
+    ).run({
+      id: row.id,
+      health: row.health,
+      status: row.status,
+      state: row.state,
+      last_check: row.last_check,
+      models_status: row.models_status,
+      models_error: row.models_error,
+      expected: expectedRevision,
+    });
     return info.changes === 1;
   }
 
@@ -224,6 +360,11 @@ export class Repository implements EditableKeySlotStore {
     ).run(row);
   }
 
+  /** Writes a key's verdict only (its other columns, and so its indexes, are left as they are). */
+  updateKeyVerdict(id: string, status: string, lastCheck: string | null): void {
+    this.statement('UPDATE api_keys SET status = ?, last_check = ? WHERE id = ?').run(status, lastCheck, id);
+  }
+
   deleteKey(id: string): boolean {
     return this.statement('DELETE FROM api_keys WHERE id = ?').run(id).changes === 1;
   }
@@ -247,7 +388,34 @@ export class Repository implements EditableKeySlotStore {
     return this.statement('SELECT * FROM models ORDER BY provider_id, model_id').all() as ModelRow[];
   }
 
+  /** Replaces a provider's model rows as given; the list's hash is then unknown, so the next storeModelList writes in full. */
   replaceModels(providerId: string, models: ModelRow[]): void {
+    this.writeModels(providerId, models);
+    this.statement('DELETE FROM model_lists WHERE provider_id = ?').run(providerId);
+  }
+
+  /** The hash of a provider's stored model list and when it was last fetched; undefined when not known (migration 0005). */
+  modelList(providerId: string): { hash: string; fetched_at: string } | undefined {
+    return this.statement('SELECT hash, fetched_at FROM model_lists WHERE provider_id = ?').get(providerId) as
+      { hash: string; fetched_at: string } | undefined;
+  }
+
+  /**
+   * Stores the models a provider listed. The rows are rewritten only when `hash` differs from the stored list's (a
+   * provider may list thousands, and most tests list the same ones again); the fetch time is recorded either way.
+   * Returns whether the rows were rewritten.
+   */
+  storeModelList(providerId: string, hash: string, fetchedAt: string, rows: () => ModelRow[]): boolean {
+    const rewrite = this.modelList(providerId)?.hash !== hash;
+    if (rewrite) this.writeModels(providerId, rows());
+    this.statement(
+      `INSERT INTO model_lists (provider_id, hash, fetched_at) VALUES (?, ?, ?)
+       ON CONFLICT (provider_id) DO UPDATE SET hash = excluded.hash, fetched_at = excluded.fetched_at`,
+    ).run(providerId, hash, fetchedAt);
+    return rewrite;
+  }
+
+  private writeModels(providerId: string, models: ModelRow[]): void {
     this.statement('DELETE FROM models WHERE provider_id = ?').run(providerId);
     const insert = this.statement(
       `INSERT OR REPLACE INTO models (provider_id, model_id, key_id, display_name, capabilities, context_window, owned_by, fetched_at)
@@ -263,10 +431,12 @@ export class Repository implements EditableKeySlotStore {
       result,
       checkedAt,
     );
-    // A short history per provider is enough for the GUI; older rows go.
+    // A short history per provider is enough for the GUI; older rows go. The newest rows' ids come from the
+    // (provider_id, id) index, and everything at or below the 21st newest is one range of it: no list, no scan.
     this.statement(
-      `DELETE FROM check_results WHERE provider_id = ? AND id NOT IN (SELECT id FROM check_results WHERE provider_id = ? ORDER BY id DESC LIMIT ${CHECK_HISTORY})`,
-    ).run(providerId, providerId);
+      `DELETE FROM check_results WHERE provider_id = @provider AND id <=
+         (SELECT id FROM check_results WHERE provider_id = @provider ORDER BY id DESC LIMIT 1 OFFSET ${CHECK_HISTORY})`,
+    ).run({ provider: providerId });
   }
 
   checkHistory(providerId: string): Array<{ key_id: string | null; result: string; checked_at: string }> {
