@@ -17,8 +17,8 @@ import type { GatewayProvider } from './providers.js';
 import type { UpstreamRequest } from './upstream.js';
 
 /** The operations of the OpenAI-compatible endpoint, as paths under /v1. */
-export const COMPAT_OPERATIONS = ['chat/completions', 'embeddings', 'responses'] as const;
-export type CompatOperation = (typeof COMPAT_OPERATIONS)[number];
+import { COMPAT_OPERATIONS, type CompatOperation } from './compat-operations.js';
+export { COMPAT_OPERATIONS, type CompatOperation };
 
 const AZURE_API_VERSION = '2024-10-21';
 

@@ -1,54 +1,33 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { Desk } from '../desk.js';
+import { COMPAT_OPERATIONS, type CompatOperation } from '../gateway/compat-operations.js';
 import { GatewayError, notFound, upstreamFailed } from '../gateway/errors.js';
-import type { ForwardPlan } from '../gateway/failover.js';
-import { Gateway, type GatewayCaller } from '../gateway/gateway.js';
-import { COMPAT_OPERATIONS, compatPlan, modelNotFound, parseCompatBody, type CompatOperation } from '../gateway/openai-compat.js';
-import { passthroughPlan } from '../gateway/passthrough.js';
 import { ProbeError } from '../probe/errors.js';
+import type { GatewayHandlers } from './gateway-handlers.js';
 
 /** LLM requests carry whole conversations, images and documents: far more than the management API's 1 MiB. */
 export const GATEWAY_BODY_LIMIT = 32 * 1024 * 1024;
 
 const METHODS: HTTPMethods[] = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
 
-function bodyOf(request: FastifyRequest): Buffer | undefined {
-  return Buffer.isBuffer(request.body) ? request.body : undefined;
-}
-
-/** The scoped token the auth hook accepted (null for the main token or a browser session). */
-function callerOf(request: FastifyRequest): GatewayCaller {
-  return request.gatewayToken ?? null;
-}
-
-/**
- * Sends a planned request and streams the provider's answer back as it arrives. The client hanging up (at any point:
- * while we wait, retry or stream) cancels the upstream request.
- */
-async function answer(gateway: Gateway, request: FastifyRequest, reply: FastifyReply, plan: ForwardPlan): Promise<FastifyReply> {
-  const controller = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
-  });
-  // The server's idle timeout is for clients that stall; here the wait is on the provider, bounded by its own timeout.
-  request.raw.socket?.setTimeout(0);
-  const result = await gateway.send(plan, callerOf(request), controller.signal);
-  return reply.code(result.status).headers(result.headers).send(result.body);
-}
-
 /**
  * The local gateway's routes, in their own plugin: `/proxy/{provider}/…` (native passthrough) and the OpenAI-compatible
  * `/v1/…`. Every route is marked `gateway`, so scoped gateway tokens are accepted here (and only here). Bodies are kept
  * as the bytes that came (the passthrough forwards them unchanged), and failures are answered in OpenAI's error shape.
+ * The gateway itself (undici pools, AWS and Google credential code) loads on the first gateway request, so a server
+ * that is never used as a gateway starts without it.
  */
 export function registerGatewayRoutes(app: FastifyInstance, desk: Desk): void {
   void app.register(async (scope) => {
-    const gateway = new Gateway({ providers: desk.providers, health: desk.health, logger: desk.logger, usage: () => desk.usage });
-    scope.addHook('onClose', async () => gateway.close());
+    let loaded: Promise<GatewayHandlers> | undefined;
+    const handlers = (): Promise<GatewayHandlers> =>
+      (loaded ??= import('./gateway-handlers.js').then((module) => module.createGatewayHandlers(desk)));
+    scope.addHook('onClose', async () => {
+      if (loaded) await (await loaded).close();
+    });
 
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: GATEWAY_BODY_LIMIT }, (_request, body, done) => done(null, body));
-
     scope.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
       if (reply.raw.destroyed) return reply;
       let failure: GatewayError;
@@ -69,36 +48,16 @@ export function registerGatewayRoutes(app: FastifyInstance, desk: Desk): void {
 
     const shared = { config: { gateway: true }, bodyLimit: GATEWAY_BODY_LIMIT, exposeHeadRoute: false } as const;
 
-    const proxy = async (request: FastifyRequest, reply: FastifyReply) => {
-      const name = (request.params as { provider: string }).provider;
-      const raw = request.raw.url ?? '/';
-      const prefix = `/proxy/${name}`;
-      const rest = raw.startsWith(prefix) ? raw.slice(prefix.length) : '/';
-      const provider = gateway.provider(name, callerOf(request));
-      const plan = passthroughPlan(
-        provider,
-        { method: request.method, rest, headers: request.headers, body: bodyOf(request) },
-        gateway.credentials,
-      );
-      return answer(gateway, request, reply, plan);
-    };
+    const proxy = async (request: FastifyRequest, reply: FastifyReply) => (await handlers()).proxy(request, reply);
     scope.route({ ...shared, method: METHODS, url: '/proxy/:provider', handler: proxy });
     scope.route({ ...shared, method: METHODS, url: '/proxy/:provider/*', handler: proxy });
 
-    scope.get('/v1/models', shared, async (request) => ({ object: 'list', data: gateway.models(callerOf(request)) }));
+    scope.get('/v1/models', shared, async (request) => (await handlers()).models(request));
     // OpenAI's SDKs retrieve one model as GET /v1/models/{id}; ours contain a slash (provider/model).
-    scope.get('/v1/models/*', shared, async (request) => {
-      const id = (request.params as { '*': string })['*'];
-      const found = gateway.models(callerOf(request)).find((model) => model.id === id);
-      if (!found) throw modelNotFound(id);
-      return found;
-    });
+    scope.get('/v1/models/*', shared, async (request) => (await handlers()).model(request));
 
-    const compat = (operation: CompatOperation) => async (request: FastifyRequest, reply: FastifyReply) => {
-      const parsed = parseCompatBody(bodyOf(request), request.headers);
-      const provider = gateway.provider(parsed.provider, callerOf(request));
-      return answer(gateway, request, reply, compatPlan(provider, operation, parsed, request.headers, gateway.credentials));
-    };
+    const compat = (operation: CompatOperation) => async (request: FastifyRequest, reply: FastifyReply) =>
+      (await handlers()).compat(operation, request, reply);
     for (const operation of COMPAT_OPERATIONS) scope.post(`/v1/${operation}`, shared, compat(operation));
 
     // Anything else under /v1 is answered here, in OpenAI's shape and to gateway tokens too (as a param route, not
