@@ -1,5 +1,5 @@
 import { Repository } from './store/repository.js';
-import { DB_FILE, openDatabase, type Db } from './store/database.js';
+import { DB_FILE, openDatabase, setBusyTimeout, type Db } from './store/database.js';
 import type { Vault } from './vault/vault.js';
 import { MASTER_KEY_FILE, type KeyWrapper } from './vault/key-slots.js';
 import { cliAccessConfigurable, cliAccessOn, openVault, setCliAccess, type SlotPolicy } from './vault/cli-access.js';
@@ -46,6 +46,11 @@ export interface DeskOptions {
   preferences?: Preferences;
   /** The desktop clipboard (the shell gives Electron's); without it keys cannot be copied. */
   clipboard?: Clipboard;
+  /**
+   * How long SQLite may block this process on another's write lock once the store is open (default: the full 10 s).
+   * The app gives a short one: its dispatcher waits out the rest without blocking the event loop.
+   */
+  busyTimeoutMs?: number;
 }
 
 export interface Clipboard {
@@ -90,6 +95,7 @@ export class Desk {
     try {
       this.repo = new Repository(this.db);
       this.vault = openVault(this.repo, this.slotPolicy);
+      if (options.busyTimeoutMs !== undefined) setBusyTimeout(this.db, options.busyTimeoutMs);
     } catch (error) {
       this.db.close();
       throw error;

@@ -3,6 +3,7 @@ import Store from 'electron-store';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Desk } from '../core/desk.js';
+import { UI_BUSY_TIMEOUT_MS } from '../core/store/busy-retry.js';
 import type { ApiServer } from '../core/http/server.js';
 import {
   observablePreferences,
@@ -126,6 +127,8 @@ export async function startShell(deps: ShellDeps = electronDeps, options: ShellO
       keychainOnly: isRealKeychain(deps.safeStorage, backend),
       keychainBackend: backend,
       preferences,
+      // The window must not freeze while a CLI import holds the write lock: writes wait asynchronously instead.
+      busyTimeoutMs: UI_BUSY_TIMEOUT_MS,
       clipboard: {
         writeText: (text) => deps.clipboard.writeText(text),
         readText: () => deps.clipboard.readText(),

@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   insecure_permissions: 500,
   /** The store was written by a newer Provider Desk (its schema version is ahead of this one's migrations). */
   store_too_new: 500,
+  /** Another process (e.g. a CLI import) held the store's write lock for longer than a write may wait. */
+  store_busy: 503,
   internal: 500,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;

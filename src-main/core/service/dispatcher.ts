@@ -4,6 +4,7 @@ import { issuesToFields } from '../contract/validate.js';
 import { validationError } from '../contract/errors.js';
 import type { CallContext, Handlers } from './handlers.js';
 import type { Logger } from '../log/logger.js';
+import { retryWhileBusy } from '../store/busy-retry.js';
 
 export type Dispatch = <N extends OperationName>(name: N, input: unknown, ctx: CallContext) => Promise<Result<OperationOutput<N>>>;
 
@@ -20,7 +21,8 @@ export function createDispatcher(handlers: Handlers, logger: Logger): Dispatch {
     if (!parsed.success) return { ok: false, error: validationError(issuesToFields(parsed.error.issues)).toBody() };
     try {
       const handler = handlers[name] as (input: unknown, ctx: CallContext) => unknown;
-      const data = (await handler(parsed.data, ctx)) as OperationOutput<typeof name>;
+      // A write that meets another process's lock is tried again later, with the event loop free meanwhile.
+      const data = (await retryWhileBusy(() => handler(parsed.data, ctx))) as OperationOutput<typeof name>;
       return { ok: true, data };
     } catch (error) {
       if (error instanceof DeskError) return { ok: false, error: error.toBody() };

@@ -3,6 +3,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { MIGRATIONS } from './migrations/index.js';
 import { DeskError } from '../contract/errors.js';
+import { BUSY_WAIT_BUDGET_MS } from './busy-retry.js';
 
 export type Db = Database.Database;
 
@@ -17,7 +18,7 @@ export function openDatabase(dataDir: string): Db {
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 10000');
+    setBusyTimeout(db, BUSY_WAIT_BUDGET_MS);
     db.pragma('synchronous = NORMAL');
     migrate(db);
   } catch (error) {
@@ -26,6 +27,14 @@ export function openDatabase(dataDir: string): Db {
     throw error;
   }
   return db;
+}
+
+/**
+ * How long SQLite blocks the thread waiting for another process's lock: the full wait for the CLI and while opening,
+ * a short one for the desktop app once open, whose dispatcher waits the rest asynchronously (see busy-retry.ts).
+ */
+export function setBusyTimeout(db: Db, ms: number): void {
+  db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(ms))}`);
 }
 
 /**
