@@ -5,6 +5,8 @@ import { DeskError, validationError } from '../contract/errors.js';
 import type { ApiKeyCreateInput, ApiKeyPatch, ProviderCreateInput, ProviderPatch } from '../contract/provider-inputs.js';
 import type { ApiKey, Provider } from '../contract/domain-schemas.js';
 import type { ProviderQuery } from '../store/repository.js';
+/** The list query surfaces build, re-exported so that they need not import the store. */
+export type { ProviderQuery, ProviderSortColumn } from '../store/repository.js';
 import type { Repository } from '../store/repository.js';
 import type { KeyRow, ProviderRow } from '../store/rows.js';
 import { isEnvRef, type Vault } from '../vault/vault.js';
@@ -95,6 +97,34 @@ export class ProviderService {
     const [provider] = this.present([this.requireRow(idOrName)]);
     if (!provider) throw new DeskError('not_found', `Provider "${idOrName}" not found`);
     return provider;
+  }
+
+  /** The provider stored under exactly this base URL, or undefined (surfaces that refuse duplicate addresses). */
+  findByBaseUrl(baseUrl: string): Provider | undefined {
+    const row = this.repo.findProviderByBaseUrl(baseUrl);
+    return row ? this.present([row])[0] : undefined;
+  }
+
+  nameExists(name: string): boolean {
+    return this.repo.nameExists(name);
+  }
+
+  /** The ids of the models the provider's last listing stored, sorted. */
+  modelIdsOf(providerId: string): string[] {
+    return this.repo.modelsOf(providerId).map((m) => m.model_id);
+  }
+
+  /** Every stored model as (provider id, model id), for surfaces that search across providers. */
+  allModelIds(): Array<{ providerId: string; modelId: string }> {
+    return this.repo.allModels().map((m) => ({ providerId: m.provider_id, modelId: m.model_id }));
+  }
+
+  /**
+   * Runs several service calls as one unit of work: all of them are stored, or none (a surface's composite write, such
+   * as "create or replace the first key"). The service's own writes join it instead of committing on their own.
+   */
+  atomically<T>(work: () => T): T {
+    return this.repo.transaction(work);
   }
 
   // --- provider writes ----------------------------------------------------------
@@ -350,6 +380,11 @@ export class ProviderService {
    * Makes the provider's keys exactly `entries` (Coder's PATCH): `{id}` keeps a key, `{value}` inserts one, the rest are deleted.
    * Runs inside the caller's transaction when there is one.
    */
+  /** replaceKeys() for the provider with this id or name (callers that hold its output, not its row). */
+  replaceKeysOf(idOrName: string, entries: Array<{ id: string } | { value: string }>): void {
+    this.replaceKeys(this.requireRow(idOrName), entries);
+  }
+
   replaceKeys(row: ProviderRow, entries: Array<{ id: string } | { value: string }>): void {
     const siblings = this.repo.keysOf(row.id);
     const keep = new Set<string>();

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DeskError } from '../../contract/errors.js';
-import type { Desk } from '../../desk.js';
-import type { ProviderRow } from '../../store/rows.js';
+import type { Provider } from '../../contract/domain-schemas.js';
+import type { SurfaceDeps } from './deps.js';
 import {
   agentStackTypeOf,
   capabilitiesOf,
@@ -19,7 +19,7 @@ import { IF_MATCH_MALFORMED, IF_MATCH_ON_CREATE, readIfMatch } from './if-match.
 const BASE = '/api/v1/model_providers';
 
 /** Answers failures as Agent Stack does: `{"detail": ...}` with its statuses; never a stack trace. */
-async function answer(desk: Desk, reply: FastifyReply, status: number, work: () => unknown): Promise<FastifyReply> {
+async function answer(desk: SurfaceDeps, reply: FastifyReply, status: number, work: () => unknown): Promise<FastifyReply> {
   try {
     const body = await work();
     return status === 204 ? reply.code(204).send() : reply.code(status).send(body);
@@ -50,22 +50,31 @@ function expectedRevision(request: FastifyRequest): number | undefined {
  * Agent Stack's model provider API (see ../shared/specs/agentstack.md): a thin mapper over the provider and health
  * services. A provider is created only after a real probe has listed its models.
  */
-export function registerAgentStack(app: FastifyInstance, desk: Desk): void {
-  const { providers, health, repo } = desk;
+export function registerAgentStack(app: FastifyInstance, desk: SurfaceDeps): void {
+  const { providers, health } = desk;
 
-  const shown = (row: ProviderRow | undefined): { row: ProviderRow; type: AgentStackType } | null => {
+  const shown = (row: Provider | undefined): { row: Provider; type: AgentStackType } | null => {
     const type = row ? agentStackTypeOf(row.type) : null;
     return row && type ? { row, type } : null;
   };
+  /** The provider with this id or name, or undefined. */
+  const find = (idOrName: string): Provider | undefined => {
+    try {
+      return providers.get(idOrName);
+    } catch (error) {
+      if (error instanceof DeskError && error.code === 'not_found') return undefined;
+      throw error;
+    }
+  };
   const requireShown = (request: FastifyRequest) => {
     const id = parseUuid((request.params as { id: string }).id);
-    const found = shown(repo.findProvider(id));
+    const found = shown(find(id));
     if (!found || found.row.id !== id) throw new AgentStackError(404, `model_provider with id ${id} not found`);
     return found;
   };
   const normalisedBase = (url: string) => url.replace(/\/+$/, '');
   // Other surfaces store a base URL as given, so the same address may be stored with its trailing slash.
-  const baseUrlTaken = (url: string) => repo.findProviderByBaseUrl(url) ?? repo.findProviderByBaseUrl(`${url}/`);
+  const baseUrlTaken = (url: string) => providers.findByBaseUrl(url) ?? providers.findByBaseUrl(`${url}/`);
   const duplicate = (url: string) => new AgentStackError(400, `Duplicate model_provider found: base_url='${url}' already exists`);
 
   app.post(BASE, (request, reply) =>
@@ -87,10 +96,10 @@ export function registerAgentStack(app: FastifyInstance, desk: Desk): void {
       const probe = await health.probeDraft({ type, baseUrl, secret: input.api_key || null, ...(settings ? { settings } : {}) });
       if (!probe.ok)
         throw new AgentStackError(400, `Failed to load models from ${input.type} provider (${input.base_url}): ${probe.result.message}`);
-      const row = repo.transaction(() => {
+      const row = providers.atomically(() => {
         if (baseUrlTaken(baseUrl)) throw duplicate(input.base_url);
         const created = providers.create({
-          name: slugFor(input.name, input.type, (slug) => repo.nameExists(slug)),
+          name: slugFor(input.name, input.type, (slug) => providers.nameExists(slug)),
           type,
           display_name: input.name ?? '',
           description: input.description ?? '',
@@ -99,7 +108,7 @@ export function registerAgentStack(app: FastifyInstance, desk: Desk): void {
           api_keys: input.api_key ? [{ value: input.api_key }] : [],
         });
         health.recordDraftCheck(created.id, created.api_keys[0]?.id ?? null, probe.result, probe.models);
-        return providers.requireRow(created.id);
+        return providers.get(created.id);
       });
       return toModelProvider(row, input.type);
     }),
@@ -107,7 +116,13 @@ export function registerAgentStack(app: FastifyInstance, desk: Desk): void {
 
   app.get(BASE, (_request, reply) =>
     answer(desk, reply, 200, () => {
-      const { rows } = repo.queryProviders({ types: SHOWN_CATALOG_TYPES, sortBy: 'created_at', order: 'desc' });
+      const { items: rows } = providers.list({
+        types: SHOWN_CATALOG_TYPES,
+        sortBy: 'created_at',
+        order: 'desc',
+        limit: Number.MAX_SAFE_INTEGER,
+        offset: 0,
+      });
       const items = rows.flatMap((row) => {
         const found = shown(row);
         return found ? [toModelProvider(found.row, found.type)] : [];
@@ -121,14 +136,14 @@ export function registerAgentStack(app: FastifyInstance, desk: Desk): void {
     answer(desk, reply, 200, async () => {
       const input = parseMatch(request.body);
       const typeOf = new Map<string, AgentStackType>();
-      for (const row of repo.allProviders()) {
+      for (const row of providers.list({ limit: Number.MAX_SAFE_INTEGER, offset: 0 }).items) {
         const type = agentStackTypeOf(row.type);
         if (type && capabilitiesOf(type).includes(input.capability)) typeOf.set(row.id, type);
       }
       const available = new Set<string>();
-      for (const model of repo.allModels()) {
-        const type = typeOf.get(model.provider_id);
-        if (type) available.add(agentStackModelId(type, model.model_id));
+      for (const model of providers.allModelIds()) {
+        const type = typeOf.get(model.providerId);
+        if (type) available.add(agentStackModelId(type, model.modelId));
       }
       // Agent Stack seeds the match with its system configuration's default model; this surface has no such setting.
       const items = await matchScores(input.suggested_models, [...available], input.score_cutoff, null);
@@ -146,7 +161,7 @@ export function registerAgentStack(app: FastifyInstance, desk: Desk): void {
   app.delete(`${BASE}/:id`, (request, reply) =>
     answer(desk, reply, 204, () => {
       const revision = expectedRevision(request);
-      repo.transaction(() => {
+      providers.atomically(() => {
         const { row } = requireShown(request);
         providers.remove(row.id, revision);
       });

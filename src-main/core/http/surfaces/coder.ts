@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DeskError } from '../../contract/errors.js';
 import type { Provider } from '../../contract/domain-schemas.js';
 import type { ProviderPatch } from '../../contract/provider-inputs.js';
-import type { Desk } from '../../desk.js';
+import type { SurfaceDeps } from './deps.js';
 import {
   CoderFailure,
   checkIdOrName,
@@ -41,7 +41,7 @@ const COPILOT_REJECTS_KEYS = 'Copilot providers do not accept api_keys; they aut
 const UNKNOWN_KEY = 'api_keys references an unknown id for this provider';
 
 /** A provider Coder can see, addressed by UUID or name; types Coder cannot express answer 404 like unknown ones. */
-function lookup(desk: Desk, raw: unknown): { provider: Provider; type: CoderType } {
+function lookup(desk: SurfaceDeps, raw: unknown): { provider: Provider; type: CoderType } {
   const target = checkIdOrName(raw);
   let provider: Provider;
   try {
@@ -55,7 +55,7 @@ function lookup(desk: Desk, raw: unknown): { provider: Provider; type: CoderType
   return { provider, type };
 }
 
-function list(desk: Desk): AIProvider[] {
+function list(desk: SurfaceDeps): AIProvider[] {
   const page = desk.providers.list({ types: VISIBLE_TYPES, sortBy: 'name', order: 'asc', limit: Number.MAX_SAFE_INTEGER, offset: 0 });
   return page.items.flatMap((p) => {
     const type = coderTypeOfProvider(p);
@@ -73,7 +73,7 @@ function expectedRevision(request: FastifyRequest): number | undefined {
 const preconditionFailed = (detail: string) =>
   new CoderFailure(412, { message: 'The AI provider was changed since the revision in If-Match.', detail });
 
-function create(desk: Desk, body: unknown, revision: number | undefined): AIProvider {
+function create(desk: SurfaceDeps, body: unknown, revision: number | undefined): AIProvider {
   if (revision !== undefined) throw preconditionFailed(IF_MATCH_ON_CREATE);
   const req = decodeCreate(body);
   const validations = validateCreate(req);
@@ -108,12 +108,12 @@ function create(desk: Desk, body: unknown, revision: number | undefined): AIProv
  * Fields, settings and the complete key list in one transaction: any failure leaves the provider as it was.
  * With If-Match, only while the provider is still at that revision.
  */
-function update(desk: Desk, raw: unknown, body: unknown, revision: number | undefined): AIProvider {
+function update(desk: SurfaceDeps, raw: unknown, body: unknown, revision: number | undefined): AIProvider {
   const req = decodeUpdate(body);
   if (isEmptyUpdate(req)) throw new CoderFailure(400, { message: 'At least one field must be provided.' });
   const validations = validateUpdate(req);
   if (validations.length > 0) throw invalidRequest(validations);
-  return desk.repo.transaction(() => {
+  return desk.providers.atomically(() => {
     const { provider, type } = lookup(desk, raw);
     desk.providers.checkRevision(provider, revision);
     if (req.settings && !acceptsBedrockSettings(provider.type)) throw new CoderFailure(400, { message: BEDROCK_TYPE_MISMATCH });
@@ -133,7 +133,7 @@ function update(desk: Desk, raw: unknown, body: unknown, revision: number | unde
     };
     if (Object.keys(settings).length > 0) patch.settings = settings;
     desk.providers.update(provider.id, patch);
-    if (req.api_keys) desk.providers.replaceKeys(desk.providers.requireRow(provider.id), keyEntries(provider, req.api_keys));
+    if (req.api_keys) desk.providers.replaceKeysOf(provider.id, keyEntries(provider, req.api_keys));
     return toAIProvider(desk.providers.get(provider.id), type);
   });
 }
@@ -161,12 +161,12 @@ function keyEntries(provider: Provider, mutations: NonNullable<UpdateRequest['ap
   return [...keptInOrder.map((k) => ({ id: k.id })), ...added];
 }
 
-function remove(desk: Desk, raw: unknown, revision: number | undefined): void {
-  desk.repo.transaction(() => desk.providers.remove(lookup(desk, raw).provider.id, revision));
+function remove(desk: SurfaceDeps, raw: unknown, revision: number | undefined): void {
+  desk.providers.atomically(() => desk.providers.remove(lookup(desk, raw).provider.id, revision));
 }
 
 /** Expected service failures in Coder's shape; anything else is a 500 without internals. */
-function toFailure(desk: Desk, request: FastifyRequest, error: unknown): CoderFailure {
+function toFailure(desk: SurfaceDeps, request: FastifyRequest, error: unknown): CoderFailure {
   if (error instanceof CoderFailure) return error;
   const stale = staleIfMatch(request, error);
   if (stale) return preconditionFailed(stale.message);
@@ -184,7 +184,7 @@ function toFailure(desk: Desk, request: FastifyRequest, error: unknown): CoderFa
   return new CoderFailure(500, { message: 'An internal error occurred. Please try again or contact the system administrator.' });
 }
 
-function route(desk: Desk, status: number, handler: (request: FastifyRequest) => unknown) {
+function route(desk: SurfaceDeps, status: number, handler: (request: FastifyRequest) => unknown) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     try {
       const result = handler(request);
@@ -201,7 +201,7 @@ function idOrName(request: FastifyRequest): unknown {
 }
 
 /** See ../shared/specs/coder.md: `/api/v2/ai/providers` (Coder-Session-Token auth is accepted by the server guard). */
-export function registerCoder(app: FastifyInstance, desk: Desk): void {
+export function registerCoder(app: FastifyInstance, desk: SurfaceDeps): void {
   app.get(
     BASE,
     route(desk, 200, () => list(desk)),

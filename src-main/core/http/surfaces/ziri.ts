@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DeskError } from '../../contract/errors.js';
 import type { Provider } from '../../contract/domain-schemas.js';
 import { HttpUrl, NAME_PATTERN, type ProviderPatch } from '../../contract/provider-inputs.js';
-import type { Desk } from '../../desk.js';
+import type { SurfaceDeps } from './deps.js';
 import {
   MISSING_FIELDS,
   NOT_FOUND,
@@ -57,7 +57,7 @@ function readUpsert(body: unknown): UpsertInput {
 }
 
 /** The provider with exactly this name (ZIRI addresses providers by name only), or null. */
-function findByName(desk: Desk, name: string): Provider | null {
+function findByName(desk: SurfaceDeps, name: string): Provider | null {
   try {
     const provider = desk.providers.get(name);
     return provider.name === name ? provider : null;
@@ -67,7 +67,7 @@ function findByName(desk: Desk, name: string): Provider | null {
   }
 }
 
-function requireByName(desk: Desk, raw: unknown): Provider {
+function requireByName(desk: SurfaceDeps, raw: unknown): Provider {
   const provider = typeof raw === 'string' ? findByName(desk, raw.toLowerCase()) : null;
   if (!provider) throw NOT_FOUND;
   return provider;
@@ -84,8 +84,8 @@ function expectedRevision(request: FastifyRequest): number | undefined {
  * Create, or update the provider's display name / base URL and replace its first key; one transaction either way.
  * With If-Match, only an existing provider still at that revision is updated.
  */
-function upsert(desk: Desk, input: UpsertInput, revision: number | undefined): Provider {
-  return desk.repo.transaction(() => {
+function upsert(desk: SurfaceDeps, input: UpsertInput, revision: number | undefined): Provider {
+  return desk.providers.atomically(() => {
     const existing = findByName(desk, input.name);
     if (revision !== undefined) {
       if (!existing) throw new ZiriFailure(412, 'PRECONDITION_FAILED', IF_MATCH_ON_CREATE);
@@ -128,8 +128,8 @@ function upsert(desk: Desk, input: UpsertInput, revision: number | undefined): P
  * ZIRI's edit: a new display name and/or a new key (replacing the provider's first key, as the upsert does), in one
  * transaction; with If-Match, only while the provider is still at that revision. An unknown name is ZIRI's 400.
  */
-function update(desk: Desk, raw: unknown, input: ZiriUpdate, revision: number | undefined): Provider {
-  return desk.repo.transaction(() => {
+function update(desk: SurfaceDeps, raw: unknown, input: ZiriUpdate, revision: number | undefined): Provider {
+  return desk.providers.atomically(() => {
     const provider = typeof raw === 'string' ? findByName(desk, raw.toLowerCase()) : null;
     if (!provider) throw NOT_FOUND_ON_UPDATE;
     desk.providers.checkRevision(provider, revision);
@@ -149,13 +149,13 @@ function update(desk: Desk, raw: unknown, input: ZiriUpdate, revision: number | 
 }
 
 /** `models` always: the stored ones once a listing has run, the type's starting models before. */
-function present(desk: Desk, provider: Provider) {
-  const models = provider.models_count > 0 ? desk.repo.modelsOf(provider.id).map((m) => m.model_id) : startingModels(provider.type);
+function present(desk: SurfaceDeps, provider: Provider) {
+  const models = provider.models_count > 0 ? desk.providers.modelIdsOf(provider.id) : startingModels(provider.type);
   return toZiriProvider(provider, models);
 }
 
 /** Expected service failures in ZIRI's shape; anything else is a 500 without details. */
-function toFailure(desk: Desk, request: FastifyRequest, error: unknown): ZiriFailure {
+function toFailure(desk: SurfaceDeps, request: FastifyRequest, error: unknown): ZiriFailure {
   if (error instanceof ZiriFailure) return error;
   const stale = staleIfMatch(request, error);
   if (stale) return new ZiriFailure(412, 'PRECONDITION_FAILED', stale.message);
@@ -173,7 +173,7 @@ function toFailure(desk: Desk, request: FastifyRequest, error: unknown): ZiriFai
 
 type Handler = (request: FastifyRequest) => unknown;
 
-function route(desk: Desk, handler: Handler) {
+function route(desk: SurfaceDeps, handler: Handler) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     try {
       return reply.code(200).send(await handler(request));
@@ -189,7 +189,7 @@ function nameParam(request: FastifyRequest): unknown {
 }
 
 /** See ../shared/specs/ziri.md: `/api/providers`, id = our seq, upsert by name, a real connection test. */
-export function registerZiri(app: FastifyInstance, desk: Desk): void {
+export function registerZiri(app: FastifyInstance, desk: SurfaceDeps): void {
   app.get(
     '/api/providers',
     route(desk, (request) => {

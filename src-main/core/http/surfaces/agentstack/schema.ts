@@ -1,4 +1,4 @@
-import type { ProviderRow } from '../../../store/rows.js';
+import type { Provider } from '../../../contract/domain-schemas.js';
 
 /** Agent Stack's provider types; `other` is our generic OpenAI-compatible type. Providers of our other types are not shown. */
 export const AGENTSTACK_TYPES = [
@@ -52,7 +52,10 @@ export const SHOWN_CATALOG_TYPES = AGENTSTACK_TYPES.map(catalogTypeOf);
  * ModelProvider: `name` is the display name as given (null when none); `state` from our health: online until a check
  * fails (untested, ok, and degraded, which still has a working key), offline when none works (error, offline).
  */
-export function toModelProvider(row: ProviderRow, type: AgentStackType): Record<string, unknown> {
+export function toModelProvider(
+  row: Pick<Provider, 'id' | 'base_url' | 'display_name' | 'description' | 'created_at' | 'health'>,
+  type: AgentStackType,
+): Record<string, unknown> {
   return {
     id: row.id,
     type,

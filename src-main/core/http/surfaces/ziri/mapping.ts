@@ -1,7 +1,7 @@
 /** ZIRI's view of a provider and the small rules of its API (shared/specs/ziri.md). */
 import { resolveTypeId } from '../../../catalog/catalog.js';
 import type { CheckResult, ErrorClass, Provider } from '../../../contract/domain-schemas.js';
-import type { ProviderQuery, ProviderSortColumn } from '../../../store/repository.js';
+import type { ProviderQuery, ProviderSortColumn } from '../../../service/provider-service.js';
 
 export interface ZiriProvider {
   id: number;
