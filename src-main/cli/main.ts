@@ -58,6 +58,7 @@ const OPTIONS = {
   scope: { type: 'string' },
   providers: { type: 'string' },
   expires: { type: 'string' },
+  'real-keys': { type: 'boolean' },
 } as const;
 
 export type CliFlags = ReturnType<typeof parseFlags>['values'];

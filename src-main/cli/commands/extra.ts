@@ -23,6 +23,7 @@ export interface CommandEntry {
 
 const probeCommands = async () => (await import('./probe.js')).PROBE_COMMANDS;
 const configCommands = async () => (await import('./config.js')).CONFIG_COMMANDS;
+const execCommands = async () => (await import('./exec.js')).EXEC_COMMANDS;
 
 export const EXTRA_COMMANDS: CommandEntry[] = [
   { name: 'test', usage: 'test <name> | --all', summary: 'Test a provider (or every enabled one) now', load: probeCommands },
@@ -38,6 +39,12 @@ export const EXTRA_COMMANDS: CommandEntry[] = [
     usage: 'export',
     summary: 'Export config.json (--secrets redacted|plain|encrypted, --passphrase-file F, -o FILE)',
     load: configCommands,
+  },
+  {
+    name: 'exec',
+    usage: 'exec [--providers a,b] -- <cmd>',
+    summary: 'Run a command with its LLM variables pointing at the gateway, with a token revoked when it exits (--real-keys)',
+    load: execCommands,
   },
 ];
 

@@ -1,4 +1,4 @@
-export const DETAIL_TABS = ['general', 'keys', 'models', 'network', 'advanced'] as const;
+export const DETAIL_TABS = ['general', 'keys', 'models', 'network', 'advanced', 'tools', 'usage'] as const;
 export type DetailTab = (typeof DETAIL_TABS)[number];
 
 export type Route = { view: 'providers'; providerId: string | null; tab: DetailTab } | { view: 'settings' };

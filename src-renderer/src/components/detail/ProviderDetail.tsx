@@ -14,6 +14,8 @@ import { KeysTab } from './KeysTab';
 import { ModelsTab } from './ModelsTab';
 import { NetworkTab } from './NetworkTab';
 import { TestResults } from './TestResults';
+import { UseFromToolsTab } from './UseFromToolsTab';
+import { UsageTab } from './UsageTab';
 
 const TAB_LABELS: Record<DetailTab, string> = {
   general: 'General',
@@ -21,6 +23,8 @@ const TAB_LABELS: Record<DetailTab, string> = {
   models: 'Models',
   network: 'Network',
   advanced: 'Advanced',
+  tools: 'Use from other tools',
+  usage: 'Usage',
 };
 
 /** The open provider: header with Test and Delete, the last test's verdicts, and the five tabs. */
@@ -128,6 +132,8 @@ export function ProviderDetail({ id, tab }: { id: string; tab: DetailTab }) {
         {tab === 'models' && <ModelsTab key={provider.id} provider={provider} />}
         {tab === 'network' && <NetworkTab key={provider.id} provider={provider} />}
         {tab === 'advanced' && <AdvancedTab key={provider.id} provider={provider} />}
+        {tab === 'tools' && <UseFromToolsTab key={provider.id} provider={provider} />}
+        {tab === 'usage' && <UsageTab key={provider.id} provider={provider} />}
       </Tabs>
       {confirmDelete && (
         <ConfirmDialog
