@@ -5,6 +5,7 @@
  * Bifrost's published provider schemas; their facts are transcribed below (nothing of the peer's is vendored).
  */
 import { Ajv, type AnySchema } from 'ajv';
+import { OPENAPI_REQUEST_FLAGS } from './bifrost-facts.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/desk.js';
 import { startFakeProvider, type FakeProvider } from '../fakes/providers.js';
@@ -100,33 +101,7 @@ const ProxyConfig = {
 };
 
 /** `AllowedRequests`: the OpenAPI's 25 boolean flags; no additionalProperties:false, so newer flags validate. */
-const OPENAPI_FLAGS = [
-  'list_models',
-  'text_completion',
-  'text_completion_stream',
-  'chat_completion',
-  'chat_completion_stream',
-  'responses',
-  'responses_stream',
-  'count_tokens',
-  'embedding',
-  'speech',
-  'speech_stream',
-  'transcription',
-  'transcription_stream',
-  'image_generation',
-  'image_generation_stream',
-  'batch_create',
-  'batch_list',
-  'batch_retrieve',
-  'batch_cancel',
-  'batch_results',
-  'file_upload',
-  'file_list',
-  'file_retrieve',
-  'file_delete',
-  'file_content',
-];
+const OPENAPI_FLAGS = OPENAPI_REQUEST_FLAGS;
 const AllowedRequests = {
   $id: 'AllowedRequests',
   type: 'object',

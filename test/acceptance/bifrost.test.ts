@@ -2,6 +2,7 @@
  * Acceptance: the Bifrost surface against specs/bifrost.md and the seeds (bifrost-add-provider, bifrost-get-provider),
  * black-box over a real server. Each test names the rule it checks.
  */
+import { OPENAPI_REQUEST_FLAGS } from './bifrost-facts.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/desk.js';
 import { startFakeProvider, type FakeProvider } from '../fakes/providers.js';
@@ -12,33 +13,7 @@ let fake: FakeProvider;
 const P = '/bifrost/api/providers';
 const GOOD_KEY = 'sk-acceptance-good-key-000111222333';
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIBacceptance\n-----END CERTIFICATE-----\n';
-const REQUESTS = [
-  'list_models',
-  'text_completion',
-  'text_completion_stream',
-  'chat_completion',
-  'chat_completion_stream',
-  'responses',
-  'responses_stream',
-  'count_tokens',
-  'embedding',
-  'speech',
-  'speech_stream',
-  'transcription',
-  'transcription_stream',
-  'image_generation',
-  'image_generation_stream',
-  'batch_create',
-  'batch_list',
-  'batch_retrieve',
-  'batch_cancel',
-  'batch_results',
-  'file_upload',
-  'file_list',
-  'file_retrieve',
-  'file_delete',
-  'file_content',
-];
+const REQUESTS: string[] = [...OPENAPI_REQUEST_FLAGS];
 const NETWORK_DEFAULTS = {
   extra_headers: {},
   default_request_timeout_in_seconds: 30,

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/desk.js';
+import { CODER_BASE as BASE, coderClient } from './coder-client.js';
 import { startFakeProvider, type FakeFamily, type FakeProvider } from '../fakes/providers.js';
 
-const BASE = '/api/v2/ai/providers';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const BEDROCK = { _type: 'bedrock', _version: 1 };
 
@@ -17,22 +17,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-/** What codersdk.Client sends: JSON with the session token in Coder-Session-Token. */
-function coder(path: string, init: RequestInit & { json?: unknown } = {}) {
-  return t.request(path, { ...init, noAuth: true, headers: { 'coder-session-token': t.token, ...(init.headers as object) } });
-}
-
-/** client.CreateAIProvider: anything but 201 is an error. */
-async function create(json: Record<string, unknown>) {
-  const res = await coder(BASE, { method: 'POST', json });
-  expect(res.status, res.text).toBe(201);
-  return res.body;
-}
-
-/** client.UpdateAIProvider (or client.Request with a raw body). */
-function update(idOrName: string, json: unknown) {
-  return coder(`${BASE}/${idOrName}`, { method: 'PATCH', json });
-}
+const { coder, create, patch: update } = coderClient(() => t);
 
 async function get(idOrName: string) {
   const res = await coder(`${BASE}/${idOrName}`);

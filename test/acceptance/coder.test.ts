@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/desk.js';
+import { CODER_BASE as BASE, coderClient } from './coder-client.js';
 import { coderMask, maskParts } from '../../src-main/core/service/masking.js';
 
-const BASE = '/api/v2/ai/providers';
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const INVALID = 'Invalid AI provider request.';
@@ -21,20 +21,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-/** A request authenticated the Coder way. */
-function coder(path: string, init: RequestInit & { json?: unknown } = {}) {
-  return t.request(path, { ...init, noAuth: true, headers: { 'coder-session-token': t.token, ...(init.headers as object) } });
-}
-
-async function create(json: Record<string, unknown>) {
-  const res = await coder(BASE, { method: 'POST', json });
-  expect(res.status, res.text).toBe(201);
-  return res.body;
-}
-
-function patch(idOrName: string, json: unknown) {
-  return coder(`${BASE}/${idOrName}`, { method: 'PATCH', json });
-}
+const { coder, create, patch } = coderClient(() => t);
 
 function fields(body: { validations?: Array<{ field: string }> }): string[] {
   return (body.validations ?? []).map((v) => v.field);
