@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readServerFile } from '../core/server-file.js';
+import { isProcessAlive, readServerFile } from '../core/server-file.js';
 import { TOKEN_ENV, TOKEN_FILE } from '../core/service/api-token.js';
 import type { Dispatch } from '../core/service/dispatcher.js';
 import { createRemoteDispatch } from './remote-dispatch.js';
@@ -29,7 +29,7 @@ export type OwnerLookup = { found: true; dispatch: Dispatch } | { found: false; 
 export async function findStoreOwner(dataDir: string, env: NodeJS.ProcessEnv): Promise<OwnerLookup> {
   const entry = readServerFile(dataDir);
   // A file left by a crash names a process that is gone; one that is not ours (EPERM) is not the app either.
-  if (!entry || !isAlive(entry.pid)) return { found: false, why: null };
+  if (!entry || !isProcessAlive(entry.pid)) return { found: false, why: null };
   const token = env[TOKEN_ENV] || readToken(dataDir);
   if (!token) return { found: false, why: `its API token file ${join(dataDir, TOKEN_FILE)} is missing` };
   try {
@@ -56,14 +56,5 @@ function readToken(dataDir: string): string | undefined {
     return readFileSync(join(dataDir, TOKEN_FILE), 'utf8').trim() || undefined;
   } catch {
     return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -53,3 +53,16 @@ export function readServerFile(dataDir: string): ServerFile | undefined {
     return undefined;
   }
 }
+
+/**
+ * Whether the process a server.json names is still there. Gone (a file left by a crash) or another account's process
+ * (EPERM) both mean: no server of this user's data dir.
+ */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Desk } from '../core/desk.js';
 import type { OperationOutput } from '../core/contract/operations.js';
 import { startApiServer, type ApiServer } from '../core/http/server.js';
-import { readServerFile, writeServerFile } from '../core/server-file.js';
+import { isProcessAlive, readServerFile, writeServerFile } from '../core/server-file.js';
 
 /** How the app's local API came up: its own server, the one a `provider-desk serve` on the same data dir runs, or none. */
 export type LocalApi = { kind: 'own'; server: ApiServer } | { kind: 'shared'; url: string; port: number; pid: number } | { kind: 'none' };
@@ -70,7 +70,7 @@ function notStarted(desk: Desk, port: number, error: unknown): LocalApi {
 /** The `serve` named by `<data-dir>/server.json` on that port, if it is alive and answers as Provider Desk. */
 async function serveOnThisDataDir(dataDir: string, port: number): Promise<{ url: string; port: number; pid: number } | undefined> {
   const entry = readServerFile(dataDir);
-  if (!entry || entry.port !== port || !isAlive(entry.pid)) return undefined;
+  if (!entry || entry.port !== port || !isProcessAlive(entry.pid)) return undefined;
   try {
     const response = await fetch(`${entry.url}/api/v1/health`, { signal: AbortSignal.timeout(2000) });
     if (!response.ok || !HealthSchema.safeParse(await response.json()).success) return undefined;
@@ -101,16 +101,6 @@ function isAddressInUse(error: unknown): boolean {
     if ((current as NodeJS.ErrnoException).code === 'EADDRINUSE') return true;
   }
   return false;
-}
-
-/** Gone (a file left by a crash) or another account's process (EPERM): not a `serve` of this user's data dir. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** `app.info`'s view of the local API; the note is what Settings shows about it. */

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { StatementCache } from './statement-cache.js';
 import type { Db } from './database.js';
 import type { ProviderHealth } from '../contract/domain-schemas.js';
 import { writeTransaction } from './database.js';
@@ -39,8 +40,6 @@ export type KeyView = Omit<KeyRow, 'secret_sealed' | 'key_config_secrets'>;
 const CHECK_HISTORY = 20;
 /** Sorting by health puts the worst first: error, offline, degraded, ok, untested. */
 const HEALTH_RANK_SQL = "CASE health WHEN 'error' THEN 0 WHEN 'offline' THEN 1 WHEN 'degraded' THEN 2 WHEN 'ok' THEN 3 ELSE 4 END";
-/** Distinct SQL texts kept prepared; list queries build their WHERE clause, so the set is bounded but not fixed. */
-const STATEMENT_CACHE_SIZE = 256;
 
 /** Every api_keys column except the sealed blobs: what outputs show. */
 const KEY_VIEW_COLUMNS = `id, provider_id, position, name, secret_ref, mask_head, mask_tail, secret_length, enabled, weight, models,
@@ -111,22 +110,17 @@ function providerOrder(query: ProviderQuery): string {
 
 /** All SQL of the store. Every write method is meant to run inside a transaction opened by the caller or itself. */
 export class Repository implements EditableKeySlotStore {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: StatementCache;
   /** The version read inside sharingVersion(), and at which total_changes. */
   private sharedVersion: { changes: number; value: string } | undefined;
   private versionReads: { changes: Statement; data: Statement } | undefined;
 
-  constructor(readonly db: Db) {}
+  constructor(readonly db: Db) {
+    this.statements = new StatementCache(db);
+  }
 
-  /** Prepares each SQL text once per connection (preparing costs about as much as running a small query). */
   private statement(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.clear();
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+    return this.statements.get(sql);
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { StatementCache } from './statement-cache.js';
 import type { Db } from './database.js';
 
 /** A scoped token as SQLite holds it: the digest of the token, never the token. */
@@ -17,17 +18,14 @@ export interface TokenRow {
 
 /** The SQL of scoped tokens (migration 0006). Writes run inside the caller's transaction. */
 export class TokenRepository {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: StatementCache;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.statements = new StatementCache(db);
+  }
 
   private statement(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+    return this.statements.get(sql);
   }
 
   // --- tokens -------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { StatementCache } from './statement-cache.js';
 import type { Db } from './database.js';
 
 /** One batch of counts for a provider × key × token × outcome ('' for no key or the main token). */
@@ -18,17 +19,14 @@ export type UsageRow = UsageDelta;
 
 /** The SQL of the gateway's usage counters (migration 0006). Writes run inside the caller's transaction. */
 export class UsageRepository {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: StatementCache;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.statements = new StatementCache(db);
+  }
 
   private statement(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+    return this.statements.get(sql);
   }
 
   /** Adds a batch to the counters; counts for a provider deleted meanwhile are dropped. */
