@@ -33,6 +33,28 @@ export default tseslint.config(
     },
   },
   {
+    // A compatible surface maps its shapes onto the service and the contract. This block's no-restricted-imports replaces
+    // the one above for these files, so it repeats the electron paths.
+    files: ['src-main/core/http/surfaces/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'src-main/core must run in plain Node: only src-main/shell may import electron.' },
+            { name: 'electron-store', message: 'Use the Preferences interface; electron-store belongs to the shell.' },
+          ],
+          patterns: [
+            {
+              group: ['**/store/**', '**/vault/**'],
+              message: 'A compatible surface only translates: call the service or the contract, never the store or the vault.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src-renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },

@@ -53,6 +53,11 @@ describe('layer boundaries', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('keeps the compatible surfaces off the store and the vault: they only translate to service calls', () => {
+    const offenders = sources('src-main/core/http/surfaces').filter((f) => importsOf(f).some((i) => /\/(store|vault)\//.test(i.spec)));
+    expect(offenders).toEqual([]);
+  });
+
   it('keeps the contract free of Node built-ins so the renderer can load it', () => {
     const offenders = [...sources('src-main/core/contract'), ...sources('src-main/core/catalog')].filter((f) =>
       importsOf(f).some((i) => i.spec.startsWith('node:')),

@@ -5,7 +5,7 @@
  */
 import { DeskError } from '../contract/errors.js';
 import type { CheckResult } from '../contract/domain-schemas.js';
-import { isEnvRef } from '../vault/vault.js';
+import { isEnvRef } from '../contract/env-ref.js';
 
 /** A referenced environment variable that is unset (or empty) in the owning process. */
 export class MissingEnvError extends DeskError {

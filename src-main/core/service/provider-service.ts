@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { catalogEntry } from '../catalog/catalog.js';
 import { DeskError, validationError } from '../contract/errors.js';
 import type { ApiKeyCreateInput, ApiKeyPatch, ProviderCreateInput, ProviderPatch } from '../contract/provider-inputs.js';
-import type { ApiKey, Provider } from '../contract/domain-schemas.js';
+import type { ApiKey, ModelInfo, Provider } from '../contract/domain-schemas.js';
 import type { ProviderQuery } from '../store/repository.js';
 /** The list query surfaces build, re-exported so that they need not import the store. */
 export type { ProviderQuery, ProviderSortColumn } from '../store/repository.js';
@@ -11,7 +11,7 @@ import type { Repository } from '../store/repository.js';
 import type { KeyRow, ProviderRow } from '../store/rows.js';
 import { isEnvRef, type Vault } from '../vault/vault.js';
 import { maskParts, type MaskParts } from './masking.js';
-import { toApiKey, toProvider } from './codec.js';
+import { keyMaskParts, toApiKey, toModel, toProvider } from './codec.js';
 import {
   applyNetwork,
   applyProxy,
@@ -39,6 +39,19 @@ import { requestDestination } from './request-destination.js';
 export interface ServiceEvents {
   /** Something about providers changed (any write); the GUI refreshes on it. */
   changed: [{ providerId: string | null; kind: 'created' | 'updated' | 'deleted' | 'keys' | 'health' | 'models' | 'import' }];
+}
+
+/** A key as a surface with its own masking sees it (see keyRecordsOf); never the secret itself. */
+export interface KeyRecord {
+  key: ApiKey;
+  /** The `env.VAR` reference as written, or null for a literal value. */
+  ref: string | null;
+  parts: MaskParts;
+  /** Whether a literal value is sealed in the store. */
+  sealed: boolean;
+  /** key_config as stored: secrets as `<REDACTED>`, their paths listed under the secret-list key. */
+  storedConfig: Record<string, unknown> | null;
+  configMasks: Record<string, { ref: string | null; parts: MaskParts }>;
 }
 
 export interface ProviderPage {
@@ -117,6 +130,37 @@ export class ProviderService {
   /** Every stored model as (provider id, model id), for surfaces that search across providers. */
   allModelIds(): Array<{ providerId: string; modelId: string }> {
     return this.repo.allModels().map((m) => ({ providerId: m.provider_id, modelId: m.model_id }));
+  }
+
+  /** Every provider as the native API shows it, by name. */
+  allProviders(): Provider[] {
+    return this.present(this.repo.allProviders());
+  }
+
+  /** The provider named exactly `name` (never matched by id), or undefined: surfaces that address providers by name. */
+  findByName(name: string): Provider | undefined {
+    const row = this.repo.findProvider(name);
+    return row && row.name === name ? this.present([row])[0] : undefined;
+  }
+
+  /** The models the provider's last listing stored, sorted by id (one entry per model and key). */
+  modelsOf(providerId: string): ModelInfo[] {
+    return this.repo.modelsOf(providerId).map(toModel);
+  }
+
+  /**
+   * The provider's keys with what a surface that shows its own masks needs beyond the native view: the mask parts,
+   * the env reference as written, whether a value is stored, the typed config as stored and its secrets' masks.
+   */
+  keyRecordsOf(providerId: string): KeyRecord[] {
+    return this.repo.keysOf(providerId).map((row) => ({
+      key: toApiKey(row),
+      ref: row.secret_ref,
+      parts: keyMaskParts(row),
+      sealed: row.secret_sealed !== null,
+      storedConfig: parseJson<Record<string, unknown> | null>(row.key_config, null),
+      configMasks: this.keyConfigSecretMasks(row),
+    }));
   }
 
   /**

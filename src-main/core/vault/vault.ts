@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { open, seal } from './cipher.js';
 import type { KeyWrapper } from './key-slots.js';
 import { DeskError } from '../contract/errors.js';
+import { envRefVariable, isEnvRef } from '../contract/env-ref.js';
 
 /** Where wrapped data keys are kept (a table in the store). */
 export interface KeySlotStore {
@@ -17,11 +18,8 @@ export interface EditableKeySlotStore extends KeySlotStore {
 /** A secret as stored: ciphertext, or an `env.VAR` reference resolved only when used. */
 export type StoredSecret = { kind: 'sealed'; sealed: Buffer } | { kind: 'env'; ref: string };
 
-const ENV_REF = /^env\.([A-Za-z_][A-Za-z0-9_]*)$/;
-
-export function isEnvRef(value: string): boolean {
-  return ENV_REF.test(value);
-}
+/** Re-exported for the store-side callers that import it from here; the definition lives in the contract. */
+export { isEnvRef };
 
 /**
  * Envelope encryption: one random 256-bit data key seals every secret (AES-256-GCM, AAD = the row it belongs to);
@@ -151,7 +149,7 @@ export class Vault {
   /** The plaintext, for the moment it is needed: decrypts, or resolves an env reference. */
   reveal(secret: StoredSecret, aad: string): string {
     if (secret.kind === 'sealed') return this.openText(secret.sealed, aad);
-    const name = ENV_REF.exec(secret.ref)?.[1] ?? '';
+    const name = envRefVariable(secret.ref);
     const value = this.env[name];
     if (value === undefined || value === '') {
       throw new DeskError('validation_failed', `The environment variable ${name} referenced by ${secret.ref} is not set`);

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { formatPath } from '../../contract/errors.js';
-import type { Desk } from '../../desk.js';
-import { customOf, toApiKey } from '../../service/codec.js';
-import type { KeyRow, ProviderRow } from '../../store/rows.js';
+import type { Provider } from '../../contract/domain-schemas.js';
+import type { KeyRecord } from '../../service/provider-service.js';
+import type { SurfaceDeps } from './deps.js';
 import { answer, BifrostError } from './bifrost/errors.js';
 import { baseProviderOf, checkTypedConfig, valueMayBeEmpty } from './bifrost/key-rules.js';
 import {
@@ -54,34 +54,29 @@ function zodMessage(prefix: string, issues: ReadonlyArray<{ path: PropertyKey[];
  * /bifrost: a thin mapper over the provider and health services. Providers are addressed by name; errors use
  * Bifrost's body.
  */
-export function registerBifrost(app: FastifyInstance, desk: Desk): void {
-  const { providers, health, repo } = desk;
+export function registerBifrost(app: FastifyInstance, desk: SurfaceDeps): void {
+  const { providers, health } = desk;
   /** Providers whose keys are being re-checked by refresh-models (Bifrost collapses repeated presses into a 409). */
   const refreshing = new Set<string>();
 
-  const byName = (name: string): ProviderRow | undefined => {
-    const row = repo.findProvider(name);
-    return row && row.name === name ? row : undefined;
-  };
-  const requireProvider = (name: string): ProviderRow => {
+  const byName = (name: string): Provider | undefined => providers.findByName(name);
+  const requireProvider = (name: string): Provider => {
     const row = byName(name);
     if (!row) throw new BifrostError(404, `Provider not found: ${name}`);
     return row;
   };
-  const requireKey = (row: ProviderRow, keyId: string): KeyRow => {
-    const key = repo.keysOf(row.id).find((k) => k.id === keyId) ?? repo.keysOf(row.id).find((k) => k.name === keyId);
+  /** A key by id, else by name (an id wins over another key's equal name). */
+  const requireKey = (row: Pick<Provider, 'id'>, keyId: string): KeyRecord => {
+    const records = providers.keyRecordsOf(row.id);
+    const key = records.find((k) => k.key.id === keyId) ?? records.find((k) => k.key.name === keyId);
     if (!key) throw new BifrostError(404, `Provider key not found: ${keyId}`);
     return key;
   };
-  /** Rows shown with their discovery outcome, read from the native view of each provider (its keys' last checks). */
-  const providerViews = (rows: ProviderRow[]) => {
-    const natives = providers.present(rows);
-    return rows.map((row, index) => toProviderResponse(row, natives[index] ? providerListing(natives[index]) : undefined));
-  };
-  const providerView = (row: ProviderRow) => providerViews([row])[0] as Record<string, unknown>;
-  const keyView = (key: KeyRow) => toBifrostKey(key, providers.keyConfigSecretMasks(key), keyListing(toApiKey(key)));
-  const keysOf = (row: ProviderRow) => {
-    const keys = repo.keysOf(row.id).map(keyView);
+  /** A provider shown with its discovery outcome, read from its keys' last checks. */
+  const providerView = (row: Provider) => toProviderResponse(row, providerListing(row));
+  const keyView = (key: KeyRecord) => toBifrostKey(key, keyListing(key.key));
+  const keysOf = (row: Pick<Provider, 'id'>) => {
+    const keys = providers.keyRecordsOf(row.id).map(keyView);
     return { keys, total: keys.length };
   };
   const params = (request: FastifyRequest) => request.params as Params;
@@ -92,7 +87,7 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
     return ifMatch.kind === 'revision' ? ifMatch.revision : undefined;
   };
   /** Re-checks the provider's enabled keys (one of them with `keyId`): each key's status is its own listing's outcome. */
-  const recheck = async (row: ProviderRow, keyId?: string): Promise<void> => {
+  const recheck = async (row: Provider, keyId?: string): Promise<void> => {
     if (refreshing.has(row.id)) throw new BifrostError(409, REFRESH_IN_PROGRESS);
     refreshing.add(row.id);
     try {
@@ -104,7 +99,7 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
 
   app.get(PROVIDERS, (request, reply) =>
     answer(request, reply, desk.logger, () => {
-      const list = providerViews(repo.allProviders());
+      const list = providers.allProviders().map(providerView);
       return { providers: list, total: list.length };
     }),
   );
@@ -122,7 +117,7 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
       const concurrency = body.concurrency_and_buffer_size ? checkConcurrency(body.concurrency_and_buffer_size) : undefined;
       const { baseUrl, network } = checkNetwork(body.network_config);
       const proxy = body.proxy_config ? checkProxy(body.proxy_config) : undefined;
-      const row = repo.transaction(() => {
+      const row = providers.atomically(() => {
         if (byName(name)) throw new BifrostError(409, `Provider ${name} already exists`);
         const type = typeForNew(name, custom);
         const base_url = baseUrlForNew(name, type, baseUrl);
@@ -138,7 +133,7 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
           send_back_raw_response: body.send_back_raw_response === true,
           store_raw_request_response: body.store_raw_request_response === true,
         });
-        return providers.requireRow(created.id);
+        return created;
       });
       return providerView(row);
     }),
@@ -160,7 +155,7 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
         ...(typeof body.send_back_raw_response === 'boolean' ? { send_back_raw_response: body.send_back_raw_response } : {}),
         ...(typeof body.store_raw_request_response === 'boolean' ? { store_raw_request_response: body.store_raw_request_response } : {}),
       };
-      const row = repo.transaction(() => {
+      const row = providers.atomically(() => {
         const existing = byName(name);
         if (!existing && revision !== undefined) throw new BifrostError(412, IF_MATCH_ON_CREATE);
         if (existing) providers.checkRevision(existing, revision);
@@ -178,12 +173,12 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
             custom_provider_config: custom,
             ...flags,
           });
-          return providers.requireRow(created.id);
+          return created;
         }
         const custom = body.present.has('custom_provider_config')
           ? checkCustomUpdate(existing, body.custom_provider_config ?? null)
           : undefined;
-        providers.update(existing.id, {
+        return providers.update(existing.id, {
           base_url: baseUrl,
           network_config: completeNetwork(network, existing.type),
           concurrency_and_buffer_size: concurrency,
@@ -191,7 +186,6 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
           ...(custom !== undefined ? { custom_provider_config: custom } : {}),
           ...flags,
         });
-        return providers.requireRow(existing.id);
       });
       return providerView(row);
     }),
@@ -203,7 +197,7 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
     answer(request, reply, desk.logger, () => {
       const { provider: name } = params(request);
       const revision = expectedRevision(request);
-      return repo.transaction(() => {
+      return providers.atomically(() => {
         const row = byName(name);
         if (!row) return absentProviderResponse(name);
         const shown = providerView(row);
@@ -230,7 +224,7 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
       const revision = expectedRevision(request);
       const body = parseKeyBody(request.body);
       const row = requireProvider(params(request).provider);
-      if (customOf(row)?.is_key_less) throw new BifrostError(400, 'Cannot add keys to a keyless provider');
+      if (row.custom_provider_config?.is_key_less) throw new BifrostError(400, 'Cannot add keys to a keyless provider');
       const value = valueForCreate(body.value, valueMayBeEmpty(row));
       const keyConfig = keyConfigFromBody(body, null, {});
       checkTypedConfig(baseProviderOf(row), typedBlocksAfter(keyConfig, null), value === '', sentBlocks(body));
@@ -256,12 +250,12 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
       const revision = expectedRevision(request);
       const body = parseKeyBody(request.body);
       const { provider, key_id: keyId } = params(request);
-      return repo.transaction(() => {
+      return providers.atomically(() => {
         const row = requireProvider(provider);
-        if (customOf(row)?.is_key_less) throw new BifrostError(400, 'Cannot update keys on a keyless provider');
+        if (row.custom_provider_config?.is_key_less) throw new BifrostError(400, 'Cannot update keys on a keyless provider');
         const current = requireKey(row, keyId);
         const value = valueForUpdate(body.value, body.present.has('value'), current, valueMayBeEmpty(row));
-        const keyConfig = keyConfigFromBody(body, current, providers.keyConfigSecretMasks(current));
+        const keyConfig = keyConfigFromBody(body, current, current.configMasks);
         const blocks = typedBlocksAfter(keyConfig, current);
         checkTypedConfig(baseProviderOf(row), blocks, valueWillBeEmpty(value, current), sentBlocks(body));
         const patch = BifrostKeyPatch.safeParse({
@@ -275,8 +269,8 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
           ...(keyConfig !== undefined ? { key_config: keyConfig } : {}),
         });
         if (!patch.success) throw zodMessage('Invalid key', patch.error.issues);
-        providers.updateKey(row.id, current.id, patch.data, revision);
-        return keyView(requireKey(row, current.id));
+        providers.updateKey(row.id, current.key.id, patch.data, revision);
+        return keyView(requireKey(row, current.key.id));
       });
     }),
   );
@@ -285,12 +279,12 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
     answer(request, reply, desk.logger, () => {
       const { provider, key_id: keyId } = params(request);
       const revision = expectedRevision(request);
-      return repo.transaction(() => {
+      return providers.atomically(() => {
         const row = requireProvider(provider);
-        if (customOf(row)?.is_key_less) throw new BifrostError(400, 'Cannot delete keys on a keyless provider');
+        if (row.custom_provider_config?.is_key_less) throw new BifrostError(400, 'Cannot delete keys on a keyless provider');
         const key = requireKey(row, keyId);
         const shown = keyView(key);
-        providers.removeKey(row.id, key.id, revision);
+        providers.removeKey(row.id, key.key.id, revision);
         return shown;
       });
     }),
@@ -305,7 +299,7 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
       // A refresh rewrites the provider's models and status: with If-Match, only the provider as the caller last read it.
       providers.checkRevision(row, revision);
       await recheck(row);
-      return keysOf(providers.requireRow(row.id));
+      return keysOf(providers.get(row.id));
     }),
   );
 
@@ -316,8 +310,8 @@ export function registerBifrost(app: FastifyInstance, desk: Desk): void {
       const row = requireProvider(provider);
       const key = requireKey(row, keyId);
       providers.checkRevision(row, revision);
-      await recheck(row, key.id);
-      return keyView(requireKey(providers.requireRow(row.id), key.id));
+      await recheck(row, key.key.id);
+      return keyView(requireKey(providers.get(row.id), key.key.id));
     }),
   );
 

@@ -1,8 +1,7 @@
 import { findCatalogEntry } from '../../../catalog/catalog.js';
 import { blockedReason } from '../../../probe/network/ip-policy.js';
-import { customOf } from '../../../service/codec.js';
-import type { ProviderRow } from '../../../store/rows.js';
-import { isEnvRef } from '../../../vault/vault.js';
+import type { Provider } from '../../../contract/domain-schemas.js';
+import { isEnvRef } from '../../../contract/env-ref.js';
 import { BifrostError } from './errors.js';
 import { isStandardProvider } from './provider-view.js';
 
@@ -10,8 +9,8 @@ import { isStandardProvider } from './provider-view.js';
  * The provider whose key rules apply (Bifrost's "base provider"): the custom block's base type, else the provider's
  * own name when it is a Bifrost name, else its catalog type (a provider made through another API).
  */
-export function baseProviderOf(row: ProviderRow): string {
-  const custom = customOf(row);
+export function baseProviderOf(row: Pick<Provider, 'name' | 'type' | 'custom_provider_config'>): string {
+  const custom = row.custom_provider_config;
   if (custom) return custom.base_provider_type;
   return isStandardProvider(row.name) ? row.name : row.type;
 }
@@ -22,7 +21,7 @@ export function baseProviderOf(row: ProviderRow): string {
  */
 const VALUE_MAY_BE_EMPTY: ReadonlySet<string> = new Set(['vertex', 'bedrock', 'bedrock_mantle', 'vllm', 'azure', 'ollama', 'sgl']);
 
-export function valueMayBeEmpty(row: ProviderRow): boolean {
+export function valueMayBeEmpty(row: Pick<Provider, 'name' | 'type' | 'custom_provider_config'>): boolean {
   const base = baseProviderOf(row);
   return VALUE_MAY_BE_EMPTY.has(base) || findCatalogEntry(row.type)?.keyRequired === false;
 }

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { ApiKeyCreateInput, ApiKeyPatch, SecretValue } from '../../../contract/provider-inputs.js';
 import { canonicalJson, sha256Hex } from '../../../service/canonical-json.js';
-import { keyMaskParts, parseJson, secretPathsOf } from '../../../service/codec.js';
+import { secretPathsOf } from '../../../service/codec.js';
 import { bifrostMask, type MaskParts } from '../../../service/masking.js';
 import { isSecretFieldName, REDACTED, SECRET_LIST_KEY } from '../../../service/secret-fields.js';
-import type { KeyRow } from '../../../store/rows.js';
-import { isEnvRef } from '../../../vault/vault.js';
+import type { KeyRecord } from '../../../service/provider-service.js';
+import { isEnvRef } from '../../../contract/env-ref.js';
 import { BifrostError, invalidPayload } from './errors.js';
 import { Text } from './provider-input.js';
 import { listingFields, type BifrostListing } from './status.js';
@@ -96,31 +96,32 @@ function typedConfigView(block: unknown, name: TypedKeyConfig, masks: ConfigMask
  * Bifrost's Key: the value (and each typed-config secret) as a masked secret variable, env references as written;
  * typed configs, status and description left out when absent (Bifrost omits them, never null).
  */
-export function toBifrostKey(row: KeyRow, masks: ConfigMasks, listing: BifrostListing | undefined): Record<string, unknown> {
-  const config = parseJson<Record<string, unknown> | null>(row.key_config, null) ?? {};
-  const models = parseJson<string[]>(row.models, []);
-  const blacklisted = parseJson<string[]>(row.blacklisted_models, []);
+export function toBifrostKey(record: KeyRecord, listing: BifrostListing | undefined): Record<string, unknown> {
+  const { key: native, parts } = record;
+  const config = record.storedConfig ?? {};
+  const models = native.models;
+  const blacklisted = native.blacklisted_models;
   const key: Record<string, unknown> = {
-    id: row.id,
-    name: row.name,
-    value: secretVarView(row.secret_ref, keyMaskParts(row)),
+    id: native.id,
+    name: native.name,
+    value: secretVarView(record.ref, parts),
     models,
     blacklisted_models: blacklisted,
-    weight: row.weight,
+    weight: native.weight,
   };
   for (const name of TYPED_KEY_CONFIGS) {
-    const view = typedConfigView(config[name], name, masks);
+    const view = typedConfigView(config[name], name, record.configMasks);
     if (view) key[name] = view;
   }
-  key.enabled = row.enabled === 1;
-  key.use_for_batch_api = row.use_for_batch_api === 1;
+  key.enabled = native.enabled;
+  key.use_for_batch_api = native.use_for_batch_api;
   key.config_hash = sha256Hex(
     canonicalJson({
-      name: row.name,
-      value: row.secret_ref ?? `${row.mask_head}:${row.mask_tail}:${row.secret_length}`,
+      name: native.name,
+      value: record.ref ?? `${parts.head}:${parts.tail}:${parts.length}`,
       models,
       blacklisted_models: blacklisted,
-      weight: row.weight,
+      weight: native.weight,
       enabled: key.enabled,
       use_for_batch_api: key.use_for_batch_api,
       key_config: { ...config, [SECRET_LIST_KEY]: secretPathsOf(config) },
@@ -203,10 +204,14 @@ function storedBlock(name: TypedKeyConfig, block: Record<string, unknown>, masks
  * The key_config a write stores: the typed blocks the body carries (null removes one), the stored blocks it does not
  * (their secrets as `<REDACTED>`, which keeps them). Undefined when the body touches no typed block.
  */
-export function keyConfigFromBody(body: KeyBody, current: KeyRow | null, masks: ConfigMasks): Record<string, unknown> | null | undefined {
+export function keyConfigFromBody(
+  body: KeyBody,
+  current: KeyRecord | null,
+  masks: ConfigMasks,
+): Record<string, unknown> | null | undefined {
   const touched = TYPED_KEY_CONFIGS.filter((name) => body.present.has(name));
   if (touched.length === 0) return undefined;
-  const stored = current ? (parseJson<Record<string, unknown> | null>(current.key_config, null) ?? {}) : {};
+  const stored = current?.storedConfig ?? {};
   const next: Record<string, unknown> = structuredClone(stored);
   delete next[SECRET_LIST_KEY];
   for (const path of Object.keys(masks)) {
@@ -225,9 +230,12 @@ export function keyConfigFromBody(body: KeyBody, current: KeyRow | null, masks: 
 }
 
 /** The typed blocks a key will have after a write, for the checks in key-rules.ts. */
-export function typedBlocksAfter(keyConfig: Record<string, unknown> | null | undefined, current: KeyRow | null): Record<string, unknown> {
+export function typedBlocksAfter(
+  keyConfig: Record<string, unknown> | null | undefined,
+  current: KeyRecord | null,
+): Record<string, unknown> {
   if (keyConfig !== undefined) return keyConfig ?? {};
-  return current ? (parseJson<Record<string, unknown> | null>(current.key_config, null) ?? {}) : {};
+  return current?.storedConfig ?? {};
 }
 
 /** The secret a create stores: a literal or an `env.VAR` reference, or '' where the provider allows an empty value; never a masked echo. */
@@ -241,15 +249,15 @@ export function valueForCreate(value: string | null | undefined, mayBeEmpty: boo
   return text;
 }
 
-function storedValueIsEmpty(current: KeyRow): boolean {
-  return current.secret_ref === null && current.secret_length === 0;
+function storedValueIsEmpty(current: KeyRecord): boolean {
+  return current.ref === null && current.parts.length === 0;
 }
 
 /** The secret an update stores: undefined keeps the stored one (absent, or the masked value echoed back). */
 export function valueForUpdate(
   value: string | null | undefined,
   present: boolean,
-  current: KeyRow,
+  current: KeyRecord,
   mayBeEmpty: boolean,
 ): string | undefined {
   if (!present || value === null || value === undefined) return undefined;
@@ -257,17 +265,16 @@ export function valueForUpdate(
     if (!mayBeEmpty) throw new BifrostError(400, 'Key value must not be empty');
     return storedValueIsEmpty(current) ? undefined : '';
   }
-  const shown = current.secret_ref ?? bifrostMask(keyMaskParts(current));
+  const shown = current.ref ?? bifrostMask(current.parts);
   if (value === shown || looksMasked(value)) {
-    if (!current.secret_ref && !current.secret_sealed)
-      throw new BifrostError(400, 'masked preview cannot be used for value without a stored value');
+    if (!current.ref && !current.sealed) throw new BifrostError(400, 'masked preview cannot be used for value without a stored value');
     return undefined;
   }
   return value;
 }
 
 /** Whether the key will have no value after the write (it then relies on its typed config). */
-export function valueWillBeEmpty(next: string | undefined, current: KeyRow | null): boolean {
+export function valueWillBeEmpty(next: string | undefined, current: KeyRecord | null): boolean {
   if (next !== undefined) return next === '';
   return current ? storedValueIsEmpty(current) : true;
 }

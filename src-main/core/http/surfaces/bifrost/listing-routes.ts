@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Desk } from '../../../desk.js';
-import { parseJson } from '../../../service/codec.js';
-import type { KeyRow, ProviderRow } from '../../../store/rows.js';
+import type { ApiKey, Provider } from '../../../contract/domain-schemas.js';
+import type { SurfaceDeps } from '../deps.js';
 import { answer, BifrostError } from './errors.js';
 
 const API = '/bifrost/api';
@@ -58,10 +57,10 @@ function matchesQuery(model: string, query: string): boolean {
 }
 
 /** Whether a key may use a model: not blacklisted (`*` blocks all), and in its allow-list when it has one (`*` allows all). */
-function keyAllows(key: KeyRow, model: string): boolean {
-  const blacklisted = parseJson<string[]>(key.blacklisted_models, []);
+function keyAllows(key: ApiKey, model: string): boolean {
+  const blacklisted = key.blacklisted_models;
   if (blacklisted.includes('*') || blacklisted.includes(model)) return false;
-  const allowed = parseJson<string[]>(key.models, []);
+  const allowed = key.models;
   return allowed.length === 0 || allowed.includes('*') || allowed.includes(model);
 }
 
@@ -76,17 +75,17 @@ interface ListedModel {
  * The models a provider serves (as last listed), narrowed to those the requested keys may use. Only enabled keys of
  * this provider count; when none of the requested keys does, the list is not narrowed (as Bifrost does).
  */
-function providerModels(desk: Desk, row: ProviderRow, q: ModelQuery): ListedModel[] {
-  // One row per model id (a model seen with several keys is still one model).
-  const models = [...new Map(desk.repo.modelsOf(row.id).map((m) => [m.model_id, m] as const)).values()];
-  const keys = q.unfiltered || q.keyIds.length === 0 ? [] : desk.repo.keysOf(row.id).filter((k) => k.enabled === 1);
+function providerModels(desk: SurfaceDeps, row: Provider, q: ModelQuery): ListedModel[] {
+  // One entry per model id (a model seen with several keys is still one model).
+  const models = [...new Map(desk.providers.modelsOf(row.id).map((m) => [m.id, m] as const)).values()];
+  const keys = q.unfiltered || q.keyIds.length === 0 ? [] : row.api_keys.filter((k) => k.enabled);
   const chosen = [...new Set(q.keyIds)].flatMap((id) => keys.filter((k) => k.id === id));
   const listed: ListedModel[] = [];
   for (const model of models) {
-    if (!matchesQuery(model.model_id, q.query)) continue;
-    const entry: ListedModel = { name: model.model_id, provider: row.name, context_window: model.context_window };
+    if (!matchesQuery(model.id, q.query)) continue;
+    const entry: ListedModel = { name: model.id, provider: row.name, context_window: model.context_window };
     if (chosen.length > 0) {
-      const granted = chosen.filter((key) => keyAllows(key, model.model_id)).map((key) => key.id);
+      const granted = chosen.filter((key) => keyAllows(key, model.id)).map((key) => key.id);
       if (granted.length === 0) continue;
       entry.accessible_by_keys = granted;
     }
@@ -96,8 +95,8 @@ function providerModels(desk: Desk, row: ProviderRow, q: ModelQuery): ListedMode
 }
 
 /** Every provider's models (or one provider's), by provider name; `total` counts before offset and limit. */
-function listModels(desk: Desk, q: ModelQuery): { models: ListedModel[]; total: number } {
-  const rows = desk.repo.allProviders().filter((row) => q.provider === '' || row.name === q.provider);
+function listModels(desk: SurfaceDeps, q: ModelQuery): { models: ListedModel[]; total: number } {
+  const rows = desk.providers.allProviders().filter((row) => q.provider === '' || row.name === q.provider);
   const all = rows.flatMap((row) => providerModels(desk, row, q));
   const page = all.slice(q.offset);
   return { models: q.limit > 0 ? page.slice(0, q.limit) : page, total: all.length };
@@ -109,19 +108,19 @@ function accessFields(model: ListedModel): { accessible_by_keys?: string[] } {
 
 /**
  * The read-only routes of Bifrost's OpenAPI "Providers" section that its UI uses beyond the provider routes:
- * every key (`/api/keys`, its governance pickers) and the model lists (`/api/models` and friends), read from the store.
+ * every key (`/api/keys`, its governance pickers) and the model lists (`/api/models` and friends), read through the provider service.
  */
-export function registerBifrostListings(app: FastifyInstance, desk: Desk): void {
+export function registerBifrostListings(app: FastifyInstance, desk: SurfaceDeps): void {
   // A bare array of DBKey-shaped entries (key_id, name, provider, provider_id, models); never a secret.
   app.get(`${API}/keys`, (request, reply) =>
     answer(request, reply, desk.logger, () =>
-      desk.repo.allProviders().flatMap((row) =>
-        desk.repo.keysOf(row.id).map((key) => ({
+      desk.providers.allProviders().flatMap((row) =>
+        row.api_keys.map((key) => ({
           key_id: key.id,
           name: key.name,
           provider: row.name,
           provider_id: row.id,
-          models: parseJson<string[]>(key.models, []),
+          models: key.models,
         })),
       ),
     ),
@@ -163,7 +162,7 @@ export function registerBifrostListings(app: FastifyInstance, desk: Desk): void 
     answer(request, reply, desk.logger, () => {
       const get = queryOf(request);
       const query = get('query');
-      const names = [...new Set(desk.repo.allModels().map((m) => m.model_id))].filter((name) => matchesQuery(name, query)).sort();
+      const names = [...new Set(desk.providers.allModelIds().map((m) => m.modelId))].filter((name) => matchesQuery(name, query)).sort();
       const limit = uintOf(get('limit'), 20);
       return { models: limit > 0 ? names.slice(0, limit) : names, total: names.length };
     }),

@@ -12,8 +12,7 @@ import {
 } from '../../../contract/config-schemas.js';
 import { formatPath } from '../../../contract/errors.js';
 import { HttpUrl, NAME_MESSAGE, NAME_PATTERN } from '../../../contract/provider-inputs.js';
-import { customOf } from '../../../service/codec.js';
-import type { ProviderRow } from '../../../store/rows.js';
+import type { Provider } from '../../../contract/domain-schemas.js';
 import { BifrostError, invalidPayload } from './errors.js';
 import { fullAllowedRequests, isStandardProvider } from './provider-view.js';
 
@@ -135,8 +134,11 @@ function normaliseCustom(custom: CustomShape, base: CustomProviderConfigInput['b
 }
 
 /** A PUT may add a custom block to a provider that had none, never remove one or change its base type. */
-export function checkCustomUpdate(row: ProviderRow, custom: CustomShape | null): CustomProviderConfigInput | null {
-  const existing = customOf(row);
+export function checkCustomUpdate(
+  row: Pick<Provider, 'name' | 'type' | 'custom_provider_config'>,
+  custom: CustomShape | null,
+): CustomProviderConfigInput | null {
+  const existing = row.custom_provider_config;
   if (custom === null) {
     if (existing)
       throw new BifrostError(

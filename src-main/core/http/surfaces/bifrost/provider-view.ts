@@ -1,9 +1,7 @@
 import { REQUEST_TYPES, type CustomProviderConfig } from '../../../contract/config-schemas.js';
-import { concurrencyOf, customOf, networkOf, proxyOf, PROXY_PASSWORD_PATH, secretPathsOf, settingsOf } from '../../../service/codec.js';
+import type { Provider } from '../../../contract/domain-schemas.js';
 import { REDACTED } from '../../../service/secret-fields.js';
-import { redactHeaders, redactProxyUrl } from '../../../service/network-secrets.js';
 import { BIFROST_STANDARD_PROVIDERS } from '../../../contract/config-schemas.js';
-import type { ProviderRow } from '../../../store/rows.js';
 import { listingFields, providerStatus, type BifrostListing } from './status.js';
 
 export const STANDARD_PROVIDERS = BIFROST_STANDARD_PROVIDERS;
@@ -41,16 +39,16 @@ function customView(custom: CustomProviderConfig | null): Record<string, unknown
  * header values, CA certificates) shown as `<REDACTED>`, keys left out, and what Bifrost omits when empty left out
  * (custom_provider_config, status, description). `listing` is the model-discovery outcome (see status.ts).
  */
-export function toProviderResponse(row: ProviderRow, listing: BifrostListing | undefined): Record<string, unknown> {
-  const network = networkOf(row);
-  const proxy = proxyOf(row);
-  const hasPassword = secretPathsOf(settingsOf(row)).includes(PROXY_PASSWORD_PATH);
-  const custom = customView(customOf(row));
+export function toProviderResponse(provider: Provider, listing: BifrostListing | undefined): Record<string, unknown> {
+  // The native view already shows secret header values and the proxy URL's userinfo as `<REDACTED>`.
+  const network = provider.network_config;
+  const proxy = provider.proxy_config;
+  const custom = customView(provider.custom_provider_config);
   return {
-    name: row.name,
+    name: provider.name,
     network_config: {
-      base_url: row.base_url,
-      extra_headers: redactHeaders(network.extra_headers ?? {}),
+      base_url: provider.base_url,
+      extra_headers: network.extra_headers,
       default_request_timeout_in_seconds: network.default_request_timeout_in_seconds,
       max_retries: network.max_retries,
       retry_backoff_initial: network.retry_backoff_initial,
@@ -59,21 +57,21 @@ export function toProviderResponse(row: ProviderRow, listing: BifrostListing | u
       ca_cert_pem: network.ca_cert_pem ? REDACTED : '',
       allow_private_network: network.allow_private_network,
     },
-    concurrency_and_buffer_size: concurrencyOf(row),
+    concurrency_and_buffer_size: provider.concurrency_and_buffer_size,
     proxy_config: {
       type: proxy.type,
-      url: redactProxyUrl(proxy.url),
+      url: proxy.url,
       username: proxy.username,
-      password: hasPassword ? REDACTED : '',
+      password: proxy.has_password ? REDACTED : '',
       ca_cert_pem: proxy.ca_cert_pem ? REDACTED : '',
     },
-    send_back_raw_request: row.send_back_raw_request === 1,
-    send_back_raw_response: row.send_back_raw_response === 1,
-    store_raw_request_response: row.store_raw_request_response === 1,
+    send_back_raw_request: provider.send_back_raw_request,
+    send_back_raw_response: provider.send_back_raw_response,
+    store_raw_request_response: provider.store_raw_request_response,
     ...(custom ? { custom_provider_config: custom } : {}),
-    provider_status: providerStatus({ enabled: row.enabled === 1 }),
+    provider_status: providerStatus({ enabled: provider.enabled }),
     ...listingFields(listing),
-    config_hash: row.config_hash,
+    config_hash: provider.config_hash,
   };
 }
 
