@@ -1,5 +1,7 @@
 import type { Socket } from 'node:net';
-import { failureBody, surfaceOf, type GenericFailure } from './surfaces/registry.js';
+import type { GenericFailure } from './surfaces/registry.js';
+import { shapeFailure } from './surfaces/plugin.js';
+import { failureShaperOf, surfaceOfPath } from './surfaces/index.js';
 
 /** The request line's path from the bytes Node could not parse, to answer in the right surface's shape. */
 function pathFromPacket(packet: Buffer | undefined): string {
@@ -23,7 +25,7 @@ export function answerClientError(error: Error, socket: Socket): void {
   const { code, rawPacket } = error as Error & { code?: string; rawPacket?: Buffer };
   const failure: GenericFailure =
     code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'timeout' : 'bad_request';
-  const shape = failureBody(surfaceOf(pathFromPacket(rawPacket)), failure);
+  const shape = shapeFailure(failureShaperOf(surfaceOfPath(pathFromPacket(rawPacket))), { failure });
   const body = JSON.stringify(shape.body);
   const reason = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' }[shape.status] ?? 'Bad Request';
   const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Desk } from '../desk.js';
+import type { HttpDeps } from './deps.js';
 import { sessionCookie } from './sessions.js';
 import { sameOriginPath } from './request-target.js';
 import { sendFailure } from './server.js';
+import { surfaceOfPath } from './surfaces/index.js';
 import { RENDERER_CSP } from './csp.js';
 
 const TYPES: Record<string, string> = {
@@ -26,7 +27,7 @@ const API_PATH = /^\/(api|bifrost)(\/|$)/i;
  * Jupyter (HttpOnly, SameSite=Strict cookie) and redirects to the same path without the token — always a path of this
  * origin; without a session the page itself asks for the token.
  */
-export function registerUi(app: FastifyInstance, desk: Desk, openSession: () => string, uiDir: string): void {
+export function registerUi(app: FastifyInstance, deps: Pick<HttpDeps, 'token'>, openSession: () => string, uiDir: string): void {
   const root = normalize(uiDir);
   const indexFile = join(root, 'index.html');
 
@@ -40,12 +41,13 @@ export function registerUi(app: FastifyInstance, desk: Desk, openSession: () => 
 
   app.get('/*', { config: { public: true } }, async (request, reply) => {
     const [pathname = '/', search = ''] = request.url.split('?');
-    if (API_PATH.test(pathname)) return sendFailure(reply, pathname, 'not_found', `No route for ${request.method} ${pathname}`);
+    if (API_PATH.test(pathname))
+      return sendFailure(reply, surfaceOfPath(pathname), 'not_found', `No route for ${request.method} ${pathname}`);
     const params = new URLSearchParams(search);
     const token = params.get('token');
     if (token !== null) {
       params.delete('token');
-      if (desk.token.verify(token)) reply.header('set-cookie', sessionCookie(openSession()));
+      if (deps.token.verify(token)) reply.header('set-cookie', sessionCookie(openSession()));
       return reply.redirect(sameOriginPath(pathname, params.toString()), 303);
     }
     const decoded = decodeURIComponent(pathname);

@@ -39,13 +39,25 @@ export function parseRouteTree(tree: string): Array<{ method: string; pattern: s
   return out;
 }
 
-/** The surface that owns a raw request path (as sent on the wire), by the prefixes each spec mounts its API under. */
+function asRouterReads(path: string): string {
+  try {
+    return decodeURI(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * The surface that owns a request path, by the prefixes each spec mounts its API under, read as the router reads it:
+ * percent-encoding decoded except for reserved characters (decodeURI, as find-my-way does), so `/bifros%74/…` is
+ * Bifrost's. A path the router cannot decode is judged by its raw prefix, as the server does for what it cannot route.
+ */
 export function surfaceForPath(rawPath: string): Surface {
-  const path = rawPath.split('?')[0] ?? '';
+  const path = asRouterReads(rawPath.split('?')[0] ?? '');
   if (path === '/api/providers' || path.startsWith('/api/providers/')) return 'ziri';
   if (path.startsWith('/api/v2/')) return 'coder';
   if (path === '/bifrost' || path.startsWith('/bifrost/')) return 'bifrost';
-  if (path.startsWith('/api/v1/model_providers')) return 'agentstack';
+  if (path === '/api/v1/model_providers' || path.startsWith('/api/v1/model_providers/')) return 'agentstack';
   if (path.startsWith('/proxy/') || path === '/v1' || path.startsWith('/v1/')) return 'gateway';
   if (path.startsWith('/api/')) return 'native';
   return 'other';

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DeskError } from '../../contract/errors.js';
 import type { Provider } from '../../contract/domain-schemas.js';
 import type { ProviderPatch } from '../../contract/provider-inputs.js';
@@ -31,10 +31,11 @@ import {
   type AIProvider,
   type CoderType,
 } from './coder/mapping.js';
-import { IF_MATCH_MALFORMED, IF_MATCH_ON_CREATE, readIfMatch, staleIfMatch } from './if-match.js';
+import { IF_MATCH_MALFORMED, IF_MATCH_ON_CREATE, readIfMatch } from './if-match.js';
+import type { Surface } from './plugin.js';
+import { CODER_INTERNAL_ERROR, NOT_FOUND, coderAnswerError, coderGenericFailure, preconditionFailed } from './coder/errors.js';
 
 const BASE = '/api/v2/ai/providers';
-const NOT_FOUND = new CoderFailure(404, { message: 'Resource not found or you do not have access to this resource' });
 const BEDROCK_REJECTS_KEYS = 'Bedrock providers do not accept api_keys; configure access credentials via settings.';
 const BEDROCK_TYPE_MISMATCH = 'Bedrock settings are only valid for type=anthropic or type=bedrock.';
 const COPILOT_REJECTS_KEYS = 'Copilot providers do not accept api_keys; they authenticate via request-time GitHub OAuth tokens.';
@@ -70,9 +71,6 @@ function expectedRevision(request: FastifyRequest): number | undefined {
   return ifMatch.kind === 'revision' ? ifMatch.revision : undefined;
 }
 
-const preconditionFailed = (detail: string) =>
-  new CoderFailure(412, { message: 'The AI provider was changed since the revision in If-Match.', detail });
-
 function create(desk: SurfaceDeps, body: unknown, revision: number | undefined): AIProvider {
   if (revision !== undefined) throw preconditionFailed(IF_MATCH_ON_CREATE);
   const req = decodeCreate(body);
@@ -105,37 +103,35 @@ function create(desk: SurfaceDeps, body: unknown, revision: number | undefined):
 }
 
 /**
- * Fields, settings and the complete key list in one transaction: any failure leaves the provider as it was.
- * With If-Match, only while the provider is still at that revision.
+ * Fields, settings and the complete key list in one service write: any failure leaves the provider as it was. With
+ * If-Match, only while the provider is still at that revision; without, only while it is still as read here (the
+ * checks below were made on that), else a conflict.
  */
 function update(desk: SurfaceDeps, raw: unknown, body: unknown, revision: number | undefined): AIProvider {
   const req = decodeUpdate(body);
   if (isEmptyUpdate(req)) throw new CoderFailure(400, { message: 'At least one field must be provided.' });
   const validations = validateUpdate(req);
   if (validations.length > 0) throw invalidRequest(validations);
-  return desk.providers.atomically(() => {
-    const { provider, type } = lookup(desk, raw);
-    desk.providers.checkRevision(provider, revision);
-    if (req.settings && !acceptsBedrockSettings(provider.type)) throw new CoderFailure(400, { message: BEDROCK_TYPE_MISMATCH });
-    const bedrockAfter = req.settings === undefined ? hasBedrockBlock(provider) : req.settings !== null;
-    if (req.api_keys && req.api_keys.length > 0 && (bedrockAfter || provider.type === 'bedrock')) {
-      throw new CoderFailure(400, { message: BEDROCK_REJECTS_KEYS });
-    }
-    if (req.api_keys && req.api_keys.length > 0 && type === 'copilot') throw new CoderFailure(400, { message: COPILOT_REJECTS_KEYS });
-    const patch: ProviderPatch = {};
-    if (req.display_name !== undefined) patch.display_name = req.display_name;
-    if (req.enabled !== undefined) patch.enabled = req.enabled;
-    if (req.base_url !== undefined) patch.base_url = req.base_url;
-    const settings = {
-      ...(req.settings !== undefined && acceptsBedrockSettings(provider.type) ? settingsPatch(req.settings) : {}),
-      // An empty icon clears it (the service's settings merge removes a field set to null).
-      ...(req.icon !== undefined ? { [ICON_SETTING]: req.icon === '' ? null : req.icon } : {}),
-    };
-    if (Object.keys(settings).length > 0) patch.settings = settings;
-    desk.providers.update(provider.id, patch);
-    if (req.api_keys) desk.providers.replaceKeysOf(provider.id, keyEntries(provider, req.api_keys));
-    return toAIProvider(desk.providers.get(provider.id), type);
-  });
+  const { provider, type } = lookup(desk, raw);
+  desk.providers.checkRevision(provider, revision);
+  if (req.settings && !acceptsBedrockSettings(provider.type)) throw new CoderFailure(400, { message: BEDROCK_TYPE_MISMATCH });
+  const bedrockAfter = req.settings === undefined ? hasBedrockBlock(provider) : req.settings !== null;
+  if (req.api_keys && req.api_keys.length > 0 && (bedrockAfter || provider.type === 'bedrock')) {
+    throw new CoderFailure(400, { message: BEDROCK_REJECTS_KEYS });
+  }
+  if (req.api_keys && req.api_keys.length > 0 && type === 'copilot') throw new CoderFailure(400, { message: COPILOT_REJECTS_KEYS });
+  const patch: ProviderPatch = {};
+  if (req.display_name !== undefined) patch.display_name = req.display_name;
+  if (req.enabled !== undefined) patch.enabled = req.enabled;
+  if (req.base_url !== undefined) patch.base_url = req.base_url;
+  const settings = {
+    ...(req.settings !== undefined && acceptsBedrockSettings(provider.type) ? settingsPatch(req.settings) : {}),
+    // An empty icon clears it (the service's settings merge removes a field set to null).
+    ...(req.icon !== undefined ? { [ICON_SETTING]: req.icon === '' ? null : req.icon } : {}),
+  };
+  if (Object.keys(settings).length > 0) patch.settings = settings;
+  const keys = req.api_keys ? keyEntries(provider, req.api_keys) : undefined;
+  return toAIProvider(desk.providers.updateWithKeys(provider.id, patch, keys, revision ?? provider.revision), type);
 }
 
 /**
@@ -162,38 +158,7 @@ function keyEntries(provider: Provider, mutations: NonNullable<UpdateRequest['ap
 }
 
 function remove(desk: SurfaceDeps, raw: unknown, revision: number | undefined): void {
-  desk.providers.atomically(() => desk.providers.remove(lookup(desk, raw).provider.id, revision));
-}
-
-/** Expected service failures in Coder's shape; anything else is a 500 without internals. */
-function toFailure(desk: SurfaceDeps, request: FastifyRequest, error: unknown): CoderFailure {
-  if (error instanceof CoderFailure) return error;
-  const stale = staleIfMatch(request, error);
-  if (stale) return preconditionFailed(stale.message);
-  if (error instanceof DeskError) {
-    if (error.code === 'not_found') return NOT_FOUND;
-    if (error.code === 'validation_failed' || error.code === 'bad_request') {
-      return invalidRequest((error.fields ?? [{ path: '', message: error.message }]).map((f) => ({ field: f.path, detail: f.message })));
-    }
-    if (error.code === 'conflict' || error.code === 'precondition_failed') return new CoderFailure(409, { message: error.message });
-  }
-  desk.logger.error('coder surface error', {
-    error: error instanceof Error ? error.name : typeof error,
-    code: error instanceof DeskError ? error.code : '',
-  });
-  return new CoderFailure(500, { message: 'An internal error occurred. Please try again or contact the system administrator.' });
-}
-
-function route(desk: SurfaceDeps, status: number, handler: (request: FastifyRequest) => unknown) {
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    try {
-      const result = handler(request);
-      return status === 204 ? reply.code(204).send() : reply.code(status).send(result);
-    } catch (error) {
-      const failure = toFailure(desk, request, error);
-      return reply.code(failure.status).send(failure.body);
-    }
-  };
+  desk.providers.remove(lookup(desk, raw).provider.id, revision);
 }
 
 function idOrName(request: FastifyRequest): unknown {
@@ -201,28 +166,29 @@ function idOrName(request: FastifyRequest): unknown {
 }
 
 /** See ../shared/specs/coder.md: `/api/v2/ai/providers` (Coder-Session-Token auth is accepted by the server guard). */
-export function registerCoder(app: FastifyInstance, desk: SurfaceDeps): void {
-  app.get(
-    BASE,
-    route(desk, 200, () => list(desk)),
-  );
-  app.post(
-    BASE,
-    route(desk, 201, (request) => create(desk, request.body, expectedRevision(request))),
-  );
-  app.get(
-    `${BASE}/:idOrName`,
-    route(desk, 200, (request) => {
-      const { provider, type } = lookup(desk, idOrName(request));
-      return toAIProvider(provider, type);
-    }),
-  );
-  app.patch(
-    `${BASE}/:idOrName`,
-    route(desk, 200, (request) => update(desk, idOrName(request), request.body, expectedRevision(request))),
-  );
-  app.delete(
-    `${BASE}/:idOrName`,
-    route(desk, 204, (request) => remove(desk, idOrName(request), expectedRevision(request))),
-  );
+function registerCoderRoutes(app: FastifyInstance, desk: SurfaceDeps): void {
+  app.get(BASE, async () => list(desk));
+  app.post(BASE, async (request, reply) => {
+    const created = create(desk, request.body, expectedRevision(request));
+    return reply.code(201).send(created);
+  });
+  app.get(`${BASE}/:idOrName`, async (request) => {
+    const { provider, type } = lookup(desk, idOrName(request));
+    return toAIProvider(provider, type);
+  });
+  app.patch(`${BASE}/:idOrName`, async (request) => update(desk, idOrName(request), request.body, expectedRevision(request)));
+  app.delete(`${BASE}/:idOrName`, async (request, reply) => {
+    remove(desk, idOrName(request), expectedRevision(request));
+    return reply.code(204).send();
+  });
 }
+
+/** Coder's AI provider API under `/api/v2`, answering every failure as `{message, detail?, validations?}`. */
+export const coderSurface: Surface = {
+  name: 'coder',
+  prefix: '/api/v2',
+  failure: coderGenericFailure,
+  answerError: coderAnswerError,
+  internalError: CODER_INTERNAL_ERROR,
+  routes: registerCoderRoutes,
+};

@@ -1,18 +1,14 @@
-/** Each API surface answers errors in its own body shape; the guard and the error handler pick the surface by path. */
-export type SurfaceName = 'native' | 'ziri' | 'coder' | 'bifrost' | 'agentstack' | 'ui';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { BadJsonError } from '../json-body.js';
+
+/** The API whose error shape a request is answered in: the native one (also the GUI's and the session's) or a compatible surface's. */
+export type SurfaceName = 'native' | 'ziri' | 'coder' | 'bifrost' | 'agentstack';
 
 export interface ErrorShape {
   status: number;
   body: unknown;
-}
-
-export function surfaceOf(path: string): SurfaceName {
-  if (path === '/api/providers' || path.startsWith('/api/providers/') || path.startsWith('/api/providers?')) return 'ziri';
-  if (path.startsWith('/api/v2/')) return 'coder';
-  if (path.startsWith('/bifrost/') || path === '/bifrost') return 'bifrost';
-  if (path.startsWith('/api/v1/model_providers')) return 'agentstack';
-  if (path.startsWith('/api/')) return 'native';
-  return 'ui';
+  /** Headers the surface sends with this failure (Agent Stack's `www-authenticate` on a 401). */
+  headers?: Record<string, string>;
 }
 
 /** Generic failures (auth, host, origin, body, routing) in each surface's own error shape. */
@@ -31,19 +27,37 @@ export type GenericFailure =
   | 'timeout'
   | 'internal';
 
-const ZIRI_CODES: Record<GenericFailure, string> = {
-  unauthorized: 'UNAUTHORIZED',
-  forbidden_origin: 'FORBIDDEN',
-  forbidden_host: 'FORBIDDEN',
-  forbidden_scope: 'FORBIDDEN',
-  invalid_json: 'INVALID_JSON',
-  bad_request: 'BAD_REQUEST',
-  headers_too_large: 'HEADERS_TOO_LARGE',
-  payload_too_large: 'PAYLOAD_TOO_LARGE',
-  unsupported_media_type: 'UNSUPPORTED_MEDIA_TYPE',
-  not_found: 'NOT_FOUND',
-  timeout: 'REQUEST_TIMEOUT',
-  internal: 'INTERNAL_ERROR',
+/** A surface's wording of a generic failure: `message` is already defaulted, `detail` adds context where it has a place. */
+export type FailureShaper = (failure: GenericFailure, message: string, detail?: string) => ErrorShape;
+
+export const FAILURE_STATUS: Record<GenericFailure, number> = {
+  unauthorized: 401,
+  forbidden_origin: 403,
+  forbidden_host: 403,
+  forbidden_scope: 403,
+  invalid_json: 400,
+  bad_request: 400,
+  headers_too_large: 431,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  not_found: 404,
+  timeout: 408,
+  internal: 500,
+};
+
+export const DEFAULT_MESSAGES: Record<GenericFailure, string> = {
+  unauthorized: 'Authentication required',
+  forbidden_origin: 'This Origin is not allowed to use the local API',
+  forbidden_host: 'This Host is not allowed (the local API answers only on 127.0.0.1, localhost or [::1])',
+  forbidden_scope: 'This token may call only the gateway routes',
+  invalid_json: 'Request body must be valid JSON.',
+  bad_request: 'Bad request',
+  headers_too_large: 'Request headers are too large',
+  payload_too_large: 'Request body is too large',
+  unsupported_media_type: 'Request body must be JSON (Content-Type: application/json)',
+  not_found: 'Not found',
+  timeout: 'Request timed out',
+  internal: 'Internal error',
 };
 
 const NATIVE_CODES: Record<GenericFailure, string> = {
@@ -61,78 +75,45 @@ const NATIVE_CODES: Record<GenericFailure, string> = {
   internal: 'internal',
 };
 
-export const FAILURE_STATUS: Record<GenericFailure, number> = {
-  unauthorized: 401,
-  forbidden_origin: 403,
-  forbidden_host: 403,
-  forbidden_scope: 403,
-  invalid_json: 400,
-  bad_request: 400,
-  headers_too_large: 431,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  not_found: 404,
-  timeout: 408,
-  internal: 500,
-};
+/** The native API's (and the GUI's) shape: `{error: {code, message}}`. */
+export const nativeFailure: FailureShaper = (failure, message, detail) => ({
+  status: FAILURE_STATUS[failure],
+  body: { error: { code: NATIVE_CODES[failure], message: detail ? `${message}: ${detail}` : message } },
+});
 
-const DEFAULT_MESSAGES: Record<GenericFailure, string> = {
-  unauthorized: 'Authentication required',
-  forbidden_origin: 'This Origin is not allowed to use the local API',
-  forbidden_host: 'This Host is not allowed (the local API answers only on 127.0.0.1, localhost or [::1])',
-  forbidden_scope: 'This token may call only the gateway routes',
-  invalid_json: 'Request body must be valid JSON.',
-  bad_request: 'Bad request',
-  headers_too_large: 'Request headers are too large',
-  payload_too_large: 'Request body is too large',
-  unsupported_media_type: 'Request body must be JSON (Content-Type: application/json)',
-  not_found: 'Not found',
-  timeout: 'Request timed out',
-  internal: 'Internal error',
-};
+/** The plugin contexts of the compatible surfaces (their routes' and their 404 handlers'), by surface. */
+const surfaceOfContext = new WeakMap<FastifyInstance, SurfaceName>();
 
-/** Shapes a failure for the surface that owns `path`. `detail` adds context where the surface has a place for it. */
-export function failureBody(
-  surface: SurfaceName,
-  failure: GenericFailure,
-  message = DEFAULT_MESSAGES[failure],
-  detail?: string,
-): ErrorShape {
-  const status = FAILURE_STATUS[failure];
-  switch (surface) {
-    case 'ziri':
-      return { status, body: { error: failure === 'unauthorized' ? 'Authentication required' : message, code: ZIRI_CODES[failure] } };
-    case 'coder': {
-      // Coder's own wording (coderd/httpmw SignedOutErrorMessage, httpapi.ResourceNotFound).
-      if (failure === 'unauthorized') {
-        return {
-          status,
-          body: {
-            message: 'You are signed out or your session has expired. Please sign in again to continue.',
-            detail: 'Send the local API token as the Coder-Session-Token header (or Authorization: Bearer).',
-          },
-        };
-      }
-      const coderMessage = failure === 'not_found' ? 'Resource not found or you do not have access to this resource' : message;
-      return { status, body: detail ? { message: coderMessage, detail } : { message: coderMessage } };
-    }
-    case 'bifrost':
-      return {
-        status,
-        body: {
-          is_bifrost_error: false,
-          status_code: status,
-          error: { message: failure === 'invalid_json' ? 'Invalid request payload' : message },
-          extra_fields: {},
-        },
-      };
-    case 'agentstack':
-      // FastAPI's issue-list shape for a body that is not JSON, with the 400 every surface gives malformed JSON.
-      if (failure === 'invalid_json')
-        return { status, body: { detail: [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error' }] } };
-      if (failure === 'not_found') return { status, body: { detail: 'Not Found' } };
-      return { status, body: { detail: failure === 'unauthorized' ? 'Not authenticated' : message } };
-    default:
-      return { status, body: { error: { code: NATIVE_CODES[failure], message: detail ? `${message}: ${detail}` : message } } };
-  }
+/** Marks a plugin context as a surface's: whatever the router matches in it is answered in that surface's shape. */
+export function markSurfaceContext(context: FastifyInstance, surface: SurfaceName): void {
+  surfaceOfContext.set(context, surface);
+}
+
+/**
+ * The surface whose shape a request is answered in, from what the router matched: a route or a 404 handler registered
+ * in a surface's plugin context (request.server is that context), never the raw URL. Anything else is native.
+ */
+export function surfaceOfRoute(request: FastifyRequest): SurfaceName {
+  return surfaceOfContext.get(request.server) ?? 'native';
+}
+
+/** A generic failure with the message and detail its answer carries. */
+export interface Failure {
+  failure: GenericFailure;
+  message?: string | undefined;
+  detail?: string | undefined;
+}
+
+/**
+ * What Fastify itself throws on the way to a handler (the JSON body parser, the body limit, content types, timeouts)
+ * as a generic failure; null for anything else (a bug: answered 500 by the caller).
+ */
+export function frameworkFailureOf(error: Error & { statusCode?: number; code?: string }): Failure | null {
+  if (error instanceof BadJsonError) return { failure: 'invalid_json', detail: error.message };
+  if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { failure: 'payload_too_large' };
+  if (error.statusCode === 415) return { failure: 'unsupported_media_type' };
+  if (error.statusCode === 408) return { failure: 'timeout' };
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)
+    return { failure: 'invalid_json', message: 'Bad request', detail: error.message };
+  return null;
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DeskError } from '../../contract/errors.js';
 import type { Provider } from '../../contract/domain-schemas.js';
 import { HttpUrl, NAME_PATTERN, type ProviderPatch } from '../../contract/provider-inputs.js';
@@ -16,7 +16,9 @@ import {
 } from './ziri/mapping.js';
 import { startingModels } from './ziri/default-models.js';
 import { readUpdate, type ZiriUpdate } from './ziri/update-input.js';
-import { IF_MATCH_MALFORMED, IF_MATCH_ON_CREATE, readIfMatch, staleIfMatch } from './if-match.js';
+import { IF_MATCH_MALFORMED, IF_MATCH_ON_CREATE, readIfMatch } from './if-match.js';
+import type { Surface } from './plugin.js';
+import { ZIRI_INTERNAL_ERROR, ziriAnswerError, ziriGenericFailure } from './ziri/errors.js';
 
 interface UpsertInput {
   name: string;
@@ -81,71 +83,58 @@ function expectedRevision(request: FastifyRequest): number | undefined {
 }
 
 /**
- * Create, or update the provider's display name / base URL and replace its first key; one transaction either way.
- * With If-Match, only an existing provider still at that revision is updated.
+ * Create, or update the provider's display name / base URL and replace its first key (each one service write, in one
+ * transaction). With If-Match, only an existing provider still at that revision is updated.
  */
 function upsert(desk: SurfaceDeps, input: UpsertInput, revision: number | undefined): Provider {
-  return desk.providers.atomically(() => {
-    const existing = findByName(desk, input.name);
-    if (revision !== undefined) {
-      if (!existing) throw new ZiriFailure(412, 'PRECONDITION_FAILED', IF_MATCH_ON_CREATE);
-      desk.providers.checkRevision(existing, revision);
-    }
-    const type = existing?.type ?? ziriTypeForName(input.name);
-    if (!ziriKeyLooksValid(type, input.apiKey)) throw new ZiriFailure(400, 'INVALID_API_KEY', 'Invalid API key format');
-    if (!existing) {
-      try {
-        return desk.providers.create({
-          name: input.name,
-          type,
-          ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
-          ...(input.baseUrl !== undefined ? { base_url: input.baseUrl } : {}),
-          api_keys: [{ value: input.apiKey }],
-        });
-      } catch (error) {
-        if (error instanceof DeskError && error.code === 'validation_failed' && error.fields?.some((f) => f.path === 'base_url')) {
-          throw new ZiriFailure(
-            400,
-            'MISSING_FIELDS',
-            `metadata.baseUrl is required for "${input.name}" (not a provider type with a known base URL)`,
-          );
-        }
-        throw error;
+  const existing = findByName(desk, input.name);
+  if (revision !== undefined) {
+    if (!existing) throw new ZiriFailure(412, 'PRECONDITION_FAILED', IF_MATCH_ON_CREATE);
+    desk.providers.checkRevision(existing, revision);
+  }
+  const type = existing?.type ?? ziriTypeForName(input.name);
+  if (!ziriKeyLooksValid(type, input.apiKey)) throw new ZiriFailure(400, 'INVALID_API_KEY', 'Invalid API key format');
+  if (!existing) {
+    try {
+      return desk.providers.create({
+        name: input.name,
+        type,
+        ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
+        ...(input.baseUrl !== undefined ? { base_url: input.baseUrl } : {}),
+        api_keys: [{ value: input.apiKey }],
+      });
+    } catch (error) {
+      if (error instanceof DeskError && error.code === 'validation_failed' && error.fields?.some((f) => f.path === 'base_url')) {
+        throw new ZiriFailure(
+          400,
+          'MISSING_FIELDS',
+          `metadata.baseUrl is required for "${input.name}" (not a provider type with a known base URL)`,
+        );
       }
+      throw error;
     }
-    const patch: ProviderPatch = {};
-    if (input.displayName !== undefined) patch.display_name = input.displayName;
-    if (input.baseUrl !== undefined) patch.base_url = input.baseUrl;
-    if (Object.keys(patch).length > 0) desk.providers.update(existing.id, patch);
-    const firstKey = existing.api_keys[0];
-    if (firstKey) desk.providers.updateKey(existing.id, firstKey.id, { value: input.apiKey });
-    else desk.providers.addKey(existing.id, { value: input.apiKey });
-    return desk.providers.get(existing.id);
-  });
+  }
+  const patch: ProviderPatch = {};
+  if (input.displayName !== undefined) patch.display_name = input.displayName;
+  if (input.baseUrl !== undefined) patch.base_url = input.baseUrl;
+  // Written only if the provider is still as read (its type decided the key check): a race answers as a conflict.
+  return desk.providers.updateWithFirstKey(existing.id, patch, input.apiKey, revision ?? existing.revision);
 }
 
 /**
  * ZIRI's edit: a new display name and/or a new key (replacing the provider's first key, as the upsert does), in one
- * transaction; with If-Match, only while the provider is still at that revision. An unknown name is ZIRI's 400.
+ * service write; with If-Match, only while the provider is still at that revision. An unknown name is ZIRI's 400.
  */
 function update(desk: SurfaceDeps, raw: unknown, input: ZiriUpdate, revision: number | undefined): Provider {
-  return desk.providers.atomically(() => {
-    const provider = typeof raw === 'string' ? findByName(desk, raw.toLowerCase()) : null;
-    if (!provider) throw NOT_FOUND_ON_UPDATE;
-    desk.providers.checkRevision(provider, revision);
-    if (input.apiKey !== undefined && !ziriKeyLooksValid(provider.type, input.apiKey)) {
-      throw new ZiriFailure(400, 'INVALID_API_KEY', 'Invalid API key format');
-    }
-    if (input.displayName !== undefined && input.displayName !== provider.display_name) {
-      desk.providers.update(provider.id, { display_name: input.displayName });
-    }
-    if (input.apiKey !== undefined) {
-      const firstKey = provider.api_keys[0];
-      if (firstKey) desk.providers.updateKey(provider.id, firstKey.id, { value: input.apiKey });
-      else desk.providers.addKey(provider.id, { value: input.apiKey });
-    }
-    return desk.providers.get(provider.id);
-  });
+  const provider = typeof raw === 'string' ? findByName(desk, raw.toLowerCase()) : null;
+  if (!provider) throw NOT_FOUND_ON_UPDATE;
+  desk.providers.checkRevision(provider, revision);
+  if (input.apiKey !== undefined && !ziriKeyLooksValid(provider.type, input.apiKey)) {
+    throw new ZiriFailure(400, 'INVALID_API_KEY', 'Invalid API key format');
+  }
+  const patch: ProviderPatch = {};
+  if (input.displayName !== undefined && input.displayName !== provider.display_name) patch.display_name = input.displayName;
+  return desk.providers.updateWithFirstKey(provider.id, patch, input.apiKey, revision ?? provider.revision);
 }
 
 /** `models` always: the stored ones once a listing has run, the type's starting models before. */
@@ -154,91 +143,53 @@ function present(desk: SurfaceDeps, provider: Provider) {
   return toZiriProvider(provider, models);
 }
 
-/** Expected service failures in ZIRI's shape; anything else is a 500 without details. */
-function toFailure(desk: SurfaceDeps, request: FastifyRequest, error: unknown): ZiriFailure {
-  if (error instanceof ZiriFailure) return error;
-  const stale = staleIfMatch(request, error);
-  if (stale) return new ZiriFailure(412, 'PRECONDITION_FAILED', stale.message);
-  if (error instanceof DeskError) {
-    if (error.code === 'not_found') return NOT_FOUND;
-    if (error.code === 'validation_failed' || error.code === 'bad_request') return new ZiriFailure(400, 'VALIDATION_ERROR', error.message);
-    if (error.code === 'conflict' || error.code === 'precondition_failed') return new ZiriFailure(409, 'CONFLICT', error.message);
-  }
-  desk.logger.error('ziri surface error', {
-    error: error instanceof Error ? error.name : typeof error,
-    code: error instanceof DeskError ? error.code : '',
-  });
-  return new ZiriFailure(500, 'INTERNAL_ERROR', 'Internal error');
-}
-
-type Handler = (request: FastifyRequest) => unknown;
-
-function route(desk: SurfaceDeps, handler: Handler) {
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    try {
-      return reply.code(200).send(await handler(request));
-    } catch (error) {
-      const failure = toFailure(desk, request, error);
-      return reply.code(failure.status).send({ error: failure.message, code: failure.code });
-    }
-  };
-}
-
 function nameParam(request: FastifyRequest): unknown {
   return (request.params as { name?: unknown }).name;
 }
 
 /** See ../shared/specs/ziri.md: `/api/providers`, id = our seq, upsert by name, a real connection test. */
-export function registerZiri(app: FastifyInstance, desk: SurfaceDeps): void {
-  app.get(
-    '/api/providers',
-    route(desk, (request) => {
-      const page = desk.providers.list(parseListQuery(request.query));
-      return { providers: page.items.map((p) => present(desk, p)), total: page.total };
-    }),
-  );
+function registerZiriRoutes(app: FastifyInstance, desk: SurfaceDeps): void {
+  app.get('/api/providers', async (request) => {
+    const page = desk.providers.list(parseListQuery(request.query));
+    return { providers: page.items.map((p) => present(desk, p)), total: page.total };
+  });
 
-  app.get(
-    '/api/providers/:name',
-    route(desk, (request) => ({ provider: present(desk, requireByName(desk, nameParam(request))) })),
-  );
+  app.get('/api/providers/:name', async (request) => ({ provider: present(desk, requireByName(desk, nameParam(request))) }));
 
-  app.post(
-    '/api/providers',
-    route(desk, (request) => {
-      const revision = expectedRevision(request);
-      return { provider: present(desk, upsert(desk, readUpsert(request.body), revision)) };
-    }),
-  );
+  app.post('/api/providers', async (request) => {
+    const revision = expectedRevision(request);
+    return { provider: present(desk, upsert(desk, readUpsert(request.body), revision)) };
+  });
 
-  app.put(
-    '/api/providers/:name',
-    route(desk, (request) => {
-      const revision = expectedRevision(request);
-      return { provider: present(desk, update(desk, nameParam(request), readUpdate(request.body), revision)) };
-    }),
-  );
+  app.put('/api/providers/:name', async (request) => {
+    const revision = expectedRevision(request);
+    return { provider: present(desk, update(desk, nameParam(request), readUpdate(request.body), revision)) };
+  });
 
-  app.delete(
-    '/api/providers/:name',
-    route(desk, (request) => {
-      const revision = expectedRevision(request);
-      desk.providers.remove(requireByName(desk, nameParam(request)).id, revision);
-      return { success: true };
-    }),
-  );
+  app.delete('/api/providers/:name', async (request) => {
+    const revision = expectedRevision(request);
+    desk.providers.remove(requireByName(desk, nameParam(request)).id, revision);
+    return { success: true };
+  });
 
-  app.post(
-    '/api/providers/:name/test',
-    route(desk, async (request) => {
-      const revision = expectedRevision(request);
-      const provider = requireByName(desk, nameParam(request));
-      // A test rewrites the provider's health: with If-Match, only the provider as the caller last read it.
-      desk.providers.checkRevision(provider, revision);
-      const outcome = await desk.health.test(provider.id);
-      if (outcome.ok) return { success: true, message: 'Provider connection successful' };
-      const failed = outcome.results.find((r) => !r.ok) ?? outcome.results[0];
-      throw new ZiriFailure(400, 'CONNECTION_FAILED', `Provider connection failed: ${failureReason(failed)}`);
-    }),
-  );
+  app.post('/api/providers/:name/test', async (request) => {
+    const revision = expectedRevision(request);
+    const provider = requireByName(desk, nameParam(request));
+    // A test rewrites the provider's health: with If-Match, only the provider as the caller last read it.
+    desk.providers.checkRevision(provider, revision);
+    const outcome = await desk.health.test(provider.id);
+    if (outcome.ok) return { success: true, message: 'Provider connection successful' };
+    const failed = outcome.results.find((r) => !r.ok) ?? outcome.results[0];
+    throw new ZiriFailure(400, 'CONNECTION_FAILED', `Provider connection failed: ${failureReason(failed)}`);
+  });
 }
+
+/** ZIRI's API under `/api/providers`, answering every failure as `{error, code}`. */
+export const ziriSurface: Surface = {
+  name: 'ziri',
+  prefix: '/api/providers',
+  failure: ziriGenericFailure,
+  answerError: ziriAnswerError,
+  internalError: ZIRI_INTERNAL_ERROR,
+  routes: registerZiriRoutes,
+};

@@ -1,6 +1,6 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { DeskError, ERROR_CODES } from '../../../contract/errors.js';
-import type { Logger } from '../../../log/logger.js';
+import { FAILURE_STATUS, type ErrorShape, type FailureShaper } from '../registry.js';
 import { staleIfMatch } from '../if-match.js';
 
 /** A failure answered in Bifrost's error body; the message is what Bifrost itself would say where it has a message for it. */
@@ -38,15 +38,17 @@ function fromDeskError(request: FastifyRequest, error: DeskError): BifrostError 
   return new BifrostError(status >= 500 && error.code !== 'upstream_failed' ? 500 : status, error.message);
 }
 
-/** Runs a route body and answers any failure in Bifrost's shape, never with a stack trace. */
-export async function answer(request: FastifyRequest, reply: FastifyReply, logger: Logger, work: () => unknown): Promise<FastifyReply> {
-  try {
-    const body = await work();
-    return reply.code(200).send(body);
-  } catch (caught) {
-    const error = caught instanceof BifrostError ? caught : caught instanceof DeskError ? fromDeskError(request, caught) : null;
-    if (error) return reply.code(error.status).send(bifrostErrorBody(error.status, error.message));
-    logger.error('bifrost surface failed', { error: caught instanceof Error ? caught.name : 'unknown' });
-    return reply.code(500).send(bifrostErrorBody(500, 'Internal error'));
-  }
+const shape = (error: BifrostError): ErrorShape => ({ status: error.status, body: bifrostErrorBody(error.status, error.message) });
+
+/** Bifrost's own failures and the service's errors in Bifrost's body; null for anything else. */
+export function bifrostAnswerError(error: unknown, request: FastifyRequest): ErrorShape | null {
+  if (error instanceof BifrostError) return shape(error);
+  if (error instanceof DeskError) return shape(fromDeskError(request, error));
+  return null;
 }
+
+/** Generic failures (auth, body, routing) in Bifrost's body; a body that is not JSON gets its "Invalid request payload". */
+export const bifrostGenericFailure: FailureShaper = (failure, message) =>
+  shape(new BifrostError(FAILURE_STATUS[failure], failure === 'invalid_json' ? 'Invalid request payload' : message));
+
+export const BIFROST_INTERNAL_ERROR = shape(new BifrostError(500, 'Internal error'));

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ApiKey, Provider } from '../../../contract/domain-schemas.js';
 import type { SurfaceDeps } from '../deps.js';
-import { answer, BifrostError } from './errors.js';
+import { BifrostError } from './errors.js';
 
 const API = '/bifrost/api';
 
@@ -112,59 +112,49 @@ function accessFields(model: ListedModel): { accessible_by_keys?: string[] } {
  */
 export function registerBifrostListings(app: FastifyInstance, desk: SurfaceDeps): void {
   // A bare array of DBKey-shaped entries (key_id, name, provider, provider_id, models); never a secret.
-  app.get(`${API}/keys`, (request, reply) =>
-    answer(request, reply, desk.logger, () =>
-      desk.providers.allProviders().flatMap((row) =>
-        row.api_keys.map((key) => ({
-          key_id: key.id,
-          name: key.name,
-          provider: row.name,
-          provider_id: row.id,
-          models: key.models,
-        })),
-      ),
+  app.get(`${API}/keys`, async () =>
+    desk.providers.allProviders().flatMap((row) =>
+      row.api_keys.map((key) => ({
+        key_id: key.id,
+        name: key.name,
+        provider: row.name,
+        provider_id: row.id,
+        models: key.models,
+      })),
     ),
   );
 
-  app.get(`${API}/models`, (request, reply) =>
-    answer(request, reply, desk.logger, () => {
-      const { models, total } = listModels(desk, modelQuery(request, 5));
-      return { models: models.map((m) => ({ name: m.name, provider: m.provider, ...accessFields(m) })), total };
-    }),
-  );
+  app.get(`${API}/models`, async (request) => {
+    const { models, total } = listModels(desk, modelQuery(request, 5));
+    return { models: models.map((m) => ({ name: m.name, provider: m.provider, ...accessFields(m) })), total };
+  });
 
-  app.get(`${API}/models/details`, (request, reply) =>
-    answer(request, reply, desk.logger, () => {
-      const { models, total } = listModels(desk, modelQuery(request, 20));
-      return {
-        models: models.map((m) => ({
-          name: m.name,
-          provider: m.provider,
-          ...(m.context_window !== null ? { context_length: m.context_window } : {}),
-          ...accessFields(m),
-        })),
-        total,
-      };
-    }),
-  );
+  app.get(`${API}/models/details`, async (request) => {
+    const { models, total } = listModels(desk, modelQuery(request, 20));
+    return {
+      models: models.map((m) => ({
+        name: m.name,
+        provider: m.provider,
+        ...(m.context_window !== null ? { context_length: m.context_window } : {}),
+        ...accessFields(m),
+      })),
+      total,
+    };
+  });
 
   // Bifrost resolves these from its own model-parameters catalog, which we do not have: its UI uses defaults on 404.
-  app.get(`${API}/models/parameters`, (request, reply) =>
-    answer(request, reply, desk.logger, () => {
-      const model = queryOf(request)('model');
-      if (model === '') throw new BifrostError(400, 'model query parameter is required');
-      throw new BifrostError(404, `no parameters found for model ${model}`);
-    }),
-  );
+  app.get(`${API}/models/parameters`, async (request) => {
+    const model = queryOf(request)('model');
+    if (model === '') throw new BifrostError(400, 'model query parameter is required');
+    throw new BifrostError(404, `no parameters found for model ${model}`);
+  });
 
   // Bifrost lists its model catalog's base names; ours is what the providers listed, each name once, sorted.
-  app.get(`${API}/models/base`, (request, reply) =>
-    answer(request, reply, desk.logger, () => {
-      const get = queryOf(request);
-      const query = get('query');
-      const names = [...new Set(desk.providers.allModelIds().map((m) => m.modelId))].filter((name) => matchesQuery(name, query)).sort();
-      const limit = uintOf(get('limit'), 20);
-      return { models: limit > 0 ? names.slice(0, limit) : names, total: names.length };
-    }),
-  );
+  app.get(`${API}/models/base`, async (request) => {
+    const get = queryOf(request);
+    const query = get('query');
+    const names = [...new Set(desk.providers.allModelIds().map((m) => m.modelId))].filter((name) => matchesQuery(name, query)).sort();
+    const limit = uintOf(get('limit'), 20);
+    return { models: limit > 0 ? names.slice(0, limit) : names, total: names.length };
+  });
 }
