@@ -5,8 +5,9 @@
  *                            same rows (providers and keys, secrets sealed by the vault) in one raw better-sqlite3
  *                            transaction into another fresh store
  *   import_100k_peak_rss_mb  peak RSS of `provider-desk import config.json` with 100,000 providers into a fresh store
- *                            (getrusage's maxrss, written at exit by peak-rss.mjs); the baseline column is the peak of
- *                            a process that only reads and parses the same file (floors/json-parse.mjs), for context
+ *                            (getrusage's maxrss, written at exit by peak-rss.mjs) — bounded at 250 MB, the file being
+ *                            read as the import needs it; the baseline column is the peak of a process that only
+ *                            reads and parses the same file whole (floors/json-parse.mjs), for context
  */
 import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -22,6 +23,8 @@ import { benchProviderInput, log, openBenchDesk, percentile, tempDir, timed, typ
 import { CLI, childEnv, floorPath, runChecked } from './processes.js';
 
 const PEAK_RSS = fileURLToPath(new URL('./peak-rss.mjs', import.meta.url));
+/** The stated bound of import_100k_peak_rss_mb (README): ~200 MB measured, headroom for a loaded machine. */
+const IMPORT_100K_RSS_BOUND_MB = 250;
 
 const PROVIDER_COLUMNS = [
   'id',
@@ -274,7 +277,8 @@ export async function import100kPeakRss(providers = 100_000): Promise<Figure> {
     unit: 'MB',
     value: ours,
     absolute: true,
-    target: { op: '<=', value: 300 },
+    // The import reads the file as it needs it (never whole): one provider entry at a time, a few passes.
+    target: { op: '<=', value: IMPORT_100K_RSS_BOUND_MB },
     note: `maxrss of the CLI process; took ${(run.ms / 1000).toFixed(1)} s; baseline = peak of JSON.parse of the same file alone (context)`,
   };
 }

@@ -43,7 +43,7 @@ async function openStore(providers: number): Promise<Store> {
   const dir = tempDir();
   const desk = openBenchDesk(dir.path);
   seedProviders(desk, providers);
-  const server = await startApiServer(desk, { port: 0, uiDir: UI_DIR });
+  const server = await startApiServer(desk.http, { port: 0, uiDir: UI_DIR });
   return {
     desk,
     server,
@@ -64,8 +64,8 @@ async function timeToInteractive(browser: Browser, store: Store): Promise<number
     const probe = benchProviderInput(PROBE_INDEX);
     const started = performance.now();
     await page.goto(`${store.server.url}/?token=${encodeURIComponent(store.token)}`);
-    const list = page.getByRole('list', { name: 'Providers' });
-    const rows = list.getByRole('listitem');
+    const list = page.getByRole('listbox', { name: 'Providers' });
+    const rows = list.getByRole('option');
     // A real row has text; a placeholder for a page still loading has none.
     await rows.first().filter({ hasText: /\S/ }).waitFor({ timeout: 60_000 });
     const search = page.getByLabel('Search providers');
@@ -73,7 +73,7 @@ async function timeToInteractive(browser: Browser, store: Store): Promise<number
     await search.pressSequentially(probe.name, { delay: 0 });
     await page.waitForFunction(
       ({ name, display }) => {
-        const items = [...document.querySelectorAll('[role="list"][aria-label="Providers"] [role="listitem"]')];
+        const items = [...document.querySelectorAll('[role="listbox"][aria-label="Providers"] [role="option"]')];
         return items.length === 1 && (items[0]?.textContent ?? '').match(new RegExp(`${name}|${display}`)) !== null;
       },
       { name: probe.name, display: probe.display_name ?? probe.name },

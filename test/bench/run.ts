@@ -5,7 +5,8 @@
  *
  *   npm run bench                            the table on stdout (progress on stderr)
  *   npm run bench -- --json                  the table, then ONE JSON object as the last stdout line
- *   npm run bench -- --only list,cli         a subset: groups (api, list, cli, serve, import, testall, rss, renderer)
+ *   npm run bench -- --only list,cli         a subset: groups (api, list, cli, serve, import, testall, rss, renderer,
+ *                                            gateway)
  *                                            or figure keys (--only search_100k_p50_ms_ratio)
  *   npm run bench -- --skip-build            use out/ as it is instead of building the CLI and the GUI first
  *   npm run bench -- --cpu-prof              every `provider-desk serve` writes a CPU profile to $TMPDIR/pd-bench-profiles
@@ -25,6 +26,7 @@ import { renderer10kVs100 } from './renderer.js';
 import { rss10k, rssModelsGrowth } from './rss.js';
 import { testAll1kEfficiency, testAllEfficiency } from './test-all.js';
 import { ensureWrk } from './wrk.js';
+import { gatewayFigures } from './gateway.js';
 
 /** Every figure in table order, with its group, label and target (used as they are when a group fails). */
 const FIGURES = {
@@ -43,6 +45,14 @@ const FIGURES = {
   rss_mb_10k: { group: 'rss', label: 'serve RSS after listing 10k (MB)', target: { op: '<=', value: 200 } },
   rss_models_growth_mb: { group: 'rss', label: 'serve RSS growth, 5k-model list repeated (MB)', target: { op: '<=', value: 50 } },
   renderer_10k_vs_100_ratio: { group: 'renderer', label: 'GUI list interactive, 10k vs 100 (ms)', target: { op: '<=', value: 3 } },
+  gateway_overhead_p50_ratio: { group: 'gateway', label: 'gateway chat completion p50 vs direct (ms)', target: { op: '<=', value: 1.25 } },
+  gateway_ttfb_ratio: { group: 'gateway', label: 'gateway streamed time to first byte vs direct (ms)', target: { op: '<=', value: 1.25 } },
+  gateway_throughput_ratio: { group: 'gateway', label: 'gateway chat completions/s at 32 connections', target: { op: '>=', value: 0.7 } },
+  gateway_stream_rss_mb: {
+    group: 'gateway',
+    label: 'serve RSS growth, 1 GB streamed through the gateway (MB)',
+    target: { op: '<=', value: 50 },
+  },
 } satisfies Record<string, { group: string; label: string; target: Target }>;
 type Key = keyof typeof FIGURES;
 const KEYS = Object.keys(FIGURES) as Key[];
@@ -122,7 +132,15 @@ try {
   if (wantsAny(...cliKeys)) buildCli();
   let wrkProblem: Error | undefined;
   if (
-    wantsAny('api_list_p50_ratio', 'api_throughput_ratio', 'list_sorted_100k_p50_ratio', 'search_100k_p50_ms_ratio', 'list_miss_p99_ratio')
+    wantsAny(
+      'api_list_p50_ratio',
+      'api_throughput_ratio',
+      'list_sorted_100k_p50_ratio',
+      'search_100k_p50_ms_ratio',
+      'list_miss_p99_ratio',
+      'gateway_overhead_p50_ratio',
+      'gateway_throughput_ratio',
+    )
   ) {
     try {
       ensureWrk();
@@ -154,6 +172,9 @@ try {
   await measure(['rss_mb_10k'], async () => [await rss10k()]);
   await measure(['rss_models_growth_mb'], async () => [await rssModelsGrowth()]);
   await measure(['renderer_10k_vs_100_ratio'], async () => [await renderer10kVs100({ build: !skipBuild })]);
+  await measure(['gateway_stream_rss_mb', 'gateway_overhead_p50_ratio', 'gateway_ttfb_ratio', 'gateway_throughput_ratio'], () =>
+    needsWrk(() => gatewayFigures(wants)),
+  );
 } finally {
   stopAll();
   removeDatasets();

@@ -32,6 +32,9 @@ export interface WrkOptions {
   /** Where in `paths` to begin (so that consecutive runs do not repeat each other's requests). */
   start?: number;
   headers: Record<string, string>;
+  /** GET unless given; a body is sent with every request. */
+  method?: string;
+  body?: string;
   connections: number;
   seconds: number;
 }
@@ -79,8 +82,10 @@ request = function()
   i = i % #paths + 1
   return wrk.format(nil, paths[i])
 end`;
+  const method = options.method ? `wrk.method = ${luaString(options.method)}\n` : '';
+  const body = options.body !== undefined ? `wrk.body = ${luaString(options.body)}\n` : '';
   return `${headers}
-${requests}
+${method}${body}${requests}
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format('PD_WRK {"requests":%d,"duration_us":%d,"bytes":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"p50":%d,"p90":%d,"p99":%d,"max":%d}\\n',

@@ -2,7 +2,9 @@ import { closeSync, fchmodSync, openSync, readFileSync, writeFileSync } from 'no
 import { MIN_PASSPHRASE_LENGTH } from '../../core/contract/config-schemas.js';
 import { CONFIG_ENVELOPE_FORMAT, type OperationOutput } from '../../core/contract/operations.js';
 import { CliError, CommandOutput, table, terminalText } from '../output.js';
-import { call, withDesk, type Io } from '../context.js';
+import { call, describeError, withDesk, type Io } from '../context.js';
+import { ConfigFileSyntaxError, openConfigFile, type DocumentEntries } from '../../core/config-file/file-document.js';
+import { Desk } from '../../core/desk.js';
 import type { CliFlags } from '../main.js';
 import { PASSPHRASE_ENV, readPassphrase } from '../passphrase.js';
 import type { ExtraCommand } from './extra.js';
@@ -93,23 +95,47 @@ export function renderDiff(result: OperationOutput<'config.import'>): string {
   return lines.join('\n');
 }
 
+/**
+ * A file is read as the import needs it (file-document.ts: a 100,000-provider file is never held whole); standard
+ * input, and a store reached through the running app, take the document whole.
+ */
+function openFile(file: string): DocumentEntries {
+  try {
+    return openConfigFile(file);
+  } catch (error) {
+    if (error instanceof ConfigFileSyntaxError) {
+      if (error.kind === 'not_object')
+        throw new CliError(`${file} must hold a JSON object (a Bifrost config.json, or an encrypted export)`);
+      throw new CliError(`${file} is not valid JSON: ${error.message}`);
+    }
+    throw new CliError(`Cannot read ${file}: ${describeFsError(error)}`);
+  }
+}
+
 async function importCommand(args: string[], flags: CliFlags, io: Io): Promise<number> {
   const [file, ...rest] = args;
   if (!file || rest.length > 0) throw new CliError(IMPORT_USAGE, 2);
-  const document = readDocument(file);
-  const encrypted = document.format === CONFIG_ENVELOPE_FORMAT;
+  const source = file === '-' ? null : openFile(file);
+  const document = source ? null : readDocument(file);
+  const encrypted = (source ? source.sections.format : document?.format) === CONFIG_ENVELOPE_FORMAT;
   const passphraseFile = flags['passphrase-file'];
   const passphrase =
     encrypted || passphraseFile ? await readPassphrase(io, { file: passphraseFile, confirm: false, stdinTaken: file === '-' }) : undefined;
   if (encrypted && !passphrase) throw new CliError(`${file} is an encrypted export: give its passphrase with ${PASSPHRASE_SOURCES}`, 2);
-  const input = {
-    ...document,
+  const options = {
     dry_run: flags['dry-run'] === true,
     prune: flags.prune === true,
     confirm_destinations: flags['confirm-destinations'] === true,
     ...(passphrase ? { passphrase } : {}),
   };
-  const result = await withDesk(flags, io, (desk) => call(desk, 'config.import', input));
+  const result = await withDesk(flags, io, async (desk) => {
+    if (source && desk instanceof Desk) {
+      const outcome = await desk.dispatch('config.import', options, { transport: 'cli', document: source });
+      if (!outcome.ok) throw new CliError(describeError(outcome.error));
+      return outcome.data;
+    }
+    return call(desk, 'config.import', { ...(document ?? readDocument(file)), ...options });
+  });
   io.out(flags.json ? JSON.stringify(result, null, 2) : renderDiff(result));
   return 0;
 }

@@ -4,7 +4,8 @@
  * This file reads the top level; parse-provider.ts and parse-key.ts read what is under `providers`.
  */
 import type { FieldError } from '../contract/errors.js';
-import { isObject, jsonPath, type JsonObject, type Path } from './format.js';
+import { DOCUMENT_ENTRIES, documentEntries, type DocumentEntries } from './file-document.js';
+import { jsonPath, type JsonObject, type Path } from './format.js';
 import { Collector } from './parse-collector.js';
 import { parseProvider, type ParsedProvider } from './parse-provider.js';
 
@@ -27,22 +28,24 @@ export interface ParsedDocument {
   order: string[];
 }
 
-/** Reads a whole document. Returns what it could read and every error found. */
-export function parseDocument(document: JsonObject): { parsed: ParsedDocument; errors: FieldError[] } {
+/**
+ * Reads a whole document: one in memory, or the entries view of one (a file read as it is needed, see
+ * file-document.ts). Returns what it could read and every error found.
+ */
+export function parseDocument(document: JsonObject | DocumentEntries): { parsed: ParsedDocument; errors: FieldError[] } {
+  const source = isEntries(document) ? document : documentEntries(document);
   const c = new Collector();
-  const sections: JsonObject = {};
-  for (const [key, value] of Object.entries(document)) if (key !== 'providers') sections[key] = value;
-  const order = Object.keys(document);
+  c.errors.push(...source.errors);
+  const sections = source.sections;
+  const order = [...source.order];
   if (!order.includes('providers')) order.unshift('providers');
 
   const providerNames: string[] = [];
-  const raw = document.providers;
-  const hasProviders = raw !== undefined && raw !== null;
-  const entries = isObject(raw) ? raw : {};
-  if (hasProviders && !isObject(raw)) c.add(['providers'], 'must be an object keyed by provider name');
+  const hasProviders = source.providersIsObject || (source.providersValue !== undefined && source.providersValue !== null);
+  if (hasProviders && !source.providersIsObject) c.add(['providers'], 'must be an object keyed by provider name');
   // Every provider is checked now; what a valid one reads as is not kept (see `providers`).
   const keyIds = new KeyIds();
-  for (const [name, value] of Object.entries(entries)) {
+  for (const [name, value] of source.entries) {
     providerNames.push(name);
     const provider = parseProvider(c, name, value);
     if (provider) keyIds.check(provider);
@@ -52,13 +55,17 @@ export function parseDocument(document: JsonObject): { parsed: ParsedDocument; e
     *[Symbol.iterator]() {
       // The same reading again; its errors were collected above, so a fresh collector only serves the memo.
       const again = new Collector();
-      for (const [name, value] of Object.entries(entries)) {
+      for (const [name, value] of source.entries) {
         const provider = parseProvider(again, name, value);
         if (provider) yield provider;
       }
     },
   };
   return { parsed: { providers, providerNames, hasProviders, sections, order }, errors: c.errors };
+}
+
+export function isEntries(document: JsonObject | DocumentEntries): document is DocumentEntries {
+  return DOCUMENT_ENTRIES in document;
 }
 
 /** A key id may appear once in a whole file (ids are unique across the store); reported after every other error. */

@@ -51,8 +51,18 @@ export function parsedBase(provider: GatewayProvider, base: string): URL {
  * replaced by `http://127.0.0.1:3100/proxy/{name}` (…/proxy/openai/v1, …/proxy/anthropic, …/proxy/groq/openai/v1).
  */
 export function passthroughOrigin(provider: GatewayProvider, key: ProbeKey): string {
-  return parsedBase(provider, providerBase(provider, key)).origin;
+  const known = origins.get(key);
+  if (known !== undefined) return known;
+  const origin = parsedBase(provider, providerBase(provider, key)).origin;
+  origins.set(key, origin);
+  return origin;
 }
+
+/**
+ * Each opened key's origin, worked out once rather than per request (a URL parse and the key's settings). An opened key
+ * belongs to one provider as it was opened (providers.ts re-opens on any change), so its origin never changes.
+ */
+const origins = new WeakMap<ProbeKey, string>();
 
 /** Bedrock's runtime API (invoke, converse, async-invoke, guardrails) and its control plane live on different hosts. */
 export function bedrockOrigin(session: BedrockSession, path: string): string {

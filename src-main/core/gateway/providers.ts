@@ -41,14 +41,41 @@ function digest(parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
+/** Columns that checks, tests and edits' bookkeeping change without changing how a request is sent. */
+const BOOKKEEPING = new Set(['health', 'status', 'state', 'last_check', 'models_status', 'models_error', 'revision', 'updated_at']);
+
+/**
+ * What an opened provider was made of: its row and its keys' rows without the bookkeeping columns, sealed secrets
+ * included (a replaced key has new ciphertext). Equal signatures open to equal providers, so nothing is decrypted again.
+ */
+export function providerSignature(row: ProviderRow, keys: readonly KeyRow[]): string {
+  return JSON.stringify([row, keys], (name, value: unknown) => {
+    if (BOOKKEEPING.has(name)) return undefined;
+    // JSON.stringify has already turned a Buffer into { type: 'Buffer', data: [...] } when the replacer sees it.
+    if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'Buffer')
+      return Buffer.from((value as { data: number[] }).data).toString('base64');
+    return value;
+  });
+}
+
+interface Opened {
+  provider: GatewayProvider;
+  signature: string;
+  /** The store version at which the signature was last found unchanged. */
+  version: string;
+  /** Whether the user turned a model off, as read at `version` (model curation is not in the provider's rows). */
+  disabled: Map<string, boolean>;
+}
+
 /**
  * Resolves provider names to what the gateway needs, with secrets opened through the health service (the same
- * target a test uses, so proxy, CA, extra headers and env.VAR resolution are the same). Resolutions are kept until the
- * store changes (any write here, or a commit by another process), so a request costs one version check.
+ * target a test uses, so proxy, CA, extra headers and env.VAR resolution are the same). An opened provider — its keys'
+ * plaintext in memory only — is kept while the store is unchanged, so a request costs one version check. After any
+ * write (the usage counters' flush each second, a test's results) its rows are read again and it is re-opened only
+ * when they differ in something a request is made of: an edited provider, a replaced, added, removed or disabled key.
  */
 export class ProviderDirectory {
-  private version = '';
-  private readonly cache = new Map<string, GatewayProvider>();
+  private readonly cache = new Map<string, Opened>();
 
   constructor(
     private readonly providers: ProviderService,
@@ -57,27 +84,57 @@ export class ProviderDirectory {
 
   /** The enabled provider named `name`; a GatewayError when there is none, it is off, or its settings name an unset variable. */
   resolve(name: string): GatewayProvider {
-    const version = this.providers.repo.version();
-    if (version !== this.version) {
-      this.cache.clear();
-      this.version = version;
-    }
+    const version = this.providers.storeVersion();
     const cached = this.cache.get(name);
-    if (cached) return cached;
-    const row = this.providers.repo.findProvider(name);
-    if (!row || row.name !== name) throw notFound('provider_not_found', `No provider named "${name}" in Provider Desk`);
-    if (row.enabled !== 1) throw forbidden('provider_disabled', `Provider "${name}" is disabled in Provider Desk`);
-    const resolved = this.open(row);
-    this.cache.set(name, resolved);
-    return resolved;
+    if (cached?.version === version) return cached.provider;
+    const row = this.providers.findRow(name);
+    if (!row || row.name !== name || row.enabled !== 1) {
+      this.cache.delete(name);
+      if (!row || row.name !== name) throw notFound('provider_not_found', `No provider named "${name}" in Provider Desk`);
+      throw forbidden('provider_disabled', `Provider "${name}" is disabled in Provider Desk`);
+    }
+    const keyRows = this.providers.keyRowsOf(row.id);
+    const signature = providerSignature(row, keyRows);
+    if (cached?.signature === signature) {
+      // Unchanged: the same opened keys (and target, whose connections and tokens are kept), with the rows as now stored.
+      const rows = new Map(keyRows.map((key) => [key.id, key]));
+      cached.provider = {
+        ...cached.provider,
+        row,
+        keys: cached.provider.keys.map((key) => ({ ...key, row: rows.get(key.row.id) ?? key.row })),
+      };
+      cached.version = version;
+      cached.disabled = new Map();
+      return cached.provider;
+    }
+    this.cache.delete(name);
+    const provider = this.open(row, keyRows);
+    this.cache.set(name, { provider, signature, version, disabled: new Map() });
+    return provider;
+  }
+
+  /** Whether the user turned `model` of a provider resolve() just returned off; read once per store version. */
+  modelDisabled(provider: GatewayProvider, model: string): boolean {
+    const memo = this.cache.get(provider.row.name)?.disabled;
+    const known = memo?.get(model);
+    if (known !== undefined) return known;
+    const disabled = this.providers.modelDisabled(provider.row.id, model);
+    // Bounded: a client sending ever new model names must not grow it without end.
+    if (memo && memo.size < 1000) memo.set(model, disabled);
+    return disabled;
+  }
+
+  /** Drops every opened provider (and so the plaintext of their keys). */
+  clear(): void {
+    this.cache.clear();
   }
 
   /** Every enabled provider (for the model list); rows only, nothing opened. */
   enabledRows(): ProviderRow[] {
-    return this.providers.repo.allProviders().filter((row) => row.enabled === 1);
+    return this.providers.allRows().filter((row) => row.enabled === 1);
   }
 
-  private open(row: ProviderRow): GatewayProvider {
+  private open(row: ProviderRow, keyRows: readonly KeyRow[]): GatewayProvider {
     let target: ProbeTarget;
     try {
       target = this.health.target(row);
@@ -90,7 +147,7 @@ export class ProviderDirectory {
     const auth: AuthScheme = custom?.is_key_less ? 'none' : custom ? catalogEntry(custom.base_provider_type).auth : target.entry.auth;
     const keys: GatewayKey[] = [];
     const unusable: string[] = [];
-    const enabled = this.providers.repo.keysOf(row.id).filter((key) => key.enabled === 1);
+    const enabled = keyRows.filter((key) => key.enabled === 1);
     for (const key of enabled) {
       let probeKey: ProbeKey;
       try {

@@ -1,4 +1,5 @@
-import { finished, pipeline, Transform, type Readable } from 'node:stream';
+import type { ServerResponse } from 'node:http';
+import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createUnzip } from 'node:zlib';
 import type { ErrorClass } from '../contract/domain-schemas.js';
 import { classifyNetworkError } from '../probe/classify.js';
@@ -23,18 +24,23 @@ function decoderFor(encoding: string): Transform | null {
 /** Compressed bytes the decoder may hold unread before the counts are given up (the client is never slowed by it). */
 const MAX_DECODER_BACKLOG = 8 * 1024 * 1024;
 
+/** Where the answer goes: the client's raw response (node:http), its headers already written. */
+export type ClientSink = Pick<ServerResponse, 'write' | 'end' | 'destroy' | 'once' | 'on' | 'writableFinished' | 'destroyed'>;
+
 /**
- * Watches a provider's answer while it is piped to the client unchanged: every chunk goes on as it arrives (nothing is
- * held back or stored), a copy of it feeds the usage scanner (decompressed if need be), and `onDone` is called once,
- * when the body ended, failed or was cancelled. Returns the stream to hand to the reply; destroying it (the client
- * went away) destroys the provider's body, which cancels the upstream request.
+ * Relays a provider's answer to the client unchanged: every chunk is written as it arrives (nothing is held back or
+ * stored; the provider is paused while the client's socket is full), a copy of it feeds the usage scanner
+ * (decompressed if need be), and `onDone` is called once, when the body ended, failed or was cancelled. The client
+ * going away destroys the provider's body, which cancels the upstream request. Written directly rather than through a
+ * Transform and pipeline(): per request that is two streams, an AbortController and its DOMException fewer.
  */
-export function watchBody(
+export function relayBody(
   response: UpstreamResponse,
+  client: ClientSink,
   target: string,
   clientGone: () => boolean,
   onDone: (result: StreamResult) => void,
-): Readable {
+): void {
   const body = response.body;
   const ok = response.statusCode >= 200 && response.statusCode < 300;
   const outcome = ok ? 'ok' : outcomeOfStatus(response.statusCode);
@@ -43,6 +49,10 @@ export function watchBody(
   const decoder = scanner && encoding && encoding !== 'identity' ? decoderFor(encoding) : null;
   // An encoding we cannot read (zstd …) leaves the counts unknown rather than feeding the scanner compressed bytes.
   let scan = scanner && (!encoding || encoding === 'identity' || decoder) ? scanner : null;
+  if (decoder) {
+    decoder.on('data', (chunk: Buffer) => scan?.push(chunk));
+    decoder.on('error', () => (scan = null));
+  }
 
   let reported = false;
   const report = (result: StreamResult['outcome']) => {
@@ -50,7 +60,7 @@ export function watchBody(
     reported = true;
     onDone({ outcome: result, usage: scan ? scan.finish() : { input: null, output: null } });
   };
-  const settle = (error: Error | null | undefined) => {
+  const settle = (error: Error | null) => {
     if (error && !clientGone()) {
       const failure = classifyNetworkError(error, {
         target,
@@ -68,23 +78,29 @@ export function watchBody(
     } else report(outcome); // a client that hung up cancelled its own request: not a failure of the key
   };
 
-  if (!scan) {
-    finished(body, settle);
-    return body;
-  }
-  if (decoder) {
-    decoder.on('data', (chunk: Buffer) => scan?.push(chunk));
-    decoder.on('error', () => (scan = null));
-  }
-  const tap = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      if (decoder && scan) {
-        if (decoder.writableLength > MAX_DECODER_BACKLOG) scan = null;
-        else decoder.write(chunk);
-      } else scan?.push(chunk);
-      callback(null, chunk);
-    },
+  const resume = () => body.resume();
+  body.on('data', (chunk: Buffer) => {
+    if (decoder && scan) {
+      if (decoder.writableLength > MAX_DECODER_BACKLOG) scan = null;
+      else decoder.write(chunk);
+    } else scan?.push(chunk);
+    if (!client.write(chunk)) {
+      body.pause();
+      client.once('drain', resume);
+    }
   });
-  pipeline(body, tap, settle);
-  return tap;
+  body.once('end', () => {
+    client.end();
+    settle(null);
+  });
+  body.once('error', (error: Error) => {
+    // Cut off mid-answer: the client must see a broken response, not a complete one.
+    client.destroy();
+    settle(error);
+  });
+  client.once('close', () => {
+    if (client.writableFinished) return;
+    if (!body.destroyed) body.destroy();
+    settle(new Error('client disconnected'));
+  });
 }

@@ -8,11 +8,18 @@
  * everything) allocates no buffers for the cache and evicts none: evicted buffers would have lived long enough to be
  * promoted, and dying in the old generation they cost full GCs, which showed as p99 spikes on uncached pages. What it
  * is for: the same page polled again before the next write (several windows, scripts, dashboards), answered with
- * the stored bytes and no query, mapping or serialization.
+ * the stored bytes and no query, mapping or serialization — and for a main-token GET, before Fastify even routes it
+ * (http/cached-read-fast-path.ts): a URL is a key here only after the router matched it to a native read route.
  */
+/** A stored answer: always status 200 and JSON; `route` is the route pattern that built it. */
+export interface CachedAnswer {
+  body: Buffer;
+  route: string;
+}
+
 export class ResponseCache {
   private version = '';
-  private readonly entries = new Map<string, Buffer>();
+  private readonly entries = new Map<string, CachedAnswer>();
   /** URLs answered once at this version: being asked again is what earns a URL a place. */
   private readonly askedOnce = new Set<string>();
   private bytes = 0;
@@ -30,6 +37,11 @@ export class ResponseCache {
 
   /** The stored answer to `url` at `version`, if any. */
   get(url: string, version: string): Buffer | undefined {
+    return this.lookup(url, version)?.body;
+  }
+
+  /** The stored answer to `url` at `version` with the route that made it (the fast path logs it), if any. */
+  lookup(url: string, version: string): CachedAnswer | undefined {
     if (version !== this.version) {
       this.startVersion(version);
       return undefined;
@@ -50,11 +62,14 @@ export class ResponseCache {
     return false;
   }
 
-  /** Stores an admitted answer, unless the version moved on meanwhile or it does not fit. */
-  set(url: string, version: string, body: Buffer): void {
+  /**
+   * Stores an admitted answer (a 200 with a JSON body) to `url`, a raw request target that the router matched to
+   * `route`, unless the version moved on meanwhile or it does not fit.
+   */
+  set(url: string, version: string, body: Buffer, route = ''): void {
     if (version !== this.version || this.entries.has(url)) return;
     if (this.entries.size >= this.maxEntries || this.bytes + body.length > this.maxBytes) return;
-    this.entries.set(url, body);
+    this.entries.set(url, { body, route });
     this.bytes += body.length;
     this.askedOnce.delete(url);
   }

@@ -6,6 +6,11 @@
  * keep it in step, and only when a searched column really changes, so health and test writes do not touch it.
  * Every step may run again on a store that has it already.
  */
+/** The trigger that indexes an inserted provider; a bulk insert drops it and rebuilds the index once (Repository.insertingInBulk). */
+export const SEARCH_INSERT_TRIGGER = `CREATE TRIGGER IF NOT EXISTS providers_search_insert AFTER INSERT ON providers BEGIN
+  INSERT INTO providers_search (rowid, name, display_name, base_url) VALUES (new.seq, new.name, new.display_name, new.base_url);
+END;`;
+
 export const sql = `
 CREATE INDEX IF NOT EXISTS providers_name_sort ON providers (name COLLATE NOCASE, seq);
 CREATE INDEX IF NOT EXISTS providers_display_name_sort ON providers (COALESCE(NULLIF(display_name, ''), name) COLLATE NOCASE, seq);
@@ -23,9 +28,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS providers_search USING fts5 (
 );
 INSERT INTO providers_search (providers_search) VALUES ('rebuild');
 
-CREATE TRIGGER IF NOT EXISTS providers_search_insert AFTER INSERT ON providers BEGIN
-  INSERT INTO providers_search (rowid, name, display_name, base_url) VALUES (new.seq, new.name, new.display_name, new.base_url);
-END;
+${SEARCH_INSERT_TRIGGER}
 CREATE TRIGGER IF NOT EXISTS providers_search_delete AFTER DELETE ON providers BEGIN
   INSERT INTO providers_search (providers_search, rowid, name, display_name, base_url)
     VALUES ('delete', old.seq, old.name, old.display_name, old.base_url);
