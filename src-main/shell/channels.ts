@@ -2,5 +2,5 @@
 
 /** `ipcRenderer.invoke(INVOKE_CHANNEL, operation, input)` → a `Result` of the contract operation. */
 export const INVOKE_CHANNEL = 'desk:invoke';
-/** Main → page: data changed, progress of a long operation. */
+/** Main → page: batches of change events (the change feed), progress of a long operation. */
 export const EVENT_CHANNEL = 'desk:event';

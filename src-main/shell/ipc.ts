@@ -1,7 +1,6 @@
-import type { EventEmitter } from 'node:events';
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import type { Dispatch } from '../core/service/dispatcher.js';
-import type { ServiceEvents } from '../core/service/provider-service.js';
+import type { ChangeFeed } from '../core/service/change-feed.js';
 import { OPERATION_NAMES } from '../core/contract/operations.js';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from './channels.js';
 
@@ -26,11 +25,12 @@ export function registerIpc(
   return () => ipcMain.removeHandler(INVOKE_CHANNEL);
 }
 
-/** Forwards service events (data changed) to the window so the GUI refreshes. */
-export function forwardEvents(events: EventEmitter<ServiceEvents>, target: () => Pick<WebContents, 'send'> | undefined): () => void {
-  const listener = (change: ServiceEvents['changed'][0]) => target()?.send(EVENT_CHANNEL, { type: 'changed', ...change });
-  events.on('changed', listener);
-  return () => events.off('changed', listener);
+/**
+ * Forwards the change feed to the window (the same events `GET /api/v1/events` streams, in the feed's batches), so the
+ * GUI follows changes made anywhere: this window, the API, the CLI in another process.
+ */
+export function forwardEvents(feed: Pick<ChangeFeed, 'subscribe'>, target: () => Pick<WebContents, 'send'> | undefined): () => void {
+  return feed.subscribe((events) => target()?.send(EVENT_CHANNEL, { type: 'changes', events }));
 }
 
 /** A sender is trusted when it is the main frame of our window showing our own page. */

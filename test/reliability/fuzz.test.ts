@@ -94,8 +94,10 @@ async function ensureSeed(): Promise<void> {
   pool.keyNames = keys.map((k) => k.name);
 }
 
-function isUpstreamFailure(surface: Surface, status: number, body: unknown): boolean {
+function isUpstreamFailure(surface: Surface, status: number, body: unknown, method: string, path: string): boolean {
   if (status !== 502) return false;
+  // A HEAD answer has no body to name the cause: a 502 of a route that reaches the provider is its GET's upstream failure.
+  if (method === 'HEAD' && body === undefined) return surface === 'native' && PROBE_ROUTE.test(path.split('?')[0] ?? '');
   const b = body as { error?: { code?: unknown; message?: unknown }; is_bifrost_error?: unknown } | undefined;
   if (surface === 'native') return b?.error?.code === 'upstream_failed';
   return surface === 'bifrost' && b?.is_bifrost_error === false;
@@ -118,10 +120,12 @@ function jsonLinesProblem(text: string, sse: boolean): string | null {
 function responseProblems(method: string, path: string, res: RawResponse): string[] {
   const problems: string[] = [];
   const surface = surfaceForPath(path);
-  if (res.status >= 500 && !isUpstreamFailure(surface, res.status, res.json)) problems.push(`answered ${res.status}`);
+  if (res.status >= 500 && !isUpstreamFailure(surface, res.status, res.json, method, path)) problems.push(`answered ${res.status}`);
   if (res.headers['access-control-allow-origin'] === '*') problems.push('CORS allows any origin');
   if (res.headers['x-content-type-options'] !== 'nosniff') problems.push('x-content-type-options: nosniff is missing');
-  if (/\bat [^\n]*\(?(?:file:\/\/)?\/[^\n]*:\d+:\d+\)?/.test(res.text)) problems.push('the body carries a stack trace');
+  // A frame: `at fn (/path/file.js:1:2)` or `at /path/file.js:1:2` — a location never spans whitespace (prose such as
+  // "at once … 08:00:00" in the OpenAPI document is not one).
+  if (/\bat (?:[^\s()]+ ){0,3}\(?(?:file:\/\/)?\/[^\s()]*:\d+:\d+\)?/.test(res.text)) problems.push('the body carries a stack trace');
   if (method === 'HEAD' || res.status === 204 || res.status === 304) {
     if (res.text !== '') problems.push(`a ${method} ${res.status} answer has a body`);
     return problems;

@@ -6,15 +6,48 @@ import { createBridge } from '../../src-preload/create-bridge.js';
 import { forwardEvents, registerIpc, trustedSender } from '../../src-main/shell/ipc.js';
 import { TRUSTED_PAGE } from '../helpers/fake-electron.js';
 import { DeskClient } from '../../src-renderer/src/client/desk-client.js';
-import { httpTransport } from '../../src-renderer/src/client/http-transport.js';
+import { httpTransport, type EventSourceFactory, type EventSourceLike } from '../../src-renderer/src/client/http-transport.js';
+import { Agent, EventSource, type Dispatcher } from 'undici';
 import { ipcTransport } from '../../src-renderer/src/client/ipc-transport.js';
 import type { TestServer } from '../helpers/desk.js';
 
-export function httpClient(server: TestServer, options: { token?: string | null; fetch?: typeof fetch } = {}): DeskClient {
+export function httpClient(
+  server: TestServer,
+  options: { token?: string | null; fetch?: typeof fetch; eventSource?: EventSourceFactory } = {},
+): DeskClient {
   const token = options.token === undefined ? server.token : (options.token ?? undefined);
   return new DeskClient(
-    httpTransport({ baseUrl: server.url, ...(token ? { token } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) }),
+    httpTransport({
+      baseUrl: server.url,
+      ...(token ? { token } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      // Without one, Node has no EventSource and the transport has no live events (as an old browser would).
+      ...(options.eventSource ? { eventSource: options.eventSource } : {}),
+    }),
   );
+}
+
+/**
+ * A real EventSource (undici's WHATWG implementation) that also sends a bearer token, which a browser's cannot: the
+ * GUI uses its session cookie instead. Every source it made is kept, to look at their state.
+ */
+export function bearerEventSource(token: string): EventSourceFactory & { made: EventSource[] } {
+  const withToken: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (options, handler) => {
+    const headers = options.headers;
+    const auth = `Bearer ${token}`;
+    const next = Array.isArray(headers)
+      ? [...headers, 'authorization', auth]
+      : { ...(headers as Record<string, string> | undefined), authorization: auth };
+    return dispatch({ ...options, headers: next }, handler);
+  };
+  const dispatcher = new Agent().compose(withToken);
+  const made: EventSource[] = [];
+  const factory = (url: string) => {
+    const source = new EventSource(url, { node: { dispatcher } } as never);
+    made.push(source);
+    return source as unknown as EventSourceLike;
+  };
+  return Object.assign(factory, { made });
 }
 
 /**
@@ -37,7 +70,7 @@ export function standInBridge(desk: Desk): DeskBridge {
     desk.dispatch,
     trustedSender((url) => url === TRUSTED_PAGE),
   );
-  forwardEvents(desk.providers.events, () => sender);
+  forwardEvents(desk.changes, () => sender);
   const ipcRenderer = {
     invoke: async (channel: string, ...args: unknown[]) => {
       const handler = handlers.get(channel);

@@ -4,7 +4,7 @@ import { DeskClientError } from '../../src-renderer/src/client/desk-client.js';
 import { buildRequest } from '../../src-renderer/src/client/http-transport.js';
 import { startTestServer, type TestServer } from '../helpers/desk.js';
 import { startFakeProvider, type FakeProvider } from '../fakes/providers.js';
-import { cookieFetch, httpClient, ipcClient } from './clients.js';
+import { bearerEventSource, cookieFetch, httpClient, ipcClient } from './clients.js';
 
 let server: TestServer;
 let fake: FakeProvider;
@@ -74,15 +74,33 @@ describe('httpTransport', () => {
     const progress = events.filter((e) => e.type === 'progress');
     expect(progress).toHaveLength(3);
     expect(progress.map((e) => (e.type === 'progress' ? e.progress.done : 0)).sort()).toEqual([1, 2, 3]);
-    expect(events.at(-1)).toMatchObject({ type: 'changed' });
   });
 
-  it('announces a change after every write', async () => {
+  it("follows the backend's change feed over Server-Sent Events while subscribed, whoever wrote", async () => {
+    const eventSource = bearerEventSource(server.token);
+    const client = httpClient(server, { eventSource });
+    const changes: unknown[] = [];
+    const off = client.subscribe((event) => event.type === 'changes' && changes.push(...event.events));
+    await expect.poll(() => server.desk.changes.subscriberCount).toBe(1);
+    const id = (await client.call('providers.get', { idOrName: 'fake-1' })).id;
+    await client.call('providers.update', { idOrName: 'fake-1', description: 'changed' });
+    await expect.poll(() => changes).toEqual([{ id: expect.any(Number), type: 'provider.updated', provider_id: id }]);
+    server.desk.providers.addKey('fake-1', { name: 'added', value: 'sk-added-0123456789' });
+    await expect.poll(() => changes).toHaveLength(2);
+    expect(changes[1]).toEqual({ id: expect.any(Number), type: 'key.changed', provider_id: id, key_id: expect.any(String) });
+    server.desk.providers.removeKey('fake-1', 'added');
+    off();
+    // The last listener gone, the stream is closed.
+    expect(eventSource.made[0]!.readyState).toBe(2);
+    await expect.poll(() => server.desk.changes.subscriberCount).toBe(0);
+  });
+
+  it('hears no changes of its own making without a feed: a write is not announced by the transport itself', async () => {
     const client = httpClient(server);
     const events: ClientEvent[] = [];
     client.subscribe((event) => events.push(event));
-    await client.call('providers.update', { idOrName: 'fake-1', description: 'changed' });
-    expect(events).toEqual([{ type: 'changed', providerId: null, kind: 'updated' }]);
+    await client.call('providers.update', { idOrName: 'fake-1', description: 'again' });
+    expect(events).toEqual([]);
   });
 
   it('tells every listener when the session is gone, and signs in and out with a cookie', async () => {
@@ -128,7 +146,9 @@ describe('ipcTransport', () => {
     client.subscribe((event) => events.push(event));
     const created = await client.call('providers.create', { name: 'via-ipc', type: 'ollama' });
     expect(created.name).toBe('via-ipc');
-    expect(events).toContainEqual({ type: 'changed', providerId: created.id, kind: 'created' });
+    await expect
+      .poll(() => events)
+      .toContainEqual({ type: 'changes', events: [{ id: expect.any(Number), type: 'provider.created', provider_id: created.id }] });
     await client.call('providers.delete', { idOrName: 'via-ipc' });
   });
 

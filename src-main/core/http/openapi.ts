@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ERROR_CODES } from '../contract/errors.js';
 import { operations, OPERATION_NAMES } from '../contract/operations.js';
+import { ChangeEventSchema } from '../contract/change-events.js';
+import { EVENTS_PATH, eventsOpenApiPath } from './events-route.js';
 
 const ErrorSchema = {
   type: 'object',
@@ -110,6 +112,10 @@ export function buildOpenApi(version: string): Record<string, unknown> {
       responses,
     };
   }
+  // The change feed is a stream, not a request/response operation: documented beside the contract's paths.
+  // (ChangeEventSchema has a meta id, so generating it puts it under components.schemas.ChangeEvent.)
+  jsonSchema(ChangeEventSchema, 'output', defs);
+  paths[EVENTS_PATH] = eventsOpenApiPath();
   return {
     openapi: '3.1.0',
     info: {

@@ -1,8 +1,13 @@
 import type { ErrorBody, FieldError, Result } from '@contract/errors';
 import type { OperationInput, OperationName, OperationOutput, TestAllProgress } from '@contract/operations';
+import type { ChangeEvent } from '@contract/change-events';
 
+/**
+ * What the backend tells the renderer: a batch of changes from its change feed (IPC in the app, Server-Sent Events in a
+ * browser; `store.changed` also when the transport may have missed some), or a long operation's progress.
+ */
 export type ClientEvent =
-  { type: 'changed'; providerId: string | null; kind: string } | { type: 'progress'; operation: OperationName; progress: TestAllProgress };
+  { type: 'changes'; events: ChangeEvent[] } | { type: 'progress'; operation: OperationName; progress: TestAllProgress };
 
 /** Browser sessions (token login); only the HTTP transport has them, the desktop app is always signed in. */
 export interface SessionControl {

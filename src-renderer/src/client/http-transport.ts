@@ -1,8 +1,76 @@
 import type { Result } from '@contract/errors';
 import { operations, type OperationName } from '@contract/operations';
+import { CHANGE_EVENT_TYPES, ChangeEventSchema } from '@contract/change-events';
 import type { ClientEvent, DeskTransport, SessionControl } from './desk-client';
 
 type Fetch = typeof fetch;
+
+/** The parts of the browser's EventSource the transport uses (tests give one that can send a bearer token). */
+export interface EventSourceLike {
+  readonly readyState: number;
+  onopen: ((event: Event) => void) | null;
+  onerror: ((event: Event) => void) | null;
+  addEventListener(type: string, listener: (event: MessageEvent) => void): void;
+  close(): void;
+}
+
+export type EventSourceFactory = (url: string) => EventSourceLike;
+
+const EVENTS_PATH = '/api/v1/events';
+/** EventSource.CLOSED: the browser gave up (e.g. a 401 while signed out) and will not reconnect by itself. */
+const CLOSED = 2;
+const REOPEN_DELAY_MS = 3000;
+
+function browserEventSource(): EventSourceFactory | undefined {
+  if (typeof EventSource === 'undefined') return undefined;
+  return (url) => new EventSource(url, { withCredentials: true });
+}
+
+/**
+ * The change feed over Server-Sent Events while anyone listens. The browser's EventSource reconnects by itself after a
+ * network error; when it gives up (the server refused the stream) it is opened again a little later. After any
+ * reconnect the listeners hear `store.changed`: what happened meanwhile was missed, so what is shown is re-read.
+ */
+function liveEvents(url: string, factory: EventSourceFactory | undefined, emit: (event: ClientEvent) => void) {
+  let source: EventSourceLike | undefined;
+  let reopen: ReturnType<typeof setTimeout> | undefined;
+  let connectedBefore = false;
+  let resyncId = 0;
+
+  const open = () => {
+    if (!factory || source) return;
+    const current = factory(url);
+    source = current;
+    const onMessage = (message: MessageEvent) => {
+      let data: unknown;
+      try {
+        data = JSON.parse(String(message.data));
+      } catch {
+        return;
+      }
+      const parsed = ChangeEventSchema.safeParse(data);
+      if (parsed.success) emit({ type: 'changes', events: [parsed.data] });
+    };
+    for (const type of CHANGE_EVENT_TYPES) current.addEventListener(type, onMessage);
+    current.onopen = () => {
+      if (connectedBefore) emit({ type: 'changes', events: [{ id: --resyncId, type: 'store.changed' }] });
+      connectedBefore = true;
+    };
+    current.onerror = () => {
+      if (current.readyState !== CLOSED || source !== current) return;
+      current.close();
+      source = undefined;
+      reopen = setTimeout(open, REOPEN_DELAY_MS);
+    };
+  };
+  const close = () => {
+    clearTimeout(reopen);
+    source?.close();
+    source = undefined;
+    connectedBefore = false;
+  };
+  return { open, close };
+}
 
 /** Fills `{param}` segments from the input and returns the rest of the input. */
 export function buildRequest(
@@ -31,12 +99,15 @@ export function buildRequest(
  * The browser transport: the native HTTP API with the session cookie set by the token login
  * (or a bearer token, for tests and scripts). Streams (test-all) arrive as NDJSON and become progress events.
  */
-export function httpTransport(options: { baseUrl?: string; token?: string; fetch?: Fetch } = {}): DeskTransport {
+export function httpTransport(
+  options: { baseUrl?: string; token?: string; fetch?: Fetch; eventSource?: EventSourceFactory } = {},
+): DeskTransport {
   const listeners = new Set<(event: ClientEvent) => void>();
   const doFetch: Fetch = options.fetch ?? ((...args) => fetch(...args));
   const base = options.baseUrl ?? '';
 
   const emit = (event: ClientEvent) => listeners.forEach((l) => l(event));
+  const live = liveEvents(`${base}${EVENTS_PATH}`, options.eventSource ?? browserEventSource(), emit);
 
   const session: SessionControl = {
     async login(token) {
@@ -91,10 +162,7 @@ export function httpTransport(options: { baseUrl?: string; token?: string; fetch
       } catch {
         payload = undefined;
       }
-      if (response.ok) {
-        if (method !== 'GET') emit({ type: 'changed', providerId: null, kind: 'updated' });
-        return { ok: true, data: payload };
-      }
+      if (response.ok) return { ok: true, data: payload };
       const error = (payload as { error?: { code?: string; message?: string } } | undefined)?.error;
       if (error?.code && error.message) return { ok: false, error: error as Extract<Result<unknown>, { ok: false }>['error'] };
       return {
@@ -104,7 +172,11 @@ export function httpTransport(options: { baseUrl?: string; token?: string; fetch
     },
     subscribe(listener) {
       listeners.add(listener);
-      return () => listeners.delete(listener);
+      live.open();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) live.close();
+      };
     },
   };
 }
@@ -137,6 +209,5 @@ async function readStream(name: OperationName, response: Response, emit: (event:
     }
     if (done) break;
   }
-  emit({ type: 'changed', providerId: null, kind: 'health' });
   return outcome;
 }

@@ -36,6 +36,12 @@ export interface ProvidersState {
   /** Re-reads the first page and the pages on screen (after a change), keeping rows visible meanwhile. */
   refresh(): Promise<void>;
   itemAt(index: number): Provider | undefined;
+  /** Whether a loaded page holds this provider (a change to one not loaded costs nothing: it is read when scrolled to). */
+  hasRow(id: string): boolean;
+  /** Puts fresh copies of providers in their rows, where loaded (a change event, or the open detail re-read). */
+  replaceRows(providers: Provider[]): void;
+  /** Whether a change to a row's health or timestamps can move it or drop it from the list as filtered and sorted now. */
+  orderDependsOnHealth(): boolean;
 }
 
 export const DEFAULT_QUERY: ListQuery = { search: '', types: [], health: '', sort: 'name', order: 'asc' };
@@ -127,6 +133,29 @@ export function createProvidersStore(client: DeskClient) {
       },
       itemAt(index) {
         return get().pages[Math.floor(index / PAGE_SIZE)]?.[index % PAGE_SIZE];
+      },
+      hasRow(id) {
+        return Object.values(get().pages).some((items) => items.some((p) => p.id === id));
+      },
+      replaceRows(providers) {
+        const fresh = new Map(providers.map((p) => [p.id, p]));
+        set((state) => {
+          let changed = false;
+          const pages: Record<number, Provider[]> = {};
+          for (const [index, items] of Object.entries(state.pages)) {
+            pages[Number(index)] = items.map((item) => {
+              const next = fresh.get(item.id);
+              if (!next || next === item) return item;
+              changed = true;
+              return next;
+            });
+          }
+          return changed ? { pages } : {};
+        });
+      },
+      orderDependsOnHealth() {
+        const { query } = get();
+        return query.health !== '' || query.sort === 'health' || query.sort === 'updated_at';
       },
     };
   });

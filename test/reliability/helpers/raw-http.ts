@@ -55,9 +55,7 @@ export function createRawClient(port: number, timeoutMs = 15_000) {
         },
         (res) => {
           const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => {
+          const finish = () => {
             const text = Buffer.concat(chunks).toString('utf8');
             let json: unknown;
             let isJson = false;
@@ -68,7 +66,18 @@ export function createRawClient(port: number, timeoutMs = 15_000) {
               json = undefined;
             }
             resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, isJson });
+          };
+          // An event stream (GET /api/v1/events) stays open by design: read it up to its first message, then hang up.
+          const endless = String(res.headers['content-type'] ?? '').startsWith('text/event-stream');
+          res.on('data', (c: Buffer) => {
+            chunks.push(c);
+            if (endless && Buffer.concat(chunks).includes('\n\n')) {
+              finish();
+              outgoing.destroy();
+            }
           });
+          res.on('error', reject);
+          res.on('end', finish);
         },
       );
       outgoing.on('timeout', () =>
