@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type Conf from 'conf';
 import { z } from 'zod';
-import { PreferencesSchema } from './contract/operation-schemas.js';
+import { PreferencesSchema, TEST_ALL_DEFAULT_TIMEOUT_MS } from './contract/operation-schemas.js';
 import { formatPath, validationError } from './contract/errors.js';
 
 /** The window's last place and size (the normal bounds while maximised), restored at the next start. */
@@ -33,6 +33,7 @@ export const PREFERENCE_DEFAULTS: PreferencesData = {
   windowBounds: null,
   lastView: 'providers',
   checkIntervalMinutes: 0,
+  testTimeoutSeconds: TEST_ALL_DEFAULT_TIMEOUT_MS / 1000,
 };
 
 export interface Preferences {

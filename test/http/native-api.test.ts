@@ -179,9 +179,10 @@ describe('native API', () => {
       apiPort: 3100,
       apiEnabled: true,
       checkIntervalMinutes: 0,
+      testTimeoutSeconds: 20,
     });
     const changed = await t.request('/api/v1/preferences', { method: 'PATCH', json: { theme: 'dark', apiPort: 4100 } });
-    expect(changed.body).toEqual({ theme: 'dark', apiPort: 4100, apiEnabled: true, checkIntervalMinutes: 0 });
+    expect(changed.body).toEqual({ theme: 'dark', apiPort: 4100, apiEnabled: true, checkIntervalMinutes: 0, testTimeoutSeconds: 20 });
     const bad = await t.request('/api/v1/preferences', { method: 'PATCH', json: { theme: 'neon', apiPort: 80 } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields.map((f: { path: string }) => f.path).sort()).toEqual(['apiPort', 'theme']);

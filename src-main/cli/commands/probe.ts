@@ -1,4 +1,5 @@
 import type { CheckResult } from '../../core/contract/domain-schemas.js';
+import type { OperationOutput } from '../../core/contract/operations.js';
 import { keyHealth } from '../../core/service/health-model.js';
 import { CliError, CommandOutput, TableLayout, table, terminalText } from '../output.js';
 import { call, withStoreOwner } from '../context.js';
@@ -30,19 +31,40 @@ const test: ExtraCommand = {
     return withStoreOwner(flags, io, async (desk) => {
       if (flags.all) {
         const concurrency = flags.concurrency ? Number(flags.concurrency) : undefined;
-        const summary = await call(desk, 'providers.testAll', { concurrency }, (event) =>
-          io.err(
-            terminalText(
-              `[${event.done}/${event.total}] ${event.provider.name}: ${event.health}${event.ok ? '' : ` — ${event.results.find((r) => !r.ok)?.message ?? ''}`}`,
-              { oneLine: true },
+        const runId = `cli-${process.pid}-${Date.now()}`;
+        // Ctrl+C cancels the run (in this process or in the app that owns the store), which then answers with what it
+        // finished; a second Ctrl+C quits at once.
+        const cancel = () => {
+          process.off('SIGINT', cancel);
+          io.err('Cancelling… (Ctrl+C again to quit at once)');
+          void desk.dispatch('providers.testAllCancel', { run_id: runId }, { transport: 'cli' });
+        };
+        process.on('SIGINT', cancel);
+        let summary: OperationOutput<'providers.testAll'>;
+        try {
+          summary = await call(desk, 'providers.testAll', { concurrency, run_id: runId }, (event) =>
+            io.err(
+              terminalText(
+                `[${event.done}/${event.total}] ${event.provider.name}: ${event.health}${event.ok ? '' : ` — ${event.results.find((r) => !r.ok)?.message ?? ''}`}`,
+                { oneLine: true },
+              ),
             ),
-          ),
-        );
+          );
+        } finally {
+          process.off('SIGINT', cancel);
+        }
         if (flags.json) io.out(JSON.stringify(summary, null, 2));
         else {
-          io.out(`${summary.passed} passed, ${summary.failed} failed of ${summary.total} providers in ${summary.duration_ms} ms`);
+          const notTested = summary.not_tested > 0 ? `, ${summary.not_tested} not tested` : '';
+          const how = summary.cancelled ? 'Cancelled: ' : '';
+          io.out(
+            `${how}${summary.passed} passed, ${summary.failed} failed${notTested} of ${summary.total} providers in ${summary.duration_ms} ms`,
+          );
           io.out(healthCountsText(summary.by_health));
+          const causes = Object.entries(summary.by_cause).map(([cause, count]) => `${cause} ${count}`);
+          if (causes.length > 0) io.out(`failed by cause: ${causes.join(' · ')}`);
         }
+        if (summary.cancelled) return 130;
         return summary.failed === 0 ? 0 : 1;
       }
       const provider = await call(desk, 'providers.get', { idOrName: name });

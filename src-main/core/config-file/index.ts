@@ -11,11 +11,13 @@ import { applyPlan } from './apply.js';
 import { isEnvelope, openDocument, sealDocument, type Envelope, type Kdf } from './envelope.js';
 import { exportDocument, type SecretsMode } from './export.js';
 import { jsonPath, type JsonObject } from './format.js';
-import { parseDocument } from './parse.js';
+import { ConfigFileSyntaxError, type DocumentEntries } from './file-document.js';
+import { isEntries, parseDocument, type ParsedDocument } from './parse.js';
 import { buildPlan, type ImportPlan, type SectionDiff } from './plan.js';
 import { unconfirmedMessage } from './plan-destinations.js';
 
 export { ENVELOPE_FORMAT, EnvelopeSchema, MIN_PASSPHRASE } from './envelope.js';
+export { ConfigFileSyntaxError, openConfigFile, type DocumentEntries } from './file-document.js';
 export type { SecretsMode } from './export.js';
 
 export interface ConfigStore {
@@ -48,14 +50,35 @@ export interface ImportResult {
  * import would send kept secrets to a new destination without `confirmDestinations`; otherwise the diff is recomputed
  * and applied inside one write transaction, so a concurrent writer cannot slip in between.
  */
-export async function importConfig(store: ConfigStore, input: JsonObject, options: ImportOptions = {}): Promise<ImportResult> {
-  const document = isEnvelope(input) ? await openDocument(input, options.passphrase) : input;
+export async function importConfig(
+  store: ConfigStore,
+  input: JsonObject | DocumentEntries,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
+  try {
+    return await importDocument(store, await openedDocument(input, options.passphrase), options);
+  } catch (error) {
+    // A file read as it is needed (file-document.ts) that changed under the import: the transaction was rolled back.
+    if (error instanceof ConfigFileSyntaxError) throw new DeskError('conflict', `${error.message}; nothing was changed`);
+    throw error;
+  }
+}
+
+/** The document itself: an encrypted envelope (in memory, or the top level of a file) is opened with the passphrase. */
+async function openedDocument(input: JsonObject | DocumentEntries, passphrase: string | undefined): Promise<JsonObject | DocumentEntries> {
+  if (!isEntries(input)) return isEnvelope(input) ? openDocument(input, passphrase) : input;
+  return !input.providersIsObject && input.providersValue === undefined && isEnvelope(input.sections)
+    ? openDocument(input.sections, passphrase)
+    : input;
+}
+
+async function importDocument(store: ConfigStore, document: JsonObject | DocumentEntries, options: ImportOptions): Promise<ImportResult> {
   const { parsed, errors } = parseDocument(document);
   if (options.prune && !parsed.hasProviders) {
     errors.push({ path: 'providers', message: 'is required when pruning (without it every provider would be removed)' });
   }
-  if (errors.length > 0) throw invalid(errors);
   const prune = options.prune === true;
+  if (errors.length > 0) throw invalid([...errors, ...planErrorsOf(store, parsed, prune && parsed.hasProviders)]);
 
   const run = () => {
     const { plan, errors: planErrors } = buildPlan(store, parsed, prune);
@@ -89,6 +112,19 @@ function unconfirmed(plan: ImportPlan): DeskError {
     })),
     details: { destinations: plan.destinations },
   });
+}
+
+/**
+ * The plan's own errors (a `<REDACTED>` key that matches no stored key, a name used twice …) for the providers that
+ * did parse, so that a file with errors of both kinds lists them all at once rather than the second kind only after
+ * the first is fixed. Read-only; a plan that cannot be built adds nothing (the parse errors say enough).
+ */
+function planErrorsOf(store: ConfigStore, parsed: ParsedDocument, prune: boolean): FieldError[] {
+  try {
+    return buildPlan(store, parsed, prune).errors;
+  } catch {
+    return [];
+  }
 }
 
 /** One short sentence; the fields carry every path (a file with thousands of errors would make an unreadable message). */

@@ -1,6 +1,7 @@
 import { useSession, useStores, useUi } from '../stores';
 import { Icon } from './common/Icon';
 import { Logo } from './common/Logo';
+import { TestAllIndicator } from './testall/TestAllIndicator';
 
 /** Brand, the two views, and the app-wide actions. */
 export function TopBar() {
@@ -23,6 +24,7 @@ export function TopBar() {
         </a>
       </nav>
       <div className="topbar-actions">
+        <TestAllIndicator />
         <button type="button" className="button button--ghost" onClick={() => open('test-all')}>
           <Icon name="play" /> Test all
         </button>

@@ -44,6 +44,11 @@ const CLASS_LABELS: Record<string, string> = {
   unsupported: 'Not supported',
 };
 
+/** A test-all failure cause (an error class, or 'other') in a couple of words: "Key rejected", "Timed out"… */
+export function causeLabel(cause: string): string {
+  return CLASS_LABELS[cause] ?? 'Other failures';
+}
+
 /** The verdict of one check in a couple of words: "Works", "Key rejected", "Timed out"… */
 export function verdictOf(check: CheckResult): string {
   // Answered, but only a billed (deep) request could prove the key: never shown as working.

@@ -6,6 +6,7 @@ import { importConfig, looksEncrypted, sameDestinations, type ImportDiff } from 
 import { SwitchField, TextField } from '../common/Field';
 import { DestinationConfirm } from './DestinationConfirm';
 import { DiffView } from './DiffView';
+import { ImportProblems, problemsOf } from './ImportProblems';
 
 type Loaded = { name: string; document: Record<string, unknown> };
 
@@ -19,6 +20,12 @@ export function ImportPane({ onDone }: { onDone(): void }) {
   // Providers whose new destination the user accepted; a fresh dry run starts with none.
   const [confirmed, setConfirmed] = useState<ReadonlySet<string>>(new Set());
   const [error, setError] = useState<string | null>(null);
+  // Every invalid field of the file, with its JSON path (the backend lists them all, not only the first).
+  const [problems, setProblems] = useState<ReturnType<typeof problemsOf>>([]);
+  const fail = (e: unknown) => {
+    setError(errorMessage(e));
+    setProblems(problemsOf(e));
+  };
   const [busy, setBusy] = useState(false);
   const encrypted = file ? looksEncrypted(file.document) : false;
 
@@ -27,12 +34,13 @@ export function ImportPane({ onDone }: { onDone(): void }) {
     setDiff(null);
     setConfirmed(new Set());
     setError(null);
+    setProblems([]);
     if (looksEncrypted(loaded.document) && !options.passphrase) return;
     setBusy(true);
     try {
       setDiff(await importConfig(client, loaded.document, { dryRun: true, prune: options.prune, passphrase: options.passphrase }));
     } catch (e) {
-      setError(errorMessage(e));
+      fail(e);
     } finally {
       setBusy(false);
     }
@@ -41,6 +49,7 @@ export function ImportPane({ onDone }: { onDone(): void }) {
   const pick = async (picked: File | undefined) => {
     setDiff(null);
     setError(null);
+    setProblems([]);
     if (!picked) return setFile(null);
     try {
       const parsed: unknown = JSON.parse(await picked.text());
@@ -78,6 +87,7 @@ export function ImportPane({ onDone }: { onDone(): void }) {
     if (!file || !diff) return;
     setBusy(true);
     setError(null);
+    setProblems([]);
     const options = { prune, passphrase };
     try {
       // The confirmation covers what the user saw: if the store changed since the preview, show the new plan instead.
@@ -106,7 +116,7 @@ export function ImportPane({ onDone }: { onDone(): void }) {
           // Fall through: the first error says what happened.
         }
       }
-      setError(errorMessage(e));
+      fail(e);
       setBusy(false);
     }
   };
@@ -148,7 +158,8 @@ export function ImportPane({ onDone }: { onDone(): void }) {
         }}
         hint="Off: the file only adds and changes providers."
       />
-      {error && (
+      {error && problems.length > 0 && <ImportProblems problems={problems} />}
+      {error && problems.length === 0 && (
         <p className="banner banner--error" role="alert">
           {error}
         </p>
@@ -158,7 +169,7 @@ export function ImportPane({ onDone }: { onDone(): void }) {
       {diff && diff.destinations.length > 0 && (
         <DestinationConfirm destinations={diff.destinations} confirmed={confirmed} onChange={confirm} />
       )}
-      <div className="form-actions">
+      <div className="form-actions import-actions">
         {diff && !allConfirmed && (
           <p id="import-confirm-hint" className="muted small">
             Confirm every provider above to import.

@@ -12,12 +12,25 @@ const CHOICES: Array<{ minutes: number; label: string }> = [
   { minutes: 360, label: 'Every 6 hours' },
 ];
 
-/** Scheduled checks: how often every enabled provider is re-tested in the background (off by default). */
+const TIME_CAPS = [5, 10, 20, 30, 60, 120];
+
+/** Scheduled checks: how often every enabled provider is re-tested in the background (off by default); Test all's time cap. */
 export function ChecksSettings() {
   const { settings, ui, client } = useStores();
   const minutes = useSettings((s) => s.preferences?.checkIntervalMinutes);
+  const timeCap = useSettings((s) => s.preferences?.testTimeoutSeconds);
   const [blocked, setBlocked] = useState(false);
-  if (minutes === undefined) return null;
+  if (minutes === undefined || timeCap === undefined) return null;
+  const caps = TIME_CAPS.includes(timeCap) ? TIME_CAPS : [...TIME_CAPS, timeCap].sort((a, b) => a - b);
+
+  const chooseCap = async (seconds: number) => {
+    try {
+      await settings.getState().update({ testTimeoutSeconds: seconds });
+      ui.getState().toast(`Test all now gives each provider ${seconds} s`, 'success');
+    } catch (error) {
+      ui.getState().toast(errorMessage(error), 'error');
+    }
+  };
   const browser = client.transport.kind === 'http';
   const choices = CHOICES.some((c) => c.minutes === minutes) ? CHOICES : [...CHOICES, { minutes, label: `Every ${minutes} minutes` }];
 
@@ -65,6 +78,18 @@ export function ChecksSettings() {
           This browser blocks notifications for this page; failures still appear here as messages.
         </p>
       )}
+      <SelectField
+        label="Time cap per provider in Test all"
+        value={String(timeCap)}
+        onChange={(e) => void chooseCap(Number(e.target.value))}
+        hint="A provider still unanswered after this long counts as timed out, so one slow provider cannot hold the whole run."
+      >
+        {caps.map((seconds) => (
+          <option key={seconds} value={seconds}>
+            {seconds} seconds
+          </option>
+        ))}
+      </SelectField>
     </section>
   );
 }

@@ -6,8 +6,9 @@ import type { ProviderHealth } from '@contract/domain-schemas';
 import { Dialog } from '../common/Dialog';
 import { Icon } from '../common/Icon';
 import { HealthBadge } from '../common/HealthBadge';
+import { FailuresByCause } from './FailuresByCause';
 
-/** Tests every enabled provider: a progress bar while it runs, then a summary with the failures. */
+/** Tests every enabled provider: a progress bar while it runs, then a summary with the failures grouped by cause. */
 const STAT_TONE: Record<ProviderHealth, string> = {
   ok: 'stat--ok',
   degraded: 'stat--warn',
@@ -19,6 +20,8 @@ const STAT_TONE: Record<ProviderHealth, string> = {
 export function TestAllDialog() {
   const { testAll, ui, providers } = useStores();
   const running = useTestAll((s) => s.running);
+  const cancelling = useTestAll((s) => s.cancelling);
+  const retesting = useTestAll((s) => s.only !== null);
   const done = useTestAll((s) => s.done);
   const total = useTestAll((s) => s.total);
   const recent = useTestAll((s) => s.recent);
@@ -32,6 +35,7 @@ export function TestAllDialog() {
 
   const percent = total > 0 ? Math.round((done / total) * 100) : 0;
   const failures = summary?.providers.filter((p) => !p.ok) ?? [];
+  /** Closing while it runs only hides the dialog: the run goes on, and the top bar shows its progress. */
   const close = () => {
     ui.getState().closeDialog();
     testAll.getState().reset();
@@ -41,36 +45,63 @@ export function TestAllDialog() {
     close();
     providers.getState().setQuery({ health });
   };
+  const openProvider = (id: string) => {
+    close();
+    ui.getState().openProvider(id, 'keys');
+  };
+
+  const status = running
+    ? cancelling
+      ? 'Cancelling…'
+      : total > 0
+        ? `Tested ${done.toLocaleString()} of ${total.toLocaleString()}`
+        : 'Starting…'
+    : summary
+      ? summary.cancelled
+        ? 'Cancelled'
+        : 'Finished'
+      : '';
 
   return (
     <Dialog
-      title="Test all providers"
-      description="Every enabled provider is tested in parallel."
+      title={retesting ? 'Retest failed providers' : 'Test all providers'}
+      description="Every enabled provider is tested in parallel; each gets a time cap (Settings → Checks). You can close this while it runs."
       onClose={close}
       footer={
-        <>
-          {!running && (
-            <button type="button" className="button" onClick={() => void testAll.getState().run()}>
-              <Icon name="refresh" /> Run again
+        running ? (
+          <>
+            <button
+              type="button"
+              className="button button--danger-ghost"
+              disabled={cancelling}
+              onClick={() => void testAll.getState().cancel()}
+            >
+              <Icon name="x" /> {cancelling ? 'Cancelling…' : 'Cancel test'}
             </button>
-          )}
-          <button type="button" className="button button--primary" onClick={close}>
-            {running ? 'Hide' : 'Done'}
-          </button>
-        </>
+            <button type="button" className="button button--primary" onClick={close}>
+              Run in background
+            </button>
+          </>
+        ) : (
+          <>
+            {failures.length > 0 && (
+              <button type="button" className="button" onClick={() => void testAll.getState().retestFailed()}>
+                <Icon name="refresh" /> Retest failed ({failures.length.toLocaleString()})
+              </button>
+            )}
+            <button type="button" className="button" onClick={() => void testAll.getState().run()}>
+              <Icon name="play" /> Test all again
+            </button>
+            <button type="button" className="button button--primary" onClick={close}>
+              Done
+            </button>
+          </>
+        )
       }
     >
       <div className="progress-block">
         <div className="progress-meta">
-          <span>
-            {running
-              ? total > 0
-                ? `Tested ${done.toLocaleString()} of ${total.toLocaleString()}`
-                : 'Starting…'
-              : summary
-                ? 'Finished'
-                : ''}
-          </span>
+          <span>{status}</span>
           <span>{percent}%</span>
         </div>
         <progress
@@ -88,6 +119,12 @@ export function TestAllDialog() {
       )}
       {summary && (
         <div className="summary" role="status">
+          {summary.cancelled && (
+            <p className="banner banner--warning test-all-cancelled">
+              Cancelled after {plural(summary.passed + summary.failed, 'provider')} of {summary.total.toLocaleString()}.{' '}
+              {summary.not_tested > 0 && `${summary.not_tested.toLocaleString()} not tested; they keep their previous results.`}
+            </p>
+          )}
           <div className="summary-stats" aria-label="Providers by health">
             {PROVIDER_HEALTH_WORDS.filter((health) => health !== 'untested' || summary.by_health.untested > 0).map((health) => (
               <div key={health} className={`stat ${STAT_TONE[health]}`} data-health={health}>
@@ -102,40 +139,30 @@ export function TestAllDialog() {
             ))}
             <div className="stat">
               <span className="stat-value">{(summary.duration_ms / 1000).toFixed(1)} s</span>
-              <span className="stat-label">{plural(summary.total, 'provider')}</span>
+              <span className="stat-label">{plural(summary.passed + summary.failed, 'provider')}</span>
             </div>
           </div>
           {summary.total === 0 && <p className="muted">There are no enabled providers to test.</p>}
         </div>
       )}
-      {(summary ? failures.slice(0, 50) : recent).length > 0 && (
-        <ul className="test-log" aria-label={summary ? 'Failed providers' : 'Latest results'}>
-          {(summary ? failures.slice(0, 50) : recent.map((r) => ({ ...r.provider, ok: r.ok, health: r.health, results: r.results }))).map(
-            (p) => {
-              const failure = p.results.find((r) => !r.ok) ?? p.results[0];
-              return (
-                <li key={p.id} className={`test-log-item ${p.ok ? 'is-ok' : 'is-fail'}`}>
-                  <HealthBadge kind={p.health} compact />
-                  <button type="button" className="link-button mono" onClick={() => (close(), ui.getState().openProvider(p.id, 'keys'))}>
-                    {p.name}
-                  </button>
-                  <span className="muted small">
-                    {failure
-                      ? p.ok
-                        ? formatLatency(failure.latency_ms)
-                        : `${verdictOf(failure)} — ${failure.hint ?? failure.message}`
-                      : ''}
-                  </span>
-                </li>
-              );
-            },
-          )}
+      {summary && failures.length > 0 && <FailuresByCause summary={summary} onOpen={openProvider} />}
+      {!summary && recent.length > 0 && (
+        <ul className="test-log" aria-label="Latest results">
+          {recent.map((r) => {
+            const check = r.results.find((c) => !c.ok) ?? r.results[0];
+            return (
+              <li key={r.provider.id} className={`test-log-item ${r.ok ? 'is-ok' : 'is-fail'}`}>
+                <HealthBadge kind={r.health} compact />
+                <button type="button" className="link-button mono" onClick={() => openProvider(r.provider.id)}>
+                  {r.provider.name}
+                </button>
+                <span className="muted small">
+                  {check ? (r.ok ? formatLatency(check.latency_ms) : `${verdictOf(check)} — ${check.hint ?? check.message}`) : ''}
+                </span>
+              </li>
+            );
+          })}
         </ul>
-      )}
-      {summary && failures.length > 50 && (
-        <p className="muted small">
-          …and {failures.length - 50} more. Use the “Show …” links above to list every provider of each health in the list.
-        </p>
       )}
     </Dialog>
   );
