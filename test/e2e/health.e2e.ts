@@ -12,7 +12,7 @@ let fake: FakeProvider;
 let opened: OpenedPage;
 let page: Page;
 
-const list = () => page.getByRole('list', { name: 'Providers' });
+const list = () => page.getByRole('listbox', { name: 'Providers' });
 const row = (name: string) => list().locator(`[data-name="${name}"]`);
 const rowNames = () =>
   list()

@@ -11,10 +11,10 @@ let anthropic: FakeProvider;
 let opened: OpenedPage;
 let page: Page;
 
-const rows = () => page.getByRole('list', { name: 'Providers' }).getByRole('listitem');
+const rows = () => page.getByRole('listbox', { name: 'Providers' }).getByRole('option');
 const rowNames = () =>
   page
-    .getByRole('list', { name: 'Providers' })
+    .getByRole('listbox', { name: 'Providers' })
     .locator('[data-name]')
     .evaluateAll((els) => els.map((el) => el.getAttribute('data-name')));
 
@@ -78,7 +78,7 @@ describe('the workspace', () => {
     await screenshot(page, 'test-all.png');
     await dialog.getByRole('button', { name: 'Done' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await page.getByRole('list', { name: 'Providers' }).locator('[data-health="ok"]').first().waitFor();
+    await page.getByRole('listbox', { name: 'Providers' }).locator('[data-health="ok"]').first().waitFor();
   });
 
   it('searches (Ctrl+K), filters by type and health, and sorts', async () => {
@@ -112,10 +112,15 @@ describe('the workspace', () => {
   });
 
   it('moves through the list with the arrow keys and opens a provider', async () => {
-    await rows().first().getByRole('button').focus();
+    await page.getByRole('listbox', { name: 'Providers' }).focus();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
-    await expect(page.evaluate(() => (document.activeElement as HTMLElement).dataset.name)).resolves.toBe('groq');
+    const active = () =>
+      page.evaluate(() => {
+        const id = document.activeElement?.getAttribute('aria-activedescendant');
+        return id ? document.getElementById(id)?.dataset.name : undefined;
+      });
+    await expect.poll(active).toBe('groq');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'groq', level: 1 }).waitFor();
     await screenshot(page, 'list.png');

@@ -1,9 +1,9 @@
 import { useEffect, useRef } from 'react';
 
 /** `mod` is Ctrl, or ⌘ on macOS. */
-export type Hotkey = 'mod+k' | 'mod+n';
+export type Hotkey = 'mod+k' | 'mod+n' | 'mod+s';
 
-/** Global shortcuts (Ctrl+K search, Ctrl+N new provider); they also work from inside text fields. */
+/** Global shortcuts (Ctrl+K search, Ctrl+N new provider, Ctrl+S save); they also work from inside text fields. */
 export function useHotkeys(bindings: Partial<Record<Hotkey, () => void>>): void {
   const latest = useRef(bindings);
   useEffect(() => {

@@ -5,6 +5,8 @@ export interface TabItem<T extends string> {
   label: string;
   /** A count or dot shown after the label. */
   badge?: ReactNode;
+  /** The tab has unsaved edits: a dot, and the words for screen readers. */
+  dirty?: boolean;
 }
 
 interface TabsProps<T extends string> {
@@ -52,6 +54,12 @@ export function Tabs<T extends string>({ label, tabs, selected, onSelect, childr
             >
               {tab.label}
               {tab.badge !== undefined && <span className="tab-badge">{tab.badge}</span>}
+              {tab.dirty && (
+                <>
+                  <span className="tab-dirty" aria-hidden="true" title="Unsaved changes" />
+                  <span className="visually-hidden"> (unsaved changes)</span>
+                </>
+              )}
             </button>
           );
         })}

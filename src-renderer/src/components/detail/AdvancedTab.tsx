@@ -4,12 +4,14 @@ import { BASE_PROVIDER_TYPES, ConcurrencyInput, CustomProviderConfigInput, REQUE
 import { fieldsUnder, validate, type FieldErrors } from '../../lib/errors';
 import { SelectField, SwitchField, TextAreaField, TextField } from '../common/Field';
 import { PairsEditor, fromPairs, toPairs } from '../common/PairsEditor';
+import type { ProviderPatch } from '../../stores/detail-store';
 import { SaveBar } from '../common/SaveBar';
 import { useDraft, useSave } from './use-draft';
 
 type RequestType = (typeof REQUEST_TYPES)[number];
 
-function fromProvider(p: Provider) {
+/** The Advanced tab's form values for a stored provider. */
+export function advancedDraft(p: Provider) {
   const custom = p.custom_provider_config;
   return {
     customOn: custom !== null,
@@ -26,10 +28,41 @@ function fromProvider(p: Provider) {
   };
 }
 
+export type AdvancedDraft = ReturnType<typeof advancedDraft>;
+
+/** The update an Advanced draft asks for, and the fields the page can already tell are wrong. */
+export function advancedPatch(d: AdvancedDraft): { patch: ProviderPatch; errors: FieldErrors } {
+  const custom_provider_config = d.customOn
+    ? {
+        base_provider_type: d.baseType,
+        is_key_less: d.keyless,
+        allowed_requests: d.allowed,
+        request_path_overrides: d.overrides.length > 0 ? fromPairs(d.overrides) : null,
+      }
+    : null;
+  const concurrency_and_buffer_size = { concurrency: Number(d.concurrency), buffer_size: Number(d.bufferSize) };
+  const errors: FieldErrors = {};
+  const c = validate(ConcurrencyInput, concurrency_and_buffer_size);
+  if (!c.ok) for (const [path, text] of Object.entries(c.fields)) errors[`concurrency_and_buffer_size.${path}`] = text;
+  if (custom_provider_config) {
+    const v = validate(CustomProviderConfigInput, custom_provider_config);
+    if (!v.ok) for (const [path, text] of Object.entries(v.fields)) errors[`custom_provider_config.${path}`] = text;
+  }
+  const patch = {
+    custom_provider_config,
+    concurrency_and_buffer_size,
+    send_back_raw_request: d.rawRequest,
+    send_back_raw_response: d.rawResponse,
+    store_raw_request_response: d.storeRaw,
+    description: d.description,
+  };
+  return { patch, errors };
+}
+
 /** Custom provider config, raw request/response flags, concurrency and buffer, description. */
 export function AdvancedTab({ provider }: { provider: Provider }) {
-  const draft = useDraft(() => fromProvider(provider), provider.revision);
-  const { save, busy, errors, message } = useSave();
+  const draft = useDraft(provider, 'advanced', advancedDraft);
+  const { save, busy, errors, message } = useSave(provider.id, 'advanced');
   const d = draft.value;
   const set = (patch: Partial<typeof d>) => draft.update((v) => ({ ...v, ...patch }));
   const customErrors = fieldsUnder(errors, 'custom_provider_config');
@@ -42,35 +75,12 @@ export function AdvancedTab({ provider }: { provider: Provider }) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const custom_provider_config = d.customOn
-      ? {
-          base_provider_type: d.baseType,
-          is_key_less: d.keyless,
-          allowed_requests: d.allowed,
-          request_path_overrides: d.overrides.length > 0 ? fromPairs(d.overrides) : null,
-        }
-      : null;
-    const concurrency_and_buffer_size = { concurrency: Number(d.concurrency), buffer_size: Number(d.bufferSize) };
-    const local: FieldErrors = {};
-    const c = validate(ConcurrencyInput, concurrency_and_buffer_size);
-    if (!c.ok) for (const [path, text] of Object.entries(c.fields)) local[`concurrency_and_buffer_size.${path}`] = text;
-    if (custom_provider_config) {
-      const v = validate(CustomProviderConfigInput, custom_provider_config);
-      if (!v.ok) for (const [path, text] of Object.entries(v.fields)) local[`custom_provider_config.${path}`] = text;
-    }
-    const patch = {
-      custom_provider_config,
-      concurrency_and_buffer_size,
-      send_back_raw_request: d.rawRequest,
-      send_back_raw_response: d.rawResponse,
-      store_raw_request_response: d.storeRaw,
-      description: d.description,
-    };
-    void save(patch, draft.reset, local);
+    const { patch, errors: local } = advancedPatch(d);
+    void save(patch, local);
   };
 
   return (
-    <form className="form tab-form" onSubmit={submit} noValidate aria-label="Advanced settings">
+    <form className="form tab-form" onSubmit={submit} noValidate aria-label="Advanced settings" data-draft-tab="advanced">
       <fieldset className="fieldset">
         <legend className="fieldset-legend">Custom provider</legend>
         <SwitchField
@@ -171,7 +181,7 @@ export function AdvancedTab({ provider }: { provider: Provider }) {
         error={errors.description}
         placeholder="What this provider is for, who pays for it…"
       />
-      <SaveBar dirty={draft.dirty} busy={busy} message={message} onDiscard={draft.reset} />
+      <SaveBar dirty={draft.dirty} busy={busy} message={message ?? draft.conflict} onDiscard={draft.reset} />
     </form>
   );
 }

@@ -1,14 +1,16 @@
 import type { FormEvent } from 'react';
 import type { Provider } from '@contract/domain-schemas';
-import { ProviderPatch } from '@contract/provider-inputs';
+import { ProviderPatch as ProviderPatchInput } from '@contract/provider-inputs';
+import type { ProviderPatch } from '../../stores/detail-store';
 import { useCatalog } from '../../stores';
-import { validate } from '../../lib/errors';
+import { validate, type FieldErrors } from '../../lib/errors';
 import { SwitchField, TextField } from '../common/Field';
 import { SaveBar } from '../common/SaveBar';
 import { SettingsFields, settingsPatch } from '../catalog/SettingsFields';
 import { useDraft, useSave } from './use-draft';
 
-function fromProvider(p: Provider) {
+/** The General tab's form values for a stored provider. */
+export function generalDraft(p: Provider) {
   const settings: Record<string, string> = {};
   for (const [key, value] of Object.entries(p.settings))
     if (!key.startsWith('has_') && value !== null && value !== undefined)
@@ -16,11 +18,32 @@ function fromProvider(p: Provider) {
   return { name: p.name, display_name: p.display_name, base_url: p.base_url, enabled: p.enabled, settings };
 }
 
+export type GeneralDraft = ReturnType<typeof generalDraft>;
+
+/** The update a General draft asks for (only what differs from the stored provider), and the fields already wrong. */
+export function generalPatch(d: GeneralDraft, provider: Provider): { patch: ProviderPatch; errors: FieldErrors } {
+  const original = generalDraft(provider);
+  const patch = {
+    ...(d.name !== original.name ? { name: d.name.trim() } : {}),
+    ...(d.display_name !== original.display_name ? { display_name: d.display_name.trim() } : {}),
+    ...(d.base_url !== original.base_url ? { base_url: d.base_url.trim() } : {}),
+    ...(d.enabled !== original.enabled ? { enabled: d.enabled } : {}),
+  };
+  const changedSettings = settingsPatch(
+    Object.fromEntries(Object.entries(d.settings).filter(([k, v]) => v !== (original.settings[k] ?? ''))),
+  );
+  const cleared = Object.keys(original.settings).filter((k) => (d.settings[k] ?? '') === '' && original.settings[k] !== '');
+  const settings = { ...(changedSettings ?? {}), ...Object.fromEntries(cleared.map((k) => [k, null])) };
+  const full = Object.keys(settings).length > 0 ? { ...patch, settings } : patch;
+  const checked = validate(ProviderPatchInput, full);
+  return { patch: full, errors: checked.ok ? {} : checked.fields };
+}
+
 /** Name, display name, base URL, on/off and the type's own settings. */
 export function GeneralTab({ provider }: { provider: Provider }) {
   const type = useCatalog((s) => s.byId(provider.type));
-  const draft = useDraft(() => fromProvider(provider), provider.revision);
-  const { save, busy, errors, message } = useSave();
+  const draft = useDraft(provider, 'general', generalDraft);
+  const { save, busy, errors, message } = useSave(provider.id, 'general');
   const d = draft.value;
   const storedSecrets = new Set(
     Object.keys(provider.settings)
@@ -30,25 +53,12 @@ export function GeneralTab({ provider }: { provider: Provider }) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const original = fromProvider(provider);
-    const patch = {
-      ...(d.name !== original.name ? { name: d.name.trim() } : {}),
-      ...(d.display_name !== original.display_name ? { display_name: d.display_name.trim() } : {}),
-      ...(d.base_url !== original.base_url ? { base_url: d.base_url.trim() } : {}),
-      ...(d.enabled !== original.enabled ? { enabled: d.enabled } : {}),
-    };
-    const changedSettings = settingsPatch(
-      Object.fromEntries(Object.entries(d.settings).filter(([k, v]) => v !== (original.settings[k] ?? ''))),
-    );
-    const cleared = Object.keys(original.settings).filter((k) => (d.settings[k] ?? '') === '' && original.settings[k] !== '');
-    const settings = { ...(changedSettings ?? {}), ...Object.fromEntries(cleared.map((k) => [k, null])) };
-    const full = Object.keys(settings).length > 0 ? { ...patch, settings } : patch;
-    const checked = validate(ProviderPatch, full);
-    void save(full, draft.reset, checked.ok ? {} : checked.fields);
+    const { patch, errors: local } = generalPatch(d, provider);
+    void save(patch, local);
   };
 
   return (
-    <form className="form tab-form" onSubmit={submit} noValidate aria-label="General settings">
+    <form className="form tab-form" onSubmit={submit} noValidate aria-label="General settings" data-draft-tab="general">
       <div className="form-grid">
         <TextField
           label="Name"
@@ -113,7 +123,7 @@ export function GeneralTab({ provider }: { provider: Provider }) {
           <dd>{provider.revision}</dd>
         </div>
       </dl>
-      <SaveBar dirty={draft.dirty} busy={busy} message={message} onDiscard={draft.reset} />
+      <SaveBar dirty={draft.dirty} busy={busy} message={message ?? draft.conflict} onDiscard={draft.reset} />
     </form>
   );
 }

@@ -4,11 +4,13 @@ import { NetworkConfigInput, ProxyConfigInput } from '@contract/config-schemas';
 import { fieldsUnder, validate, type FieldErrors } from '../../lib/errors';
 import { SwitchField, TextAreaField, TextField } from '../common/Field';
 import { PairsEditor, fromPairs, toPairs } from '../common/PairsEditor';
+import type { ProviderPatch } from '../../stores/detail-store';
 import { SaveBar } from '../common/SaveBar';
 import { ProxyFields, proxyDraft, proxyPatch } from './ProxyFields';
 import { useDraft, useSave } from './use-draft';
 
-function fromProvider(p: Provider) {
+/** The Network tab's form values for a stored provider. */
+export function networkDraft(p: Provider) {
   const n = p.network_config;
   return {
     timeout: String(n.default_request_timeout_in_seconds),
@@ -23,12 +25,37 @@ function fromProvider(p: Provider) {
   };
 }
 
+export type NetworkDraft = ReturnType<typeof networkDraft>;
+
 const int = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
+
+/** The update a Network draft asks for, and the fields the page can already tell are wrong. */
+export function networkPatch(d: NetworkDraft): { patch: ProviderPatch; errors: FieldErrors } {
+  const network_config = {
+    default_request_timeout_in_seconds: int(d.timeout),
+    max_retries: int(d.retries),
+    retry_backoff_initial: int(d.backoffInitial),
+    retry_backoff_max: int(d.backoffMax),
+    extra_headers: fromPairs(d.headers),
+    ca_cert_pem: d.ca,
+    insecure_skip_verify: d.insecure,
+    allow_private_network: d.privateNetwork,
+  };
+  const proxy_config = proxyPatch(d.proxy);
+  const errors: FieldErrors = {};
+  const n = validate(NetworkConfigInput, network_config);
+  if (!n.ok)
+    for (const [path, text] of Object.entries(n.fields))
+      errors[`network_config.${path}`] = text.startsWith('Invalid input: expected number') ? 'must be a whole number' : text;
+  const p = validate(ProxyConfigInput, proxy_config);
+  if (!p.ok) for (const [path, text] of Object.entries(p.fields)) errors[`proxy_config.${path}`] = text;
+  return { patch: { network_config, proxy_config }, errors };
+}
 
 /** Timeouts, retries, extra headers, proxy, CA and private-network access. */
 export function NetworkTab({ provider }: { provider: Provider }) {
-  const draft = useDraft(() => fromProvider(provider), provider.revision);
-  const { save, busy, errors, message } = useSave();
+  const draft = useDraft(provider, 'network', networkDraft);
+  const { save, busy, errors, message } = useSave(provider.id, 'network');
   const d = draft.value;
   const set = (patch: Partial<typeof d>) => draft.update((v) => ({ ...v, ...patch }));
   const net = fieldsUnder(errors, 'network_config');
@@ -36,25 +63,8 @@ export function NetworkTab({ provider }: { provider: Provider }) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const network_config = {
-      default_request_timeout_in_seconds: int(d.timeout),
-      max_retries: int(d.retries),
-      retry_backoff_initial: int(d.backoffInitial),
-      retry_backoff_max: int(d.backoffMax),
-      extra_headers: fromPairs(d.headers),
-      ca_cert_pem: d.ca,
-      insecure_skip_verify: d.insecure,
-      allow_private_network: d.privateNetwork,
-    };
-    const proxy_config = proxyPatch(d.proxy);
-    const local: FieldErrors = {};
-    const n = validate(NetworkConfigInput, network_config);
-    if (!n.ok)
-      for (const [path, text] of Object.entries(n.fields))
-        local[`network_config.${path}`] = text.startsWith('Invalid input: expected number') ? 'must be a whole number' : text;
-    const p = validate(ProxyConfigInput, proxy_config);
-    if (!p.ok) for (const [path, text] of Object.entries(p.fields)) local[`proxy_config.${path}`] = text;
-    void save({ network_config, proxy_config }, draft.reset, local);
+    const { patch, errors: local } = networkPatch(d);
+    void save(patch, local);
   };
 
   const loadCa = async (file: File | undefined) => {
@@ -62,7 +72,7 @@ export function NetworkTab({ provider }: { provider: Provider }) {
   };
 
   return (
-    <form className="form tab-form" onSubmit={submit} noValidate aria-label="Network settings">
+    <form className="form tab-form" onSubmit={submit} noValidate aria-label="Network settings" data-draft-tab="network">
       <fieldset className="fieldset">
         <legend className="fieldset-legend">Requests</legend>
         <div className="form-grid form-grid--4">
@@ -146,7 +156,7 @@ export function NetworkTab({ provider }: { provider: Provider }) {
           hint="Needed for servers on your LAN (10.x, 172.16–31.x, 192.168.x). Loopback is always allowed."
         />
       </fieldset>
-      <SaveBar dirty={draft.dirty} busy={busy} message={message} onDiscard={draft.reset} />
+      <SaveBar dirty={draft.dirty} busy={busy} message={message ?? draft.conflict} onDiscard={draft.reset} />
     </form>
   );
 }

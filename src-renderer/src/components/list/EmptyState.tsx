@@ -22,7 +22,7 @@ export function EmptyState({ kind }: { kind: 'empty' | 'no-match' }) {
       <div className="empty-state-art" aria-hidden="true">
         <Icon name="layers" size={36} />
       </div>
-      <h2>Add your first provider</h2>
+      <h1>Add your first provider</h1>
       <p>Keep every LLM provider and API key in one encrypted place, test them and see their models.</p>
       <div className="empty-state-actions">
         <button type="button" className="button button--primary" onClick={() => ui.getState().openDialog('catalog')}>

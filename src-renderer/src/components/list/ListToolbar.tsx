@@ -15,9 +15,15 @@ const SORTS: Array<{ value: string; label: string }> = [
   { value: 'created_at:desc', label: 'Newest first' },
 ];
 
-/** Search (Ctrl+K), type and health filters, sort order, and the count. */
-export function ListToolbar({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> }) {
-  const { providers } = useStores();
+interface ToolbarProps {
+  searchRef: RefObject<HTMLInputElement | null>;
+  /** The list box, where ↓ from the search box goes. */
+  listRef: RefObject<HTMLDivElement | null>;
+}
+
+/** Search (Ctrl+K), type and health filters, sort order, the count and the keyboard shortcuts. */
+export function ListToolbar({ searchRef, listRef }: ToolbarProps) {
+  const { providers, ui } = useStores();
   const query = useProviders((s) => s.query);
   const total = useProviders((s) => s.total);
   const types = useCatalog((s) => s.types);
@@ -36,10 +42,14 @@ export function ListToolbar({ searchRef }: { searchRef: RefObject<HTMLInputEleme
           placeholder="Search providers"
           value={search}
           onChange={(e) => onSearch(e.target.value)}
+          aria-keyshortcuts="Control+K /"
           onKeyDown={(e) => {
             if (e.key === 'Escape' && search) {
               e.preventDefault();
               onSearch('');
+            } else if (e.key === 'ArrowDown' && listRef.current) {
+              e.preventDefault();
+              listRef.current.focus();
             }
           }}
         />
@@ -90,9 +100,19 @@ export function ListToolbar({ searchRef }: { searchRef: RefObject<HTMLInputEleme
           ))}
         </select>
       </div>
-      <p className="list-count" aria-live="polite">
-        {total === null ? 'Loading…' : plural(total, 'provider')}
-      </p>
+      <div className="list-meta">
+        <p className="list-count" aria-live="polite">
+          {total === null ? 'Loading…' : plural(total, 'provider')}
+        </p>
+        <button
+          type="button"
+          className="link-button list-shortcuts"
+          aria-keyshortcuts="?"
+          onClick={() => ui.getState().openDialog('shortcuts')}
+        >
+          Keyboard shortcuts <kbd aria-hidden="true">?</kbd>
+        </button>
+      </div>
     </div>
   );
 }
