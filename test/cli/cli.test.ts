@@ -61,7 +61,9 @@ describe('CLI', () => {
     expect(list.stdout).toMatch(/openai\s+openai\s+yes\s+untested\s+1\s+https:\/\/api\.openai\.com\/v1/);
     const bad = await runCli(['call', 'providers.create', '{"name":"Bad"}', '--data-dir', dir.path]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/name: must match/);
+    // The name rule is explained in words, never as a raw regex.
+    expect(bad.stderr).toMatch(/name: must be lowercase letters and digits/);
+    expect(bad.stderr).not.toMatch(/\^\[a-z/);
     expect(bad.stderr).toMatch(/type: is required/);
     const fromStdin = await runCli(
       ['call', 'keys.create', '-', '--data-dir', dir.path],

@@ -4,8 +4,9 @@ import { ConcurrencyInput, CustomProviderConfigInput, NetworkConfigInput, ProxyC
 
 /** Bifrost's own standard names use `_` as well as `-` (bedrock_mantle, opencode-go), so both separate words. */
 export const NAME_PATTERN = /^[a-z0-9]+([-_][a-z0-9]+)*$/;
+/** Said in words, never as the regex: people read it under the name field (and tools show it as given). */
 export const NAME_MESSAGE =
-  'must match ^[a-z0-9]+([-_][a-z0-9]+)*$ (lowercase letters and digits, words joined by single dashes or underscores, e.g. "my-openai")';
+  'must be lowercase letters and digits, with words joined by single dashes or underscores and no spaces (e.g. "my-openai")';
 
 export const ProviderName = z
   .string({ message: 'is required' })

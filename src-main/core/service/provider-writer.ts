@@ -276,6 +276,48 @@ export function newKeyRow(vault: Vault, providerId: string, input: ApiKeyCreateI
   return row;
 }
 
+/**
+ * New key rows for a batch (a paste of several keys): names generated after the existing ones (`key-2`, `key-3`…), and
+ * every value given twice in the batch or already stored refused by its index, without ever naming the value.
+ */
+export function newKeyRows(
+  vault: Vault,
+  providerId: string,
+  inputs: readonly ApiKeyCreateInput[],
+  existing: KeyRow[],
+  now: string,
+): KeyRow[] {
+  const issues: Array<{ path: string; message: string }> = [];
+  const firstIndex = new Map<string, number>();
+  inputs.forEach((input, index) => {
+    const earlier = firstIndex.get(input.value);
+    if (earlier !== undefined) {
+      issues.push({ path: `keys[${index}].value`, message: `is the same key as keys[${earlier}]` });
+      return;
+    }
+    firstIndex.set(input.value, index);
+    const stored = existing.find((k) => !secretDiffers(vault, k, input.value));
+    if (stored) issues.push({ path: `keys[${index}].value`, message: `is already stored as key "${stored.name}"` });
+    if (input.id !== undefined && existing.some((k) => k.id === input.id))
+      issues.push({ path: `keys[${index}].id`, message: 'is already used' });
+  });
+  if (issues.length > 0) throw validationError(issues);
+  const rows: KeyRow[] = [];
+  inputs.forEach((input, index) => {
+    try {
+      rows.push(newKeyRow(vault, providerId, input, [...existing, ...rows], now));
+    } catch (error) {
+      if (error instanceof DeskError && error.fields) {
+        throw new DeskError(error.code, error.message, {
+          fields: error.fields.map((f) => ({ ...f, path: `keys[${index}].${f.path}` })),
+        });
+      }
+      throw error;
+    }
+  });
+  return rows;
+}
+
 /** Whether `value` differs from the key's stored secret (an `env.VAR` reference compares as written). */
 function secretDiffers(vault: Vault, row: KeyRow, value: string): boolean {
   if (isEnvRef(value)) return row.secret_ref !== value;

@@ -20,6 +20,9 @@ export function createKeyActions(client: DeskClient, detail: DetailStore) {
   return {
     add: (input: { name?: string; value: string; weight?: number }): Promise<ApiKey> =>
       thenReload(client.call('keys.create', { idOrName: providerId(), ...input })),
+    /** Several keys in one all-or-nothing write (a paste of one key per line); names are generated (key-2, key-3…). */
+    addMany: (values: string[]): Promise<{ keys: ApiKey[] }> =>
+      thenReload(client.call('keys.createMany', { idOrName: providerId(), keys: values.map((value) => ({ value })) })),
     update: (keyId: string, patch: KeyPatch): Promise<ApiKey> =>
       thenReload(client.call('keys.update', { idOrName: providerId(), keyId, ...patch })),
     remove: (keyId: string): Promise<ApiKey> => thenReload(client.call('keys.delete', { idOrName: providerId(), keyId })),

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineOperation } from '../operation.js';
 import { ApiKeySchema, ProviderSchema } from '../domain-schemas.js';
-import { ApiKeyCreateInput, ApiKeyPatch, ProviderCreateInput, ProviderPatch } from '../provider-inputs.js';
-import { IdOrName, Revision, ProviderListInput, EXAMPLE_KEY, EXAMPLE_PROVIDER } from '../operation-schemas.js';
+import { ApiKeyCreateInput, ApiKeyPatch, ProviderCreateInput, ProviderName, ProviderPatch } from '../provider-inputs.js';
+import { IdOrName, Revision, ProviderListInput, TestOutput, EXAMPLE_KEY, EXAMPLE_PROVIDER } from '../operation-schemas.js';
 
 /** Providers and their keys. */
 export const providersOperations = {
@@ -29,6 +29,38 @@ export const providersOperations = {
     errors: ['unauthorized', 'validation_failed', 'conflict'],
     tag: 'providers',
     example: { input: { name: 'openai', type: 'openai', api_keys: [{ name: 'work', value: 'sk-proj-…' }] }, output: EXAMPLE_PROVIDER },
+  }),
+  'providers.testDraft': defineOperation({
+    summary: 'Check a provider before saving it: the same input as create, probed once and stored nowhere (the name may be left out)',
+    method: 'POST',
+    path: '/api/v1/provider-drafts/test',
+    input: ProviderCreateInput.extend({ name: ProviderName.optional() }),
+    output: TestOutput.extend({
+      model_count: z.number().int().nullable().meta({ description: 'How many models the first passing key listed; null when none did.' }),
+    }),
+    errors: ['unauthorized', 'validation_failed'],
+    bodyOnly: ['api_keys', 'settings'],
+    tag: 'providers',
+    example: {
+      input: { type: 'openai', api_keys: [{ value: 'sk-proj-…' }] },
+      output: {
+        ok: true,
+        health: 'ok',
+        model_count: 42,
+        results: [
+          {
+            key_id: '0b9c…',
+            ok: true,
+            latency_ms: 180,
+            http_status: 200,
+            error_class: null,
+            message: '42 models listed',
+            hint: null,
+            checked_at: '2026-11-22T08:00:00.000Z',
+          },
+        ],
+      },
+    },
   }),
   'providers.get': defineOperation({
     summary: 'Get one provider by id or name',
@@ -83,6 +115,33 @@ export const providersOperations = {
     example: {
       input: { name: 'backup', value: 'env.OPENAI_API_KEY' },
       output: { ...EXAMPLE_KEY, name: 'backup', masked: 'env.OPENAI_API_KEY', source: 'env' },
+    },
+  }),
+  'keys.createMany': defineOperation({
+    summary: 'Add several API keys to a provider at once: all are stored, or none (a duplicate value is refused by its index)',
+    method: 'POST',
+    path: '/api/v1/providers/{idOrName}/keys/batch',
+    input: z
+      .object({
+        idOrName: IdOrName,
+        revision: Revision,
+        keys: z.array(ApiKeyCreateInput).min(1, 'must list at least one key').max(100, 'must list at most 100 keys'),
+      })
+      .strict(),
+    output: z.object({ keys: z.array(ApiKeySchema) }),
+    status: 201,
+    errors: ['unauthorized', 'validation_failed', 'not_found', 'conflict', 'precondition_failed'],
+    revisionField: 'revision',
+    bodyOnly: ['keys'],
+    tag: 'keys',
+    example: {
+      input: { keys: [{ value: 'sk-proj-…1' }, { value: 'sk-proj-…2' }] },
+      output: {
+        keys: [
+          { ...EXAMPLE_KEY, name: 'key-2' },
+          { ...EXAMPLE_KEY, name: 'key-3' },
+        ],
+      },
     },
   }),
   'keys.update': defineOperation({

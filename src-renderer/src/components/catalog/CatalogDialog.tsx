@@ -7,7 +7,7 @@ import { NewProviderForm } from './NewProviderForm';
 
 /** "Add provider": pick a type from the catalog, then fill in its form. */
 export function CatalogDialog() {
-  const { catalog, ui, providers } = useStores();
+  const { catalog, ui, providers, detail } = useStores();
   const [type, setType] = useState<CatalogType | null>(null);
   useEffect(() => {
     void catalog.getState().load();
@@ -30,6 +30,11 @@ export function CatalogDialog() {
             void providers.getState().refresh();
             ui.getState().openProvider(id, 'general');
             ui.getState().toast(`Added ${type.label} provider`, 'success');
+            // Tested at once, so a new provider shows a verdict (Testing…, then the result) instead of sitting at Untested.
+            void detail
+              .getState()
+              .open(id)
+              .then(() => detail.getState().test());
           }}
         />
       ) : (

@@ -46,11 +46,12 @@ export function CatalogPicker({ onPick }: { onPick(type: CatalogType): void }) {
       <ul className="catalog-grid" aria-label="Provider types">
         {shown.map((type) => (
           <li key={type.id}>
-            <button type="button" className="catalog-card" onClick={() => onPick(type)} aria-label={type.label}>
+            {/* Named by its title; the host is its description (hidden from the name so that name and visible label agree). */}
+            <button type="button" className="catalog-card" onClick={() => onPick(type)} aria-describedby={`catalog-meta-${type.id}`}>
               <ProviderIcon type={type.id} label={type.label} size={36} />
               <span className="catalog-card-text">
                 <span className="catalog-card-title">{type.label}</span>
-                <span className="catalog-card-meta">
+                <span className="catalog-card-meta" id={`catalog-meta-${type.id}`} aria-hidden="true">
                   {type.local ? 'Local · no key needed' : hostOf(type.default_base_url ?? type.base_url_template)}
                 </span>
               </span>

@@ -9,18 +9,23 @@ import { Icon } from '../common/Icon';
 import { Spinner } from '../common/Spinner';
 import { KeyHeadroom } from './KeyHeadroom';
 import { KeyCheckTimeline } from './KeyCheckTimeline';
+import { KeyModelLists } from './KeyModelLists';
+import { KeyReplaceForm } from './KeyReplaceForm';
+import '../../styles/keys-editing.css';
 
 interface KeyItemProps {
   apiKey: ApiKey;
   onDelete(key: ApiKey): void;
 }
 
-/** One key: name (renamable), masked value, on/off, weight, last check; test, copy (desktop) and delete. */
+/** One key: name (renamable), masked value, on/off, weight, last check; test, replace value, model lists, copy (desktop) and delete. */
 export function KeyItem({ apiKey, onDelete }: KeyItemProps) {
   const { keys, detail, ui, client } = useStores();
   const testingKey = useDetail((s) => s.testingKey);
   const testing = useDetail((s) => s.testing);
   const [renaming, setRenaming] = useState(false);
+  /** The panel open under the key: replacing its value, or editing its model lists. */
+  const [panel, setPanel] = useState<'replace' | 'lists' | null>(null);
   const [name, setName] = useState(apiKey.name);
   const [weight, setWeight] = useState(String(apiKey.weight));
   const [error, setError] = useState<string | null>(null);
@@ -97,6 +102,12 @@ export function KeyItem({ apiKey, onDelete }: KeyItemProps) {
           {apiKey.masked}
           {apiKey.source === 'env' && <span className="chip chip--subtle">environment</span>}
         </p>
+        {(apiKey.models.length > 0 || apiKey.blacklisted_models.length > 0) && (
+          <p className="key-lists-summary">
+            {apiKey.models.length > 0 && <span className="chip">Only {apiKey.models.join(', ')}</span>}
+            {apiKey.blacklisted_models.length > 0 && <span className="chip">Blocked {apiKey.blacklisted_models.join(', ')}</span>}
+          </p>
+        )}
       </div>
       <div className="key-health">
         {testing && (testingKey === apiKey.id || testingKey === null) && apiKey.enabled ? (
@@ -163,6 +174,26 @@ export function KeyItem({ apiKey, onDelete }: KeyItemProps) {
           >
             <Icon name="edit" />
           </button>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`Replace value of key ${apiKey.name}`}
+            aria-expanded={panel === 'replace'}
+            title="Replace value… (keeps the key's name, weight and history)"
+            onClick={() => setPanel(panel === 'replace' ? null : 'replace')}
+          >
+            <Icon name="key" />
+          </button>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`Model lists of key ${apiKey.name}`}
+            aria-expanded={panel === 'lists'}
+            title="Allowed and blocked models"
+            onClick={() => setPanel(panel === 'lists' ? null : 'lists')}
+          >
+            <Icon name="layers" />
+          </button>
           {client.transport.kind === 'ipc' && (
             <button
               type="button"
@@ -185,6 +216,8 @@ export function KeyItem({ apiKey, onDelete }: KeyItemProps) {
           </button>
         </div>
       </div>
+      {panel === 'replace' && <KeyReplaceForm apiKey={apiKey} onClose={() => setPanel(null)} />}
+      {panel === 'lists' && <KeyModelLists apiKey={apiKey} onClose={() => setPanel(null)} />}
       <KeyCheckTimeline apiKey={apiKey} />
       {error && (
         <p className="form-error key-error" role="alert">

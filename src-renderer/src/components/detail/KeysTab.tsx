@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../common/ConfirmDialog';
 import { TextField } from '../common/Field';
 import { Icon } from '../common/Icon';
 import { KeyItem } from './KeyItem';
+import { PasteKeysForm } from './PasteKeysForm';
 
 /** The provider's keys and a form to add one. */
 export function KeysTab({ provider }: { provider: Provider }) {
@@ -18,6 +19,7 @@ export function KeysTab({ provider }: { provider: Provider }) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [pasting, setPasting] = useState(false);
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
@@ -57,7 +59,7 @@ export function KeysTab({ provider }: { provider: Provider }) {
         </ul>
       )}
       <form className="add-key" onSubmit={(e) => void add(e)} noValidate aria-label="Add a key">
-        <h3 className="section-title">Add a key</h3>
+        <h2 className="section-title">Add a key</h2>
         <div className="add-key-row">
           <TextField
             label="Key name"
@@ -88,7 +90,11 @@ export function KeysTab({ provider }: { provider: Provider }) {
             {message}
           </p>
         )}
+        <button type="button" className="button button--ghost button--small" aria-expanded={pasting} onClick={() => setPasting(!pasting)}>
+          {pasting ? 'Add one key' : 'Paste several keys…'}
+        </button>
       </form>
+      {pasting && <PasteKeysForm onDone={() => setPasting(false)} />}
       {deleting && (
         <ConfirmDialog
           title={`Delete key “${deleting.name}”?`}
