@@ -125,6 +125,8 @@ export interface FakeProvider {
   tokens: Set<string>;
   /** TCP connections accepted so far (keep-alive reuse shows as fewer connections than requests). */
   connections(): number;
+  /** Serves these model ids from now on (a provider retiring or adding models between two listings). */
+  setModels(ids: string[]): void;
   close(): Promise<void>;
 }
 
@@ -708,7 +710,24 @@ export async function startFakeProvider(family: FakeFamily, options: FakeProvide
       case 'together':
         if (method === 'GET' && path === '/v1/models')
           return denied ?? listing(family === 'together' ? models : { object: 'list', data: models });
-        if (method === 'POST' && path === '/v1/chat/completions') return denied ?? chatReply(body);
+        if (method === 'POST' && path === '/v1/chat/completions') {
+          if (denied) return denied;
+          const model = safeJson(body).model;
+          // OpenAI answers a model it does not serve with 404 model_not_found (before counting tokens).
+          if (family === 'openai' && typeof model === 'string' && !servesModel(model))
+            return {
+              status: 404,
+              body: {
+                error: {
+                  message: `The model \`${model}\` does not exist or you do not have access to it.`,
+                  type: 'invalid_request_error',
+                  param: null,
+                  code: 'model_not_found',
+                },
+              },
+            };
+          return chatReply(body);
+        }
         return notFound();
       case 'anthropic': {
         if (!req.headers['anthropic-version'])
@@ -733,6 +752,8 @@ export async function startFakeProvider(family: FakeFamily, options: FakeProvide
         if (method === 'POST' && path === '/v1/messages') {
           if (denied) return denied;
           const model = safeJson(body).model;
+          if (typeof model === 'string' && !servesModel(model))
+            return { status: 404, body: { type: 'error', error: { type: 'not_found_error', message: `model: ${model}` } } };
           return {
             status: 200,
             body: {
@@ -913,6 +934,14 @@ export async function startFakeProvider(family: FakeFamily, options: FakeProvide
     }
   };
 
+  /** Whether the fake serves this id (entries carry it as `id`, or Gemini-style as `models/{id}`). */
+  function servesModel(id: string): boolean {
+    return models.some((entry) => {
+      const record = entry && typeof entry === 'object' ? (entry as Record<string, unknown>) : {};
+      return record.id === id || record.name === id || record.name === `models/${id}`;
+    });
+  }
+
   function chatReply(body: string): Reply {
     const parsed = safeJson(body);
     const model = typeof parsed.model === 'string' ? parsed.model : 'unknown';
@@ -987,6 +1016,9 @@ export async function startFakeProvider(family: FakeFamily, options: FakeProvide
     aws,
     tokens,
     connections: () => connections,
+    setModels(next) {
+      models.splice(0, models.length, ...next.map((id) => entryFor(family, id, withdrawn)));
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -41,6 +41,7 @@ function countModelWrites(): () => number {
     INSERT INTO model_writes VALUES (0);
     CREATE TEMP TRIGGER IF NOT EXISTS model_inserts AFTER INSERT ON main.models BEGIN UPDATE model_writes SET n = n + 1; END;
     CREATE TEMP TRIGGER IF NOT EXISTS model_deletes AFTER DELETE ON main.models BEGIN UPDATE model_writes SET n = n + 1; END;
+    CREATE TEMP TRIGGER IF NOT EXISTS model_updates AFTER UPDATE ON main.models BEGIN UPDATE model_writes SET n = n + 1; END;
   `);
   return () => (desk.db.prepare('SELECT n FROM model_writes').get() as { n: number }).n;
 }
@@ -119,11 +120,13 @@ describe('test-all writes', () => {
     expect(again.models).toEqual(first.models);
     expect(Date.parse(again.fetched_at ?? '')).toBeGreaterThan(Date.parse(first.fetched_at ?? ''));
 
-    // Another list: written in full (the old rows deleted, the new ones inserted).
+    // Another list: written in full (the old rows marked gone, kept until dismissed; the new ones inserted).
     desk.providers.update('batch-0', { base_url: otherModels.baseUrl });
     await desk.health.test('batch-0');
     expect(writes()).toBe(listed + first.models.length + 2);
-    expect((await desk.health.models('batch-0')).models.map((m) => m.id)).toEqual(['gpt-other-1', 'gpt-other-2']);
+    const next = (await desk.health.models('batch-0')).models;
+    expect(next.filter((m) => m.gone_at === null).map((m) => m.id)).toEqual(['gpt-other-1', 'gpt-other-2']);
+    expect(next.filter((m) => m.gone_at !== null)).toHaveLength(first.models.length);
   });
 
   it('writes a list in full after its rows were replaced some other way (its hash is then unknown)', async () => {
@@ -135,7 +138,8 @@ describe('test-all writes', () => {
     desk.repo.transaction(() => desk.repo.replaceModels(provider.id, stored.slice(0, 1)));
     const writes = countModelWrites();
     await desk.health.test('batch-0');
-    expect(writes()).toBe(1 + stored.length);
+    // Every listed row written: the one kept updated, the others inserted.
+    expect(writes()).toBe(stored.length);
     expect(desk.repo.modelsOf(provider.id)).toHaveLength(stored.length);
   });
 });

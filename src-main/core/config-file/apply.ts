@@ -70,6 +70,17 @@ export function applyPlan(store: ApplyStore, plan: ImportPlan): void {
   for (const change of plan.changed) applyChanged(providers, change);
   // New providers: names and key ids were checked free inside this transaction, so they go in as batches, each input
   // built as it is needed (plan.addedInputs) so that only one batch of them exists at a time.
-  if (plan.added.length > 0) for (const batch of batches(plan.addedInputs, ADD_BATCH)) providers.insertMany(batch);
+  const addAll = () => {
+    for (const batch of batches(plan.addedInputs, ADD_BATCH)) providers.insertMany(batch);
+  };
+  if (plan.added.length > 0) {
+    if (store.repo.insertsInBulk(plan.added.length)) store.repo.insertingInBulk(addAll);
+    else addAll();
+  }
+  // Model curation last: an added provider has its id only now.
+  for (const curation of plan.curations) {
+    const row = store.repo.findProvider(curation.name);
+    if (row) store.repo.applyModelCuration(row.id, curation.disabled, curation.custom, providers.timestamp());
+  }
   if (plan.stateChanged) writeState(store.repo, store.vault, plan.state);
 }

@@ -9,7 +9,7 @@ import type { CustomProviderConfig } from '../contract/config-schemas.js';
 import { DeskError } from '../contract/errors.js';
 import { settingsOf, type StoredProxy } from '../service/codec.js';
 import { resolveBaseUrl } from '../service/provider-writer.js';
-import type { ProviderRow } from '../store/rows.js';
+import type { ProviderRow, StoredModelRow } from '../store/rows.js';
 import { isObject, STANDARD_PROVIDERS, type JsonObject } from './format.js';
 import type { FileSpelling } from './state.js';
 
@@ -98,4 +98,48 @@ export function inferredType(row: Pick<ProviderRow, 'name'>, custom: CustomProvi
 /** Bifrost's ollama and sgl entries may leave `keys` out (a server without a key); an empty list fails `minItems: 1`. */
 export function keysOptional(row: Pick<ProviderRow, 'name'>): boolean {
   return row.name === 'ollama' || row.name === 'sgl';
+}
+
+/**
+ * The user's model choices as the file carries them, or undefined when there are none: in our own block (`models`:
+ * the ids turned off, the user's own ids, and each rewritten key's own lists, so that an import restores them).
+ */
+export interface ExportedCuration {
+  /** Our block's `models`. */
+  desk: JsonObject;
+  /** Each key's `models` / `blacklisted_models` as Bifrost should read them. */
+  keyLists(own: string[], blacklisted: string[]): { models: string[]; blacklisted_models: string[] };
+}
+
+/**
+ * What Bifrost's key lists mean (docs/peers/bifrost-config.md): `models` allows (`["*"]` or, before version 2, `[]`:
+ * all), `blacklisted_models` denies and wins. A disabled model is therefore written both ways: each key's `models`
+ * lists the enabled models it may use, and `blacklisted_models` names the disabled ones (so the meaning holds whichever
+ * `version` reads it). Gone models are not offered, so not listed. Our block keeps each rewritten key's own lists.
+ */
+export function exportedCuration(models: readonly StoredModelRow[]): ExportedCuration | undefined {
+  const disabled = models.filter((m) => m.enabled === 0).map((m) => m.model_id);
+  const custom = models.filter((m) => m.custom === 1);
+  if (disabled.length === 0 && custom.length === 0) return undefined;
+  const off = new Set(disabled);
+  const offered = models.filter((m) => m.enabled !== 0 && m.gone_at === null).map((m) => m.model_id);
+  const desk: JsonObject = {};
+  if (disabled.length > 0) desk.disabled = disabled;
+  if (custom.length > 0)
+    desk.custom = custom.map((m) =>
+      m.display_name && m.display_name !== m.model_id ? { id: m.model_id, display_name: m.display_name } : { id: m.model_id },
+    );
+  return {
+    desk,
+    keyLists(own, blacklisted) {
+      if (disabled.length === 0) return { models: own, blacklisted_models: blacklisted };
+      const everything = own.length === 0 || own.includes('*');
+      const allowed = everything ? offered : own.filter((id) => !off.has(id));
+      return {
+        // An allow-list with nothing left on stays as it was: the blacklist takes its models out.
+        models: allowed.length > 0 ? allowed : own,
+        blacklisted_models: [...new Set([...blacklisted, ...disabled])],
+      };
+    },
+  };
 }

@@ -8,11 +8,20 @@ import { keyConfigAad, keyValueAad, openProviderSecrets } from '../service/provi
 import { mergeSecrets, SECRET_LIST_KEY } from '../service/secret-fields.js';
 import { networkValuesOf, openHeaders, openProxyUrl, withoutNetworkValues } from '../service/network-secrets.js';
 import type { Repository } from '../store/repository.js';
-import type { KeyRow, ProviderRow } from '../store/rows.js';
+import type { KeyRow, ProviderRow, StoredModelRow } from '../store/rows.js';
 import type { Vault } from '../vault/vault.js';
-import { exportedAllowPrivate, exportedBaseUrl, exportedCustom, exportedProxy, inferredType, keysOptional } from './export-bifrost.js';
+import {
+  exportedAllowPrivate,
+  exportedBaseUrl,
+  exportedCuration,
+  exportedCustom,
+  exportedProxy,
+  inferredType,
+  keysOptional,
+  type ExportedCuration,
+} from './export-bifrost.js';
 import { CORE_KEY_FIELDS, DESK_BLOCK, isEnvRef, REDACTED, type JsonObject } from './format.js';
-import { overlay, readState, redactDeep, type FileSpelling } from './state.js';
+import { overlay, readState, redactDeep, sameJson, type FileSpelling } from './state.js';
 
 export type SecretsMode = 'redacted' | 'plain';
 
@@ -37,7 +46,7 @@ class Exporter {
     return Object.fromEntries(Object.entries(secrets).map(([path, value]) => [path, this.secret(value)]));
   }
 
-  key(row: KeyRow): JsonObject {
+  key(row: KeyRow, curation: ExportedCuration | undefined, ownLists: JsonObject): JsonObject {
     const secret = row.secret_ref ?? (row.secret_sealed ? this.vault.openText(row.secret_sealed, keyValueAad(row.id)) : '');
     const out: JsonObject = {
       id: row.id,
@@ -47,7 +56,15 @@ class Exporter {
       weight: row.weight,
       enabled: row.enabled === 1,
     };
-    const blacklisted = parseJson<string[]>(row.blacklisted_models, []);
+    let blacklisted = parseJson<string[]>(row.blacklisted_models, []);
+    if (curation) {
+      // Models the user turned off are left out of what the key may use; our block keeps the key's own lists.
+      const own = { models: parseJson<string[]>(row.models, []), blacklisted_models: blacklisted };
+      const lists = curation.keyLists(own.models, own.blacklisted_models);
+      if (!sameJson(lists, own)) ownLists[row.name] = own;
+      out.models = lists.models;
+      blacklisted = lists.blacklisted_models;
+    }
     if (blacklisted.length > 0) out.blacklisted_models = blacklisted;
     if (row.use_for_batch_api === 1) out.use_for_batch_api = true;
     const plain = parseJson<JsonObject | null>(row.key_config, null);
@@ -61,13 +78,21 @@ class Exporter {
     return out;
   }
 
-  provider(row: ProviderRow, keys: KeyRow[], extras: JsonObject | undefined, spelling: FileSpelling | undefined): JsonObject {
+  provider(
+    row: ProviderRow,
+    keys: KeyRow[],
+    extras: JsonObject | undefined,
+    spelling: FileSpelling | undefined,
+    models: readonly StoredModelRow[] = [],
+  ): JsonObject {
     const secrets = openProviderSecrets(this.vault, row);
     const { [PROXY_PASSWORD_PATH]: proxyPassword, ...settingSecrets } = withoutNetworkValues(secrets);
     // Header values and the proxy URL's userinfo: the stored blocks show `<REDACTED>` where the sealed value goes.
     const networkValues = this.secretsOut(networkValuesOf(secrets));
     const { allow_private_network: allowPrivate, ...network } = networkOf(row);
-    const keyBlocks = keys.map((k) => this.key(k));
+    const curation = exportedCuration(models);
+    const ownLists: JsonObject = {};
+    const keyBlocks = keys.map((k) => this.key(k, curation, ownLists));
     const baseUrl = exportedBaseUrl(row, keyBlocks, spelling);
     const allowOut = exportedAllowPrivate(row, allowPrivate, spelling);
     const block: JsonObject = {
@@ -104,6 +129,7 @@ class Exporter {
     delete plainSettings[SECRET_LIST_KEY];
     const settings = mergeSecrets(plainSettings, this.secretsOut(settingSecrets));
     if (Object.keys(settings).length > 0) desk.settings = settings;
+    if (curation) desk.models = { ...curation.desk, ...(Object.keys(ownLists).length > 0 ? { key_lists: ownLists } : {}) };
     if (Object.keys(desk).length > 0) block[DESK_BLOCK] = desk;
 
     return overlay(block, this.mode === 'redacted' && extras ? (redactDeep(extras) as JsonObject) : extras);
@@ -117,9 +143,16 @@ export function exportDocument(store: ExportStore, mode: SecretsMode): JsonObjec
   const state = readState(repo, vault);
   const rows = repo.allProviders();
   const keys = repo.keysOfMany(rows.map((r) => r.id));
+  const curated = repo.curatedModels();
   const providers: JsonObject = {};
   for (const row of rows)
-    providers[row.name] = exporter.provider(row, keys.get(row.id) ?? [], state.extras[row.name], state.spelling[row.name]);
+    providers[row.name] = exporter.provider(
+      row,
+      keys.get(row.id) ?? [],
+      state.extras[row.name],
+      state.spelling[row.name],
+      curated.get(row.id),
+    );
 
   const sections = mode === 'redacted' ? (redactDeep(state.sections) as JsonObject) : state.sections;
   const document: JsonObject = {};

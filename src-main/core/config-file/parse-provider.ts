@@ -9,6 +9,7 @@ import {
   CONCURRENCY_DEFAULTS,
   ConcurrencyInput,
   CustomProviderConfigInput,
+  ModelCurationBlock,
   NetworkConfigInput,
   ProxyConfigInput,
   type ConcurrencyAndBufferSize,
@@ -53,11 +54,13 @@ export interface ParsedProvider {
   send_back_raw_response: boolean;
   store_raw_request_response: boolean;
   keys: ParsedKey[];
+  /** The model curation our block carries (`provider_desk.models`), or null when it carries none (stored curation is then kept). */
+  models: { disabled: string[]; custom: Array<{ id: string; display_name: string }> } | null;
   /** Fields Provider Desk does not model (newer Bifrost options), kept as an overlay and written back on export. */
   extras: JsonObject | null;
 }
 
-const DESK_FIELDS = ['type', 'display_name', 'description', 'enabled', 'settings', 'base_url'];
+const DESK_FIELDS = ['type', 'display_name', 'description', 'enabled', 'settings', 'base_url', 'models'];
 
 /** A valid provider, or undefined once its errors are reported (its keys are read either way, to report theirs too). */
 export function parseProvider(c: Collector, name: string, value: unknown): ParsedProvider | undefined {
@@ -137,7 +140,11 @@ export function parseProvider(c: Collector, name: string, value: unknown): Parse
   };
 
   const keyless = type !== undefined && (!catalogEntry(type).keyRequired || custom?.is_key_less === true);
-  const keys = parseKeys(c, value.keys, path, keyless, type);
+  // A key the export rewrote for Bifrost (models turned off) gets back its own lists from our block.
+  const keys = parseKeys(c, value.keys, path, keyless, type).map((key) => {
+    const own = key.name !== undefined ? desk.models?.key_lists?.[key.name] : undefined;
+    return own ? { ...key, models: own.models, blacklisted_models: own.blacklisted_models } : key;
+  });
 
   if (c.errors.length > before || type === undefined || !parsedNetwork || !concurrency || proxy === undefined || custom === undefined)
     return undefined;
@@ -158,6 +165,12 @@ export function parseProvider(c: Collector, name: string, value: unknown): Parse
     custom,
     ...flags,
     keys,
+    models: desk.models
+      ? {
+          disabled: desk.models.disabled ?? [],
+          custom: (desk.models.custom ?? []).map((m) => ({ id: m.id, display_name: m.display_name ?? '' })),
+        }
+      : null,
     extras: nonEmpty(blockExtras) ?? null,
   };
 }
@@ -174,6 +187,7 @@ function parseDeskBlock(
   enabled?: boolean | undefined;
   settings?: JsonObject;
   base_url?: string | undefined;
+  models?: ModelCurationBlock | undefined;
 } {
   if (value === undefined || value === null) return {};
   if (!isObject(value)) {
@@ -191,6 +205,7 @@ function parseDeskBlock(
     enabled: c.boolean(value.enabled, path, 'enabled'),
     base_url: c.string(value.base_url, path, 'base_url', 0, 2083),
     ...(isObject(settings) ? { settings } : {}),
+    ...(value.models !== undefined ? { models: c.parse(ModelCurationBlock, value.models, path, 'models') } : {}),
   };
 }
 

@@ -9,7 +9,7 @@ import type { DestinationChange, FieldChanges } from '../contract/config-schemas
 import type { FieldError } from '../contract/errors.js';
 import type { ProviderCreateInput, ProviderPatch } from '../contract/provider-inputs.js';
 import type { Repository } from '../store/repository.js';
-import type { ProviderRow } from '../store/rows.js';
+import type { ProviderRow, StoredModelRow } from '../store/rows.js';
 import type { Vault } from '../vault/vault.js';
 import type { JsonObject, Path } from './format.js';
 import type { ParsedDocument, ParsedProvider } from './parse.js';
@@ -50,6 +50,8 @@ export interface ImportPlan {
   destinations: DestinationChange[];
   /** Per changed provider, the dotted paths of the fields that change. */
   changes: FieldChanges;
+  /** Model curation to write, by provider name (providers whose block carries one that differs from the stored one). */
+  curations: Array<{ name: string; disabled: string[]; custom: Array<{ id: string; display_name: string }> }>;
 }
 
 export interface PlanStore {
@@ -82,7 +84,9 @@ export function buildPlan(store: PlanStore, parsed: ParsedDocument, prune: boole
     sections: { added: [], changed: [], unchanged: [], removed: [] },
     destinations: [],
     changes: {},
+    curations: [],
   };
+  const storedCuration = repo.curatedModels();
   const previous = readState(repo, vault);
   const extrasChanged = new Set<string>();
 
@@ -104,12 +108,14 @@ export function buildPlan(store: PlanStore, parsed: ParsedDocument, prune: boole
     // Keys are checked even when the provider block has errors, so that every bad path is reported at once.
     const keyOps = keyPlanner.keys(p, row ?? null, row ? (keysByProvider.get(row.id) ?? []) : []);
     if (!desired) continue;
+    const curationChanged = p.models !== null && !sameCuration(p.models, row ? storedCuration.get(row.id) : undefined);
+    if (curationChanged && p.models) plan.curations.push({ name: p.name, ...p.models });
     if (!row) {
       plan.added.push({ name: p.name, path: p.path });
       continue;
     }
     const keysChanged = keyOps.removeKeys.length + keyOps.updateKeys.length + keyOps.addKeys.length > 0;
-    if (desired.changed || keysChanged || extrasChanged.has(p.name)) {
+    if (desired.changed || keysChanged || extrasChanged.has(p.name) || curationChanged) {
       plan.changed.push({ name: p.name, path: p.path, row, patch: desired.changed ? desired.patch : null, ...keyOps });
       plan.changes[p.name] = providerFieldChanges(ctx, {
         row,
@@ -119,6 +125,7 @@ export function buildPlan(store: PlanStore, parsed: ParsedDocument, prune: boole
         extrasBefore: previous.extras[p.name],
         extrasAfter: extras ?? undefined,
       });
+      if (curationChanged) plan.changes[p.name] = [...(plan.changes[p.name] ?? []), 'provider_desk.models'];
       if (desired.changed && desired.next && keepsSecrets(p, keyOps))
         plan.destinations.push(...destinationChanges(p.name, row, desired.next));
     } else {
@@ -149,6 +156,23 @@ export function buildPlan(store: PlanStore, parsed: ParsedDocument, prune: boole
   plan.sections = sections.diff;
   plan.stateChanged = !sameJson(previous, plan.state);
   return { plan, errors: ctx.errors };
+}
+
+/** Whether a file's curation is what the store holds (order aside): then importing it writes nothing. */
+function sameCuration(file: NonNullable<ParsedProvider['models']>, stored: readonly StoredModelRow[] | undefined): boolean {
+  const rows = stored ?? [];
+  const disabled = rows.filter((m) => m.enabled === 0).map((m) => m.model_id);
+  const custom = rows
+    .filter((m) => m.custom === 1)
+    .map((m) => ({ id: m.model_id, display_name: m.display_name === m.model_id ? '' : m.display_name }));
+  const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return (
+    sameJson([...disabled].sort(), [...file.disabled].sort()) &&
+    sameJson(
+      [...custom].sort(byId),
+      [...file.custom].map((m) => ({ id: m.id, display_name: m.display_name === m.id ? '' : m.display_name })).sort(byId),
+    )
+  );
 }
 
 /** What the service's create takes for a provider the store does not have. */

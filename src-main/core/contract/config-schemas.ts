@@ -256,3 +256,27 @@ export type DestinationChange = z.infer<typeof DestinationChangeSchema>;
 /** Per changed provider, the dotted paths of the fields an import changes (never their values). */
 export const FieldChangesSchema = z.record(z.string(), z.array(z.string()));
 export type FieldChanges = z.infer<typeof FieldChangesSchema>;
+
+/** A model id inside a config file's curation block: one line, as the provider spells it. */
+const CuratedModelId = z
+  .string()
+  .min(1)
+  .max(256)
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must be one line without control characters');
+
+/**
+ * `provider_desk.models`: the user's model curation as an export writes it — the ids turned off, the user's own ids,
+ * and the own allow/block lists of each key whose `models`/`blacklisted_models` the export rewrote for Bifrost.
+ */
+export const ModelCurationBlock = z
+  .object({
+    disabled: z.array(CuratedModelId).max(20_000).optional(),
+    custom: z
+      .array(z.object({ id: CuratedModelId, display_name: z.string().max(200).optional() }).strict())
+      .max(20_000)
+      .optional(),
+    key_lists: z.record(z.string(), z.object({ models: z.array(z.string()), blacklisted_models: z.array(z.string()) }).strict()).optional(),
+  })
+  .strict();
+export type ModelCurationBlock = z.infer<typeof ModelCurationBlock>;

@@ -94,6 +94,17 @@ export const ModelSchema = z
   .meta({ id: 'Model' });
 export type ModelInfo = z.infer<typeof ModelSchema>;
 
+/** A stored model with the user's curation: what the model list operations answer. */
+export const StoredModelSchema = ModelSchema.extend({
+  enabled: z.boolean().meta({ description: 'Off when the user disabled it: surfaces, the gateway and exports leave it out.' }),
+  custom: z.boolean().meta({ description: 'An id the user added; kept across refreshes, never marked gone.' }),
+  gone_at: z
+    .string()
+    .nullable()
+    .meta({ description: 'When a refresh first stopped listing it (shown as gone until dismissed); null while listed.' }),
+}).meta({ id: 'StoredModel' });
+export type StoredModel = z.infer<typeof StoredModelSchema>;
+
 export const ApiKeySchema = z
   .object({
     id: z.string(),

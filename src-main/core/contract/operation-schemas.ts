@@ -1,6 +1,6 @@
 /** Input and output schemas (and shared examples) of the operations in operations.ts. */
 import { z } from 'zod';
-import { CheckResultSchema, ModelSchema, PROVIDER_HEALTH } from './domain-schemas.js';
+import { CheckResultSchema, ERROR_CLASSES, PROVIDER_HEALTH, StoredModelSchema } from './domain-schemas.js';
 import { PROVIDER_SORT_FIELDS } from './sort-fields.js';
 import { DestinationChangeSchema, FieldChangesSchema } from './config-schemas.js';
 
@@ -56,30 +56,81 @@ export const HealthCounts = z.object({
   untested: z.number().int(),
 });
 
+/** Why a provider failed in a test-all: the error class of its first failing check ('other' when the check named none). */
+export const TEST_ALL_CAUSES = [...ERROR_CLASSES, 'other'] as const;
+export const TestAllCause = z.enum(TEST_ALL_CAUSES);
+export type TestAllCause = z.infer<typeof TestAllCause>;
+
+/** The time cap of one provider in a test-all when neither the call nor the preferences give one. */
+export const TEST_ALL_DEFAULT_TIMEOUT_MS = 20_000;
+/** A run id chosen by the caller, so that it can cancel the run before the first progress arrives. */
+export const TestAllRunId = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]{1,100}$/, 'must be 1 to 100 letters, digits, dots, dashes, underscores or colons');
+
+export const TestAllInput = z
+  .object({
+    concurrency: z.number().int().min(1).max(256).optional(),
+    only: z.array(z.string()).optional().meta({ description: 'Test only these providers (ids or names), e.g. the failed ones again.' }),
+    run_id: TestAllRunId.optional().meta({
+      description: 'Names this run for providers.testAllCancel (any unique string; one is made up when absent).',
+    }),
+    timeout_ms: z.number().int().min(1000).max(600_000).optional().meta({
+      description:
+        'Time cap per provider: a provider still unanswered after this long counts as timed out (error class `timeout`). Default: the `testTimeoutSeconds` preference (20 s).',
+    }),
+  })
+  .strict();
+
 export const TestAllProgress = z.object({
+  run_id: z.string().optional(),
   done: z.number().int(),
   total: z.number().int(),
   provider: z.object({ id: z.string(), name: z.string() }),
   ok: z.boolean(),
   health: z.enum(PROVIDER_HEALTH),
+  cause: TestAllCause.nullable().optional(),
   results: z.array(CheckResultSchema),
 });
 export type TestAllProgress = z.infer<typeof TestAllProgress>;
 
 export const TestAllOutput = z.object({
+  run_id: z.string(),
   total: z.number().int(),
   passed: z.number().int(),
   failed: z.number().int(),
+  not_tested: z.number().int().meta({
+    description: 'Providers the run did not finish because it was cancelled (their health is left as it was).',
+  }),
+  cancelled: z.boolean().meta({ description: 'The run was cancelled (providers.testAllCancel, or the caller went away).' }),
+  timeout_ms: z.number().int().meta({ description: 'The time cap per provider this run used.' }),
   duration_ms: z.number().int(),
   by_health: HealthCounts.meta({
     description: 'How many of the tested providers ended up with each health word (passed counts ok; failed counts the rest).',
   }),
+  by_cause: z.partialRecord(TestAllCause, z.number().int()).meta({
+    description: 'Failed providers per cause: the error class of their first failing check (auth_failed, rate_limited, timeout …).',
+  }),
   providers: z.array(
-    z.object({ id: z.string(), name: z.string(), ok: z.boolean(), health: z.enum(PROVIDER_HEALTH), results: z.array(CheckResultSchema) }),
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      ok: z.boolean(),
+      health: z.enum(PROVIDER_HEALTH),
+      cause: TestAllCause.nullable().meta({ description: 'Why it failed (null when it passed).' }),
+      results: z.array(CheckResultSchema),
+    }),
   ),
 });
 
-export const ModelsOutput = z.object({ models: z.array(ModelSchema), fetched_at: z.string().nullable() });
+export const TestAllCancelInput = z
+  .object({ run_id: TestAllRunId.optional().meta({ description: 'The run to cancel; every running test-all when absent.' }) })
+  .strict();
+export const TestAllCancelOutput = z.object({
+  cancelled: z.array(z.string()).meta({ description: 'The ids of the runs that were cancelled (empty when none was running).' }),
+});
+
+export const ModelsOutput = z.object({ models: z.array(StoredModelSchema), fetched_at: z.string().nullable() });
 
 export const ImportDiff = z.object({
   added: z.array(z.string()),
@@ -251,6 +302,10 @@ export const PreferencesSchema = z.object({
       description:
         'Scheduled checks: re-test every enabled provider in the background every this many minutes (0 = off). Never deep tests.',
     }),
+  testTimeoutSeconds: z.number().int().min(1, 'must be at least 1 second').max(600, 'must be at most 600 seconds').meta({
+    description:
+      'Test all: a provider still unanswered after this many seconds counts as timed out, so one slow provider cannot hold the run.',
+  }),
 });
 
 // --- scheduled checks ---------------------------------------------------------------------------------------

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { Logger } from '../log/logger.js';
 import { DispatcherPool } from '../probe/network/dispatchers.js';
 import { systemResolver, type Resolver } from '../probe/network/guarded-connect.js';
@@ -12,7 +11,7 @@ import { forwardedResponseHeaders } from './headers.js';
 import { compatModels, type CompatModel } from './openai-compat.js';
 import type { RequestOutcome, UsageRecorder } from './outcome.js';
 import { ProviderDirectory, type GatewayKey, type GatewayProvider } from './providers.js';
-import { watchBody } from './stream.js';
+import { relayBody, type ClientSink } from './stream.js';
 import { UpstreamClient } from './upstream.js';
 
 /** Who is calling: a scoped token (its id and the providers it may use; null = all) or the main API token (null). */
@@ -28,11 +27,14 @@ export interface GatewayDeps {
   resolve?: Resolver;
 }
 
-/** What the route hands to the client: the provider's status, headers and body stream, unchanged. */
+/** What the route hands to the client: the provider's status and headers, and its body to relay unchanged. */
 export interface GatewayAnswer {
   status: number;
   headers: Record<string, string | string[]>;
-  body: Readable;
+  /** Writes the body to `client` (whose headers are sent) as it arrives, counting usage; call it exactly once. */
+  relay(client: ClientSink): void;
+  /** Drops the answer unread (the route could not send its headers). */
+  discard(): void;
 }
 
 /**
@@ -74,26 +76,36 @@ export class Gateway {
     const record = (key: GatewayKey | null, outcome: RequestOutcome, input: number | null, output: number | null) =>
       this.record(plan.provider, caller, key, outcome, input, output);
     const { key, response, request } = await this.failover.forward(plan, signal, (failed, outcome) => record(failed, outcome, null, null));
-    const body = watchBody(
-      response,
-      request.url.host,
-      () => signal.aborted,
-      ({ outcome, usage }) => record(key, outcome, usage.input, usage.output),
-    );
-    return { status: response.statusCode, headers: forwardedResponseHeaders(response.headers), body };
+    return {
+      status: response.statusCode,
+      headers: forwardedResponseHeaders(response.headers),
+      relay: (client) =>
+        relayBody(
+          response,
+          client,
+          request.url.host,
+          () => signal.aborted,
+          ({ outcome, usage }) => record(key, outcome, usage.input, usage.output),
+        ),
+      discard: () => {
+        response.body.destroy();
+        record(key, 'invalid_response', null, null);
+      },
+    };
   }
 
   /** Every model the caller may use, as `provider/model`. */
   models(caller: GatewayCaller): CompatModel[] {
     const rows = this.directory.enabledRows().filter((row) => !caller?.providers || caller.providers.includes(row.name));
-    const repo = this.deps.providers.repo;
+    const providers = this.deps.providers;
     const modelsOf = new Map<string, ModelRow[]>();
-    for (const model of repo.allModels()) {
+    // Leaves out models turned off by the user, or no longer listed.
+    for (const model of providers.offeredModelRows()) {
       const list = modelsOf.get(model.provider_id);
       if (list) list.push(model);
       else modelsOf.set(model.provider_id, [model]);
     }
-    const keysOf = repo.keysOfMany(rows.map((row) => row.id));
+    const keysOf = providers.keyRowsOfMany(rows.map((row) => row.id));
     return compatModels(
       rows.map((row) => ({
         row,
@@ -105,6 +117,7 @@ export class Gateway {
 
   async close(): Promise<void> {
     this.credentials.clear();
+    this.directory.clear();
     await this.pool.close();
   }
 

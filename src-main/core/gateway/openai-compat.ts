@@ -9,7 +9,7 @@ import { parseJson } from '../service/codec.js';
 import type { ModelRow, ProviderRow } from '../store/rows.js';
 import type { Credentials, KeyMaterial } from './credentials.js';
 import { parsedBase, providerBase } from './destinations.js';
-import { badRequest, GatewayError, notFound } from './errors.js';
+import { badRequest, forbidden, GatewayError, notFound } from './errors.js';
 import type { ForwardPlan } from './failover.js';
 import { forwardedRequestHeaders, headerText } from './headers.js';
 import { keyAllows } from './keys.js';
@@ -199,5 +199,13 @@ export function modelNotFound(id: string): GatewayError {
   return notFound(
     'model_not_found',
     `The model "${id.slice(0, 200)}" does not exist or you do not have access to it; GET /v1/models lists them`,
+  );
+}
+
+/** A stored model the user turned off: refused before anything is sent (OpenAI's shape, a code of its own). */
+export function modelDisabled(id: string): GatewayError {
+  return forbidden(
+    'model_disabled',
+    `The model "${id.slice(0, 200)}" is disabled in Provider Desk; enable it in the provider's Models tab (GET /v1/models lists the enabled ones)`,
   );
 }

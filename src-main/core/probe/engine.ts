@@ -10,7 +10,7 @@ import { systemResolver, type Resolver } from './network/guarded-connect.js';
 import { ProviderHttp } from './network/http-client.js';
 import { SecretScrubber, scrubModel } from './scrub.js';
 import { isSecretHeaderName } from '../service/secret-fields.js';
-import type { ClosableProbeEngine, KeyCheckOutcome, ProbeKey, ProbeOptions, ProbeTarget } from './types.js';
+import type { ClosableProbeEngine, KeyCheckOutcome, ModelCheckOutcome, ProbeKey, ProbeOptions, ProbeTarget } from './types.js';
 
 export { runWithConcurrency, createLimiter, type Progress } from './concurrency.js';
 
@@ -194,7 +194,65 @@ export function createProbeEngine(options: ProbeEngineOptions = {}): ClosablePro
     return { result: finish(true, `${summary(works)}; ${model} answered a one-token request`, { http_status: 200 }), models };
   }
 
+  /** One one-token request to a model through the type's deep call; no listing, nothing else sent. */
+  async function modelCheck(target: ProbeTarget, key: ProbeKey, model: string, probe: ProbeOptions): Promise<ModelCheckOutcome> {
+    const started = performance.now();
+    const checkedAt = now().toISOString();
+    const adapter = adapterOf(target);
+    const ctx = context(target, key, probe.signal);
+    const finish = (ok: boolean, message: string, extra: Partial<CheckResult> = {}): CheckResult => ({
+      key_id: key.keyId,
+      ok,
+      latency_ms: Math.max(0, Math.round(performance.now() - started)),
+      http_status: null,
+      error_class: null,
+      message: ctx.scrubber.scrub(message),
+      hint: null,
+      checked_at: checkedAt,
+      headroom: ctx.headroom.result(),
+      ...extra,
+    });
+    const failure = (error: ProbeError): CheckResult =>
+      finish(false, error.message, {
+        http_status: error.httpStatus,
+        error_class: error.errorClass,
+        hint: error.hint ? ctx.scrubber.scrub(error.hint) : null,
+      });
+    const unsupported = (why: string, hint: string | null): ModelCheckOutcome => ({
+      supported: false,
+      result: finish(false, why, { error_class: 'unsupported', hint }),
+    });
+    if (closed) return unsupported('the probe engine is closed', null);
+    if (!adapter.deep)
+      return unsupported(
+        `${target.entry.label} has no one-token request to check a model with, so nothing was sent`,
+        'use the model from your own client to check it',
+      );
+    if (!ctx.secret && !ctx.keyless && needsSecret(target, familyOf(target)))
+      return { supported: true, result: failure(missingCredentials('API key')) };
+    try {
+      await adapter.deep(ctx, model);
+    } catch (error) {
+      if (error instanceof ProbeError && error.errorClass === 'unsupported') return unsupported(`${model}: ${error.summary}`, error.hint);
+      const probeError =
+        error instanceof ProbeError
+          ? error
+          : new ProbeError({
+              errorClass: 'invalid_response',
+              httpStatus: null,
+              summary: `unexpected failure: ${error instanceof Error ? error.message : String(error)}`,
+              hint: null,
+            });
+      return { supported: true, result: failure(probeError) };
+    }
+    return { supported: true, result: finish(true, `${model} answered a one-token request`, { http_status: 200 }) };
+  }
+
   return {
+    async checkModel(target, key, model, probe = {}): Promise<ModelCheckOutcome> {
+      return modelCheck(targetForKey(target, key), key, model, probe);
+    },
+
     async checkKey(target, key, probe = {}): Promise<KeyCheckOutcome> {
       // models stay null when the listing itself failed; a failed deep test still reports what was listed.
       return attempt(targetForKey(target, key), key, probe, probe.deep === true);

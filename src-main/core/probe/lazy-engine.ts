@@ -19,6 +19,11 @@ export function lazyProbeEngine(load: () => Promise<ClosableProbeEngine>): Closa
   return {
     checkKey: async (target, key, options) => (await engine()).checkKey(target, key, options),
     listModels: async (target, key, options) => (await engine()).listModels(target, key, options),
+    checkModel: async (target, key, model, options) => {
+      const real = await engine();
+      if (!real.checkModel) throw new Error('this probe engine cannot check a model');
+      return real.checkModel(target, key, model, options);
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -38,6 +38,12 @@ export interface KeyCheckOutcome {
   models: ModelInfo[] | null;
 }
 
+/** A one-token request to one model: `supported` is false when the type has no such request (nothing was sent). */
+export interface ModelCheckOutcome {
+  supported: boolean;
+  result: CheckResult;
+}
+
 /** The probe engine the service calls. Implementations never throw for upstream failures: they return a failed CheckResult. */
 export interface ProbeEngine {
   checkKey(target: ProbeTarget, key: ProbeKey, options?: ProbeOptions): Promise<KeyCheckOutcome>;
@@ -47,6 +53,8 @@ export interface ProbeEngine {
     key: ProbeKey,
     options?: ProbeOptions,
   ): Promise<{ ok: true; models: ModelInfo[] } | { ok: false; result: CheckResult }>;
+  /** Sends one one-token request to `model` (the deep test's call, without listing); engines without it cannot check models. */
+  checkModel?(target: ProbeTarget, key: ProbeKey, model: string, options?: ProbeOptions): Promise<ModelCheckOutcome>;
 }
 
 /** The engine createProbeEngine returns: it owns sockets (one dispatcher per network config) until closed. */

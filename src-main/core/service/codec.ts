@@ -6,8 +6,8 @@ import {
   type CustomProviderConfig,
   type NetworkConfig,
 } from '../contract/config-schemas.js';
-import type { ApiKey, CheckResult, ModelInfo, Provider } from '../contract/domain-schemas.js';
-import type { ModelRow, ProviderRow } from '../store/rows.js';
+import type { ApiKey, CheckResult, ModelInfo, Provider, StoredModel } from '../contract/domain-schemas.js';
+import type { ProviderRow, StoredModelRow } from '../store/rows.js';
 import type { KeyView } from '../store/repository.js';
 import { coderMask, type MaskParts } from './masking.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
@@ -138,15 +138,24 @@ export function toProvider(row: ProviderRow, keys: KeyView[], modelsCount: numbe
   };
 }
 
-export function toModel(row: ModelRow): ModelInfo {
+/** Whether a stored model is offered to tools (surfaces, gateway, exports): the user has not turned it off and the provider still lists it. */
+export function modelOffered(row: Pick<StoredModelRow, 'enabled' | 'gone_at'>): boolean {
+  return row.enabled !== 0 && row.gone_at === null;
+}
+
+export function toModel(row: StoredModelRow): StoredModel {
   return {
     id: row.model_id,
-    display_name: row.display_name,
+    // A custom id (or a choice imported before any listing) may have no name of its own.
+    display_name: row.display_name || row.model_id,
     capabilities: parseJson<ModelInfo['capabilities']>(row.capabilities, []),
     context_window: row.context_window,
     owned_by: row.owned_by,
     key_id: row.key_id,
     fetched_at: row.fetched_at,
+    enabled: row.enabled !== 0,
+    custom: row.custom === 1,
+    gone_at: row.gone_at,
   };
 }
 

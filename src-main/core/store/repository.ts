@@ -3,7 +3,8 @@ import { StatementCache } from './statement-cache.js';
 import type { Db } from './database.js';
 import type { ProviderHealth } from '../contract/domain-schemas.js';
 import { writeTransaction } from './database.js';
-import type { KeyRow, ModelRow, ProviderRow } from './rows.js';
+import { SEARCH_INSERT_TRIGGER } from './migrations/0004-list-indexes.js';
+import type { KeyRow, ModelRow, ProviderRow, StoredModelRow } from './rows.js';
 import type { EditableKeySlotStore } from '../vault/vault.js';
 import { searchCondition } from './provider-search.js';
 import { PROVIDER_SORT_FIELDS } from '../contract/sort-fields.js';
@@ -108,6 +109,16 @@ function providerOrder(query: ProviderQuery): string {
   return `ORDER BY ${expression} ${direction}, seq ${direction}`;
 }
 
+/** ORDER BY position, created_at, id (ids and timestamps are ASCII: code-unit order is SQLite's BINARY order). */
+function byKeyOrder(a: KeyRow, b: KeyRow): number {
+  if (a.position !== b.position) return a.position - b.position;
+  if (a.created_at !== b.created_at) return a.created_at < b.created_at ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Below this many inserted providers the per-row search-index trigger costs less than a rebuild. */
+const BULK_INSERT_MIN = 2000;
+
 /** All SQL of the store. Every write method is meant to run inside a transaction opened by the caller or itself. */
 export class Repository implements EditableKeySlotStore {
   private readonly statements: StatementCache;
@@ -165,6 +176,27 @@ export class Repository implements EditableKeySlotStore {
     return writeTransaction(this.db, work);
   }
 
+  /**
+   * Runs `work`, which inserts many providers, inside the caller's transaction with the search index's insert trigger
+   * off, then rebuilds the index from the table once: one bulk build instead of an FTS insert per row (half the time of
+   * a 100k import). Worth it only when the rows inserted are many and not far fewer than those stored (a rebuild reads
+   * them all): see insertsInBulk. A failure rolls the whole transaction back, trigger included.
+   */
+  insertingInBulk<T>(work: () => T): T {
+    if (!this.db.inTransaction) throw new Error('insertingInBulk must run inside a transaction');
+    this.db.exec('DROP TRIGGER IF EXISTS providers_search_insert');
+    const result = work();
+    this.db.exec(`INSERT INTO providers_search (providers_search) VALUES ('rebuild'); ${SEARCH_INSERT_TRIGGER}`);
+    return result;
+  }
+
+  /** Whether inserting `count` providers is worth insertingInBulk: many, and at least half as many as are stored. */
+  insertsInBulk(count: number): boolean {
+    if (count < BULK_INSERT_MIN) return false;
+    const { stored } = this.statement('SELECT COUNT(*) AS stored FROM providers').get() as { stored: number };
+    return count * 2 >= stored;
+  }
+
   // --- key slots and meta -------------------------------------------------
   listSlots(): Array<{ kind: string; wrapped: Buffer }> {
     return this.statement('SELECT kind, wrapped FROM key_slots ORDER BY created_at').all() as Array<{ kind: string; wrapped: Buffer }>;
@@ -192,8 +224,10 @@ export class Repository implements EditableKeySlotStore {
   }
 
   // --- providers ------------------------------------------------------------
+  /** By id first, then by name: two single-index lookups, cheaper than one `id = ? OR name = ?` (a multi-index OR). */
   findProvider(idOrName: string): ProviderRow | undefined {
-    return this.statement('SELECT * FROM providers WHERE id = ? OR name = ?').get(idOrName, idOrName) as ProviderRow | undefined;
+    return (this.statement('SELECT * FROM providers WHERE id = ?').get(idOrName) ??
+      this.statement('SELECT * FROM providers WHERE name = ?').get(idOrName)) as ProviderRow | undefined;
   }
 
   findProviderByBaseUrl(baseUrl: string): ProviderRow | undefined {
@@ -310,8 +344,9 @@ export class Repository implements EditableKeySlotStore {
   }
 
   // --- keys -----------------------------------------------------------------
+  /** A provider's keys in order. Sorted here: SQLite's sorter for a handful of rows cost more than the lookup (test-all reads them twice per provider). */
   keysOf(providerId: string): KeyRow[] {
-    return this.statement('SELECT * FROM api_keys WHERE provider_id = ? ORDER BY position, created_at, id').all(providerId) as KeyRow[];
+    return (this.statement('SELECT * FROM api_keys WHERE provider_id = ?').all(providerId) as KeyRow[]).sort(byKeyOrder);
   }
 
   keysOfMany(providerIds: string[]): Map<string, KeyRow[]> {
@@ -364,8 +399,8 @@ export class Repository implements EditableKeySlotStore {
   }
 
   // --- models and checks ----------------------------------------------------
-  modelsOf(providerId: string): ModelRow[] {
-    return this.statement('SELECT * FROM models WHERE provider_id = ? ORDER BY model_id').all(providerId) as ModelRow[];
+  modelsOf(providerId: string): StoredModelRow[] {
+    return this.statement('SELECT * FROM models WHERE provider_id = ? ORDER BY model_id').all(providerId) as StoredModelRow[];
   }
 
   modelCounts(providerIds: string[]): Map<string, number> {
@@ -378,13 +413,33 @@ export class Repository implements EditableKeySlotStore {
     return counts;
   }
 
-  allModels(): ModelRow[] {
-    return this.statement('SELECT * FROM models ORDER BY provider_id, model_id').all() as ModelRow[];
+  /** The stored models of each provider with any curation (a model turned off or a custom id), by provider id: what an export needs. */
+  curatedModels(): Map<string, StoredModelRow[]> {
+    const rows = this.statement(
+      `SELECT * FROM models WHERE provider_id IN (SELECT DISTINCT provider_id FROM models WHERE enabled = 0 OR custom = 1)
+       ORDER BY provider_id, model_id`,
+    ).all() as StoredModelRow[];
+    const out = new Map<string, StoredModelRow[]>();
+    for (const row of rows) {
+      const list = out.get(row.provider_id);
+      if (list) list.push(row);
+      else out.set(row.provider_id, [row]);
+    }
+    return out;
   }
 
-  /** Replaces a provider's model rows as given; the list's hash is then unknown, so the next storeModelList writes in full. */
+  allModels(): StoredModelRow[] {
+    return this.statement('SELECT * FROM models ORDER BY provider_id, model_id').all() as StoredModelRow[];
+  }
+
+  /** Replaces a provider's model rows as given (curation reset); the list's hash is then unknown, so the next storeModelList writes in full. */
   replaceModels(providerId: string, models: ModelRow[]): void {
-    this.writeModels(providerId, models);
+    this.statement('DELETE FROM models WHERE provider_id = ?').run(providerId);
+    const insert = this.statement(
+      `INSERT OR REPLACE INTO models (provider_id, model_id, key_id, display_name, capabilities, context_window, owned_by, fetched_at)
+       VALUES (@provider_id, @model_id, @key_id, @display_name, @capabilities, @context_window, @owned_by, @fetched_at)`,
+    );
+    for (const model of models) insert.run(model);
     this.statement('DELETE FROM model_lists WHERE provider_id = ?').run(providerId);
   }
 
@@ -401,7 +456,7 @@ export class Repository implements EditableKeySlotStore {
    */
   storeModelList(providerId: string, hash: string, fetchedAt: string, rows: () => ModelRow[]): boolean {
     const rewrite = this.modelList(providerId)?.hash !== hash;
-    if (rewrite) this.writeModels(providerId, rows());
+    if (rewrite) this.mergeListedModels(providerId, rows(), fetchedAt);
     this.statement(
       `INSERT INTO model_lists (provider_id, hash, fetched_at) VALUES (?, ?, ?)
        ON CONFLICT (provider_id) DO UPDATE SET hash = excluded.hash, fetched_at = excluded.fetched_at`,
@@ -409,13 +464,93 @@ export class Repository implements EditableKeySlotStore {
     return rewrite;
   }
 
-  private writeModels(providerId: string, models: ModelRow[]): void {
-    this.statement('DELETE FROM models WHERE provider_id = ?').run(providerId);
+  /**
+   * Writes a listing over the stored rows without losing the user's choices: listed models are upserted (enabled and
+   * custom kept, gone cleared: a model that reappears is back), stored ones the listing no longer names are marked gone
+   * (first time only), custom ids are left alone. A custom id keeps the display name the user gave it.
+   */
+  private mergeListedModels(providerId: string, models: ModelRow[], seenAt: string): void {
+    const upsert = this.statement(
+      `INSERT INTO models (provider_id, model_id, key_id, display_name, capabilities, context_window, owned_by, fetched_at)
+       VALUES (@provider_id, @model_id, @key_id, @display_name, @capabilities, @context_window, @owned_by, @fetched_at)
+       ON CONFLICT (provider_id, model_id) DO UPDATE SET key_id = excluded.key_id,
+         display_name = CASE WHEN models.custom = 1 AND models.display_name <> '' THEN models.display_name ELSE excluded.display_name END,
+         capabilities = excluded.capabilities, context_window = excluded.context_window, owned_by = excluded.owned_by,
+         fetched_at = excluded.fetched_at, gone_at = NULL`,
+    );
+    for (const model of models) upsert.run(model);
+    this.statement(
+      `UPDATE models SET gone_at = @seen_at WHERE provider_id = @provider AND custom = 0 AND gone_at IS NULL
+         AND model_id NOT IN (SELECT value FROM json_each(@listed))`,
+    ).run({ provider: providerId, seen_at: seenAt, listed: JSON.stringify(models.map((m) => m.model_id)) });
+  }
+
+  /** Turns models on or off; returns the ids that are not stored for the provider (nothing is written then). */
+  setModelsEnabled(providerId: string, modelIds: readonly string[], enabled: boolean): string[] {
+    const missing = this.missingModels(providerId, modelIds);
+    if (missing.length > 0) return missing;
+    this.statement(
+      'UPDATE models SET enabled = @enabled WHERE provider_id = @provider AND model_id IN (SELECT value FROM json_each(@ids))',
+    ).run({ provider: providerId, enabled: enabled ? 1 : 0, ids: JSON.stringify(modelIds) });
+    return [];
+  }
+
+  /** The ids among `modelIds` with no stored row for the provider. */
+  missingModels(providerId: string, modelIds: readonly string[]): string[] {
+    const found = new Set(
+      (
+        this.statement('SELECT model_id FROM models WHERE provider_id = ? AND model_id IN (SELECT value FROM json_each(?))').all(
+          providerId,
+          JSON.stringify(modelIds),
+        ) as Array<{ model_id: string }>
+      ).map((r) => r.model_id),
+    );
+    return modelIds.filter((id) => !found.has(id));
+  }
+
+  findModel(providerId: string, modelId: string): StoredModelRow | undefined {
+    return this.statement('SELECT * FROM models WHERE provider_id = ? AND model_id = ?').get(providerId, modelId) as
+      StoredModelRow | undefined;
+  }
+
+  /** Adds a user's model id (or turns a stored gone one into theirs, back on and no longer gone). */
+  upsertCustomModel(row: ModelRow): void {
+    this.statement(
+      `INSERT INTO models (provider_id, model_id, key_id, display_name, capabilities, context_window, owned_by, fetched_at, custom)
+       VALUES (@provider_id, @model_id, @key_id, @display_name, @capabilities, @context_window, @owned_by, @fetched_at, 1)
+       ON CONFLICT (provider_id, model_id) DO UPDATE SET custom = 1, enabled = 1, gone_at = NULL,
+         display_name = CASE WHEN excluded.display_name <> '' THEN excluded.display_name ELSE models.display_name END`,
+    ).run(row);
+  }
+
+  deleteModel(providerId: string, modelId: string): boolean {
+    return this.statement('DELETE FROM models WHERE provider_id = ? AND model_id = ?').run(providerId, modelId).changes === 1;
+  }
+
+  /**
+   * Makes a provider's curation what a config file says (import): exactly these ids off and exactly these ids the
+   * user's own. An id turned off that no listing stored yet gets a placeholder row, so the choice holds when a later
+   * refresh lists it; a stored custom id the file no longer names is deleted (a listing that names it brings it back).
+   */
+  applyModelCuration(
+    providerId: string,
+    disabled: readonly string[],
+    custom: ReadonlyArray<{ id: string; display_name: string }>,
+    at: string,
+  ): void {
+    this.statement(
+      'DELETE FROM models WHERE provider_id = @provider AND custom = 1 AND model_id NOT IN (SELECT value FROM json_each(@ids))',
+    ).run({ provider: providerId, ids: JSON.stringify(custom.map((m) => m.id)) });
+    for (const model of custom) this.upsertCustomModel(placeholderModel(providerId, model.id, model.display_name, at));
     const insert = this.statement(
-      `INSERT OR REPLACE INTO models (provider_id, model_id, key_id, display_name, capabilities, context_window, owned_by, fetched_at)
+      `INSERT OR IGNORE INTO models (provider_id, model_id, key_id, display_name, capabilities, context_window, owned_by, fetched_at)
        VALUES (@provider_id, @model_id, @key_id, @display_name, @capabilities, @context_window, @owned_by, @fetched_at)`,
     );
-    for (const model of models) insert.run(model);
+    for (const id of disabled) insert.run(placeholderModel(providerId, id, '', at));
+    this.statement(
+      `UPDATE models SET enabled = CASE WHEN model_id IN (SELECT value FROM json_each(@ids)) THEN 0 ELSE 1 END
+       WHERE provider_id = @provider`,
+    ).run({ provider: providerId, ids: JSON.stringify(disabled) });
   }
 
   addCheckResult(providerId: string, keyId: string | null, result: string, checkedAt: string): void {
@@ -442,4 +577,18 @@ export class Repository implements EditableKeySlotStore {
       checked_at: string;
     }>;
   }
+}
+
+/** A model row with nothing known about it but its id (a user's custom id, a choice imported before any listing). */
+export function placeholderModel(providerId: string, modelId: string, displayName: string, at: string): ModelRow {
+  return {
+    provider_id: providerId,
+    model_id: modelId,
+    key_id: null,
+    display_name: displayName,
+    capabilities: '[]',
+    context_window: null,
+    owned_by: null,
+    fetched_at: at,
+  };
 }

@@ -55,6 +55,7 @@ export interface KeyRow {
   updated_at: string;
 }
 
+/** A model as a provider's listing gives it (what a refresh writes). */
 export interface ModelRow {
   provider_id: string;
   model_id: string;
@@ -64,4 +65,14 @@ export interface ModelRow {
   context_window: number | null;
   owned_by: string | null;
   fetched_at: string;
+}
+
+/** A stored model: the listing's columns and the user's curation (migration 0007). */
+export interface StoredModelRow extends ModelRow {
+  /** 0 when the user turned the model off. */
+  enabled: number;
+  /** 1 for an id the user added; never marked gone. */
+  custom: number;
+  /** When a refresh first stopped listing it; null while listed. */
+  gone_at: string | null;
 }
