@@ -25,10 +25,12 @@ export function ProvidersView({ searchRef }: { searchRef: RefObject<HTMLInputEle
           <ProviderDetail id={providerId} tab={route.tab} />
         ) : (
           <div className="detail-placeholder">
+            <h1 className="visually-hidden">Providers</h1>
             <Icon name="layers" size={32} />
             <p>Select a provider to see its keys, models and settings.</p>
             <p className="muted small">
-              <kbd>Ctrl K</kbd> search · <kbd>Ctrl N</kbd> new provider · <kbd>↑</kbd> <kbd>↓</kbd> move in the list
+              <kbd>Ctrl K</kbd> search · <kbd>Ctrl N</kbd> new provider · <kbd>↑</kbd> <kbd>↓</kbd> move in the list · <kbd>?</kbd> all
+              shortcuts
             </p>
           </div>
         )}

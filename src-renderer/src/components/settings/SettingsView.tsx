@@ -15,7 +15,7 @@ export function SettingsView() {
     void settings.getState().load();
   }, [settings]);
   return (
-    <div className="settings">
+    <main className="settings">
       <h1 className="page-title">Settings</h1>
       {error && (
         <p className="banner banner--error" role="alert">
@@ -37,6 +37,6 @@ export function SettingsView() {
           <p className="muted small">Provider Desk {info.version}</p>
         </section>
       )}
-    </div>
+    </main>
   );
 }
