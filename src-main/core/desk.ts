@@ -23,6 +23,9 @@ import { CheckTransitionLog } from './service/check-transitions.js';
 import { ensureDataDir } from './data-dir.js';
 import { assertPrivateDataDir } from './data-dir-permissions.js';
 import { SERVER_FILE } from './server-file.js';
+import { ChangeFeed, changeEventOf } from './service/change-feed.js';
+import { DataVersionWatch } from './service/data-version-watch.js';
+import type { ApiInfo, HttpDeps } from './http/deps.js';
 
 /** The files of a data dir that hold or guard secrets; each must be private to its owner (StrictModes). */
 export const PRIVATE_FILES = [MASTER_KEY_FILE, DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`, TOKEN_FILE, SERVER_FILE] as const;
@@ -77,10 +80,14 @@ export class Desk {
   readonly dispatch: Dispatch;
   readonly logger: Logger;
   readonly probe: ProbeEngine & Partial<Pick<ClosableProbeEngine, 'close'>>;
-  api: { url: string; port: number; enabled: boolean };
+  api: ApiInfo;
   readonly preferences: Preferences;
   /** What scheduled checks found (keys that started failing or recovered), for `checks.recent`. */
   readonly checkTransitions = new CheckTransitionLog();
+  /** Every change to the store, this process's own and (through data_version) other processes': IPC and SSE follow it. */
+  readonly changes = new ChangeFeed();
+  /** What the HTTP server gets: the dispatcher and the services it calls, never the store or the vault. */
+  readonly http: HttpDeps;
 
   private readonly slotPolicy: SlotPolicy;
 
@@ -104,7 +111,7 @@ export class Desk {
     this.probe = options.probe ?? lazyProbeEngine(async () => (await import('./probe/engine.js')).createProbeEngine());
     this.providers = new ProviderService(this.repo, this.vault);
     // env.VAR references resolve with the environment this process (the store's owner when it serves) was started with.
-    this.health = new HealthService(this.providers, this.probe, { env });
+    this.health = new HealthService(this.repo, this.vault, this.providers, this.probe, { env });
     this.token = new ApiToken(this.repo, this.vault, options.dataDir, env);
     const tokenRows = new TokenRepository(this.db);
     this.tokens = new TokenService(this.repo, tokenRows, this.vault);
@@ -112,6 +119,33 @@ export class Desk {
     this.api = options.api ?? { url: '', port: 0, enabled: false };
     this.preferences = options.preferences ?? confPreferences(options.dataDir);
     this.dispatch = createDispatcher(createHandlers(this), this.logger);
+    this.providers.events.on('changed', (change) => this.changes.publish(changeEventOf(change)));
+    this.changes.addSource(
+      new DataVersionWatch(
+        () => (this.db.open ? (this.db.pragma('data_version', { simple: true }) as number) : undefined),
+        () => this.changes.publish({ type: 'store.changed' }),
+      ),
+    );
+    const repo = this.repo;
+    const db = this.db;
+    this.http = {
+      version: this.version,
+      dispatch: this.dispatch,
+      token: this.token,
+      tokens: this.tokens,
+      usage: this.usage,
+      providers: this.providers,
+      health: this.health,
+      changes: this.changes,
+      logger: this.logger,
+      store: { version: () => repo.version(), sharingVersion: (work) => repo.sharingVersion(work), writing: () => db.inTransaction },
+      api: {
+        get: () => this.api,
+        set: (api) => {
+          this.api = api;
+        },
+      },
+    };
   }
 
   info(): OperationOutput<'app.info'> {
@@ -140,12 +174,19 @@ export class Desk {
     return this.info();
   }
 
-  preferencesView(): { theme: PreferencesData['theme']; apiPort: number; apiEnabled: boolean; checkIntervalMinutes: number } {
+  preferencesView(): {
+    theme: PreferencesData['theme'];
+    apiPort: number;
+    apiEnabled: boolean;
+    checkIntervalMinutes: number;
+    testTimeoutSeconds: number;
+  } {
     return {
       theme: this.preferences.get('theme'),
       apiPort: this.preferences.get('apiPort'),
       apiEnabled: this.preferences.get('apiEnabled'),
       checkIntervalMinutes: checkIntervalMinutesOf(this.preferences),
+      testTimeoutSeconds: this.preferences.get('testTimeoutSeconds'),
     };
   }
 
@@ -162,6 +203,7 @@ export class Desk {
   }
 
   async close(): Promise<void> {
+    this.changes.close();
     // Counters still in memory are written while the store is open.
     if (this.db.open) this.usage.close();
     await this.probe.close?.();

@@ -1,14 +1,11 @@
 import { createServer } from 'node:net';
 import { z } from 'zod';
-import type { Desk } from '../core/desk.js';
-import type { OperationOutput } from '../core/contract/operations.js';
+import type { ApiInfo, HttpDeps } from '../core/http/deps.js';
 import { startApiServer, type ApiServer } from '../core/http/server.js';
 import { isProcessAlive, readServerFile, writeServerFile } from '../core/server-file.js';
 
 /** How the app's local API came up: its own server, the one a `provider-desk serve` on the same data dir runs, or none. */
 export type LocalApi = { kind: 'own'; server: ApiServer } | { kind: 'shared'; url: string; port: number; pid: number } | { kind: 'none' };
-
-type ApiInfo = OperationOutput<'app.info'>['api'];
 
 /** How many ports after the preferred one are tried before any free port is taken. */
 const NEXT_PORTS = 20;
@@ -20,15 +17,15 @@ const HealthSchema = z.object({ ok: z.literal(true), version: z.string() });
  * data dir (its server.json, answering its health check) is used as it is; anything else makes the app take the next
  * free port. Either way Settings says so (`api.note`), instead of a dialog at every launch.
  */
-export async function startLocalApi(desk: Desk, dataDir: string, preferredPort: number): Promise<LocalApi> {
+export async function startLocalApi(deps: HttpDeps, dataDir: string, preferredPort: number): Promise<LocalApi> {
   try {
-    return { kind: 'own', server: await listen(desk, dataDir, preferredPort) };
+    return { kind: 'own', server: await listen(deps, dataDir, preferredPort) };
   } catch (error) {
-    if (!isAddressInUse(error)) return notStarted(desk, preferredPort, error);
+    if (!isAddressInUse(error)) return notStarted(deps, preferredPort, error);
   }
   const owner = await serveOnThisDataDir(dataDir, preferredPort);
   if (owner) {
-    setApi(desk, {
+    setApi(deps, {
       url: owner.url,
       port: owner.port,
       enabled: true,
@@ -37,33 +34,33 @@ export async function startLocalApi(desk: Desk, dataDir: string, preferredPort: 
     return { kind: 'shared', ...owner };
   }
   try {
-    const server = await listen(desk, dataDir, await nextFreePort(preferredPort));
-    setApi(desk, {
-      ...desk.api,
+    const server = await listen(deps, dataDir, await nextFreePort(preferredPort));
+    setApi(deps, {
+      ...deps.api.get(),
       note: `Port ${preferredPort} is taken by another program, so the local API listens on port ${server.port} this time.`,
     });
     return { kind: 'own', server };
   } catch (error) {
-    return notStarted(desk, preferredPort, error);
+    return notStarted(deps, preferredPort, error);
   }
 }
 
-async function listen(desk: Desk, dataDir: string, port: number): Promise<ApiServer> {
-  const server = await startApiServer(desk, { port });
-  desk.token.ensureFile();
+async function listen(deps: HttpDeps, dataDir: string, port: number): Promise<ApiServer> {
+  const server = await startApiServer(deps, { port });
+  deps.token.ensureFile();
   try {
     // Tells the CLI where the app listens, for stores it cannot open itself (the key in the OS keychain only).
     writeServerFile(dataDir, { url: server.url, port: server.port, pid: process.pid });
   } catch (error) {
-    desk.logger.warn('server.json not written', { error: error instanceof Error ? error.name : 'unknown' });
+    deps.logger.warn('server.json not written', { error: error instanceof Error ? error.name : 'unknown' });
   }
   return server;
 }
 
-function notStarted(desk: Desk, port: number, error: unknown): LocalApi {
+function notStarted(deps: HttpDeps, port: number, error: unknown): LocalApi {
   const reason = error instanceof Error ? error.message : String(error);
-  desk.logger.warn('local API not started', { error: reason });
-  setApi(desk, { url: '', port, enabled: false, note: `The local API did not start: ${reason}` });
+  deps.logger.warn('local API not started', { error: reason });
+  setApi(deps, { url: '', port, enabled: false, note: `The local API did not start: ${reason}` });
   return { kind: 'none' };
 }
 
@@ -104,6 +101,6 @@ function isAddressInUse(error: unknown): boolean {
 }
 
 /** `app.info`'s view of the local API; the note is what Settings shows about it. */
-function setApi(desk: Desk, api: ApiInfo): void {
-  desk.api = api;
+function setApi(deps: HttpDeps, api: ApiInfo): void {
+  deps.api.set(api);
 }

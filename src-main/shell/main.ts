@@ -156,7 +156,9 @@ export async function startShell(deps: ShellDeps = electronDeps, options: ShellO
 
   try {
     if (backend === 'basic_text') desk.logger.warn('no OS keychain: safeStorage backend is basic_text');
-    const api: LocalApi = preferences.get('apiEnabled') ? await startLocalApi(desk, dataDir, preferences.get('apiPort')) : { kind: 'none' };
+    const api: LocalApi = preferences.get('apiEnabled')
+      ? await startLocalApi(desk.http, dataDir, preferences.get('apiPort'))
+      : { kind: 'none' };
     const server = api.kind === 'own' ? api.server : null;
     if (server) {
       closers.push(async () => {
@@ -185,7 +187,7 @@ export async function startShell(deps: ShellDeps = electronDeps, options: ShellO
     closers.push(() => scheduler.stop());
     closers.push(notifyKeyFailures(deps.Notification, scheduler, () => (mainWindow.isDestroyed() ? undefined : mainWindow)));
     closers.push(followCheckInterval(preferences, scheduler));
-    closers.push(forwardEvents(desk.providers.events, () => (mainWindow.isDestroyed() ? undefined : mainWindow.webContents)));
+    closers.push(forwardEvents(desk.changes, () => (mainWindow.isDestroyed() ? undefined : mainWindow.webContents)));
     closers.push(registerIpc(deps.ipcMain, desk.dispatch, trustedSender(allowedUrl)));
 
     deps.app.on('window-all-closed', () => deps.app.quit());

@@ -13,10 +13,10 @@ import { Toasts } from './components/common/Toasts';
 import { TopBar } from './components/TopBar';
 import { Spinner } from './components/common/Spinner';
 import { CheckNotifier } from './components/checks/CheckNotifier';
+import { ShortcutsOverlay, useShortcutKeys } from './components/ShortcutsOverlay';
+import { startLiveSync } from './stores/live-sync';
 
-const REFRESH_DELAY_MS = 250;
-
-/** Keeps the stores in step with the backend: first load after sign-in, refresh on change events, sign-out on 401. */
+/** Keeps the stores in step with the backend: first load after sign-in, the backend's change events, sign-out on 401. */
 function useBackendSync(signedIn: boolean): void {
   const stores = useStores();
   useEffect(() => {
@@ -24,20 +24,7 @@ function useBackendSync(signedIn: boolean): void {
     void stores.catalog.getState().load();
     void stores.settings.getState().load();
     stores.providers.getState().reload();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const unsubscribe = stores.client.subscribe((event) => {
-      if (event.type !== 'changed') return;
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        void stores.providers.getState().refresh();
-        const open = stores.detail.getState().provider;
-        if (open && (event.providerId === null || event.providerId === open.id)) void stores.detail.getState().reload();
-      }, REFRESH_DELAY_MS);
-    });
-    return () => {
-      clearTimeout(timer);
-      unsubscribe();
-    };
+    return startLiveSync(stores);
   }, [signedIn, stores]);
 }
 
@@ -64,15 +51,19 @@ export function App() {
     };
   }, [stores]);
 
+  const focusSearch = () => {
+    if (!signedIn) return;
+    if (stores.ui.getState().route.view !== 'providers')
+      stores.ui.getState().navigate({ view: 'providers', providerId: null, tab: 'general' });
+    requestAnimationFrame(() => searchRef.current?.focus());
+  };
   useHotkeys({
-    'mod+k': () => {
-      if (!signedIn) return;
-      if (stores.ui.getState().route.view !== 'providers')
-        stores.ui.getState().navigate({ view: 'providers', providerId: null, tab: 'general' });
-      requestAnimationFrame(() => searchRef.current?.focus());
-    },
+    'mod+k': focusSearch,
     'mod+n': () => signedIn && stores.ui.getState().openDialog('catalog'),
+    // Always taken from the browser (whose Ctrl+S saves the page); saves the open tab's draft where there is one.
+    'mod+s': () => stores.ui.getState().saveShortcut?.(),
   });
+  useShortcutKeys({ search: focusSearch, help: () => signedIn && stores.ui.getState().openDialog('shortcuts') });
 
   if (status === 'checking') {
     return (
@@ -95,6 +86,7 @@ export function App() {
       {dialog === 'catalog' && <CatalogDialog />}
       {(dialog === 'import' || dialog === 'export') && <ImportExportDialog />}
       {dialog === 'test-all' && <TestAllDialog />}
+      {dialog === 'shortcuts' && <ShortcutsOverlay />}
       <Toasts />
       <CheckNotifier />
     </div>

@@ -44,7 +44,7 @@ export async function startGui(): Promise<Gui> {
   assertBuilt();
   const dir = tempDir('pd-e2e-');
   const desk = openTestDesk({ dataDir: dir.path });
-  const server = await startApiServer(desk, { port: 0, uiDir: UI_DIR });
+  const server = await startApiServer(desk.http, { port: 0, uiDir: UI_DIR });
   return {
     desk,
     server,

@@ -44,7 +44,7 @@ export interface TestServer {
 /** A real server on an ephemeral loopback port over a real store. */
 export async function startTestServer(deskOptions: Partial<DeskOptions> = {}, serverOptions: ApiServerOptions = {}): Promise<TestServer> {
   const desk = openTestDesk(deskOptions);
-  const server = await startApiServer(desk, { port: 0, ...serverOptions });
+  const server = await startApiServer(desk.http, { port: 0, ...serverOptions });
   const token = desk.token.current();
   return {
     desk,

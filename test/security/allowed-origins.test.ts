@@ -42,7 +42,7 @@ describe('allowed browser origins', () => {
     for (const value of ['null', '*', 'http://*.example', 'file://', 'http://x/path']) {
       const desk = openTestDesk();
       cleanups.push(() => desk.close());
-      await expect(startApiServer(desk, { port: 0, origins: ['http://ok.test', value] }), value).rejects.toThrow(
+      await expect(startApiServer(desk.http, { port: 0, origins: ['http://ok.test', value] }), value).rejects.toThrow(
         `origins "${value}" is not an allowed origin`,
       );
       expect(desk.api?.enabled ?? false).toBe(false);

@@ -91,7 +91,7 @@ describe('the local API port', () => {
     const { dir } = setUp();
     // `serve` on the same data dir: its own Desk and server, named in server.json.
     const serveDesk = new Desk({ dataDir: dir, logger: silentLogger });
-    const serve = await startApiServer(serveDesk, { port: 0 });
+    const serve = await startApiServer(serveDesk.http, { port: 0 });
     writeServerFile(dir, { url: serve.url, port: serve.port, pid: process.pid });
     cleanups.push(async () => {
       await serve.close();

@@ -114,7 +114,7 @@ export async function serve(flags: ServeFlags, io: Io): Promise<void> {
   }
   let server;
   try {
-    server = await startApiServer(desk, { port, origins, uiDir });
+    server = await startApiServer(desk.http, { port, origins, uiDir });
   } catch (error) {
     await desk.close();
     throw new CliError(error instanceof Error ? error.message : String(error));

@@ -7,7 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import aws4 from 'aws4';
 import type { FastifyRequest } from 'fastify';
-import type { Desk } from '../desk.js';
+import type { HttpDeps } from './deps.js';
 import type { GatewayIdentity, TokenCheck } from '../service/tokens.js';
 import { presentedToken } from './guard.js';
 
@@ -167,27 +167,35 @@ function fromCheck(check: TokenCheck): AuthDecision {
  * carries a valid same-origin browser session, which counts like the main token. Gateway tokens count only on routes
  * marked `gateway`; elsewhere a valid one gets a 403 that says why, an invalid one the usual 401.
  */
-export function authenticate(request: FastifyRequest, desk: Pick<Desk, 'token' | 'tokens'>, sessionAllowed: () => boolean): AuthDecision {
-  if (request.routeOptions.config?.gateway === true) return authenticateGateway(request, desk, sessionAllowed);
+export function authenticate(
+  request: FastifyRequest,
+  deps: Pick<HttpDeps, 'token' | 'tokens'>,
+  sessionAllowed: () => boolean,
+): AuthDecision {
+  if (request.routeOptions.config?.gateway === true) return authenticateGateway(request, deps, sessionAllowed);
   const token = presentedToken(request.headers);
   if (token === undefined) return sessionAllowed() ? { ok: true, gatewayToken: null } : { ok: false, failure: 'unauthorized' };
-  if (desk.token.verify(token)) return { ok: true, gatewayToken: null };
-  if (desk.tokens.check(token).ok) return { ok: false, failure: 'gateway_token_elsewhere' };
+  if (deps.token.verify(token)) return { ok: true, gatewayToken: null };
+  if (deps.tokens.check(token).ok) return { ok: false, failure: 'gateway_token_elsewhere' };
   return { ok: false, failure: 'unauthorized' };
 }
 
-function authenticateGateway(request: FastifyRequest, desk: Pick<Desk, 'token' | 'tokens'>, sessionAllowed: () => boolean): AuthDecision {
+function authenticateGateway(
+  request: FastifyRequest,
+  deps: Pick<HttpDeps, 'token' | 'tokens'>,
+  sessionAllowed: () => boolean,
+): AuthDecision {
   const credential = presentedGatewayCredential(request);
   if (!credential) return sessionAllowed() ? { ok: true, gatewayToken: null } : { ok: false, failure: 'unauthorized' };
   if (credential.kind === 'secret') {
-    if (desk.token.verify(credential.value)) return { ok: true, gatewayToken: null };
-    return fromCheck(desk.tokens.check(credential.value));
+    if (deps.token.verify(credential.value)) return { ok: true, gatewayToken: null };
+    return fromCheck(deps.tokens.check(credential.value));
   }
   const parsed = parseSigV4(credential.authorization);
   if (!parsed) return { ok: false, failure: 'unauthorized', message: 'Malformed AWS4-HMAC-SHA256 Authorization header' };
   const generic = parsed.accessKeyId === SIGV4_GENERIC_ACCESS_KEY_ID;
-  const tokens = desk.tokens.signingCandidates(parsed.accessKeyId, generic);
-  const secrets = [...(generic ? [desk.token.current()] : []), ...tokens.map((t) => t.secret)];
+  const tokens = deps.tokens.signingCandidates(parsed.accessKeyId, generic);
+  const secrets = [...(generic ? [deps.token.current()] : []), ...tokens.map((t) => t.secret)];
   const index = verifySigV4({ method: request.method, url: request.raw.url ?? '/', headers: request.headers }, secrets);
   if (index === -1) {
     return {
@@ -198,5 +206,5 @@ function authenticateGateway(request: FastifyRequest, desk: Pick<Desk, 'token' |
   }
   if (generic && index === 0) return { ok: true, gatewayToken: null };
   const matched = tokens[generic ? index - 1 : index];
-  return matched ? fromCheck(desk.tokens.checkId(matched.id)) : { ok: false, failure: 'unauthorized' };
+  return matched ? fromCheck(deps.tokens.checkId(matched.id)) : { ok: false, failure: 'unauthorized' };
 }

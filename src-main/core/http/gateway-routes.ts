@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
-import type { Desk } from '../desk.js';
+import type { GatewayRouteDeps } from './gateway-handlers.js';
 import { COMPAT_OPERATIONS, type CompatOperation } from '../gateway/compat-operations.js';
 import { GatewayError, notFound, upstreamFailed } from '../gateway/errors.js';
 import { ProbeError } from '../probe/errors.js';
@@ -17,11 +17,11 @@ const METHODS: HTTPMethods[] = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'PO
  * The gateway itself (undici pools, AWS and Google credential code) loads on the first gateway request, so a server
  * that is never used as a gateway starts without it.
  */
-export function registerGatewayRoutes(app: FastifyInstance, desk: Desk): void {
+export function registerGatewayRoutes(app: FastifyInstance, deps: GatewayRouteDeps): void {
   void app.register(async (scope) => {
     let loaded: Promise<GatewayHandlers> | undefined;
     const handlers = (): Promise<GatewayHandlers> =>
-      (loaded ??= import('./gateway-handlers.js').then((module) => module.createGatewayHandlers(desk)));
+      (loaded ??= import('./gateway-handlers.js').then((module) => module.createGatewayHandlers(deps)));
     scope.addHook('onClose', async () => {
       if (loaded) await (await loaded).close();
     });
@@ -40,7 +40,7 @@ export function registerGatewayRoutes(app: FastifyInstance, desk: Desk): void {
       else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)
         failure = new GatewayError(error.statusCode, 'invalid_request_error', 'bad_request', 'Bad request');
       else {
-        desk.logger.error('gateway error', { route: request.routeOptions.url ?? 'unmatched', error: error.name, code: error.code ?? '' });
+        deps.logger.error('gateway error', { route: request.routeOptions.url ?? 'unmatched', error: error.name, code: error.code ?? '' });
         failure = new GatewayError(500, 'api_error', 'internal', 'Internal error');
       }
       return reply.code(failure.status).send(failure.body());

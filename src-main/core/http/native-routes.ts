@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, type ErrorBody } from '../contract/errors.js';
 import { operations, OPERATION_NAMES, type OperationName } from '../contract/operations.js';
-import type { Desk } from '../desk.js';
+import type { HttpDeps } from './deps.js';
 import { ResponseCache } from './response-cache.js';
+import { registerEventsRoute } from './events-route.js';
 
 /** `/api/v1/providers/{idOrName}` → `/api/v1/providers/:idOrName` */
 export function fastifyPath(path: string): string {
@@ -77,7 +78,7 @@ function isErrorBody(value: unknown): value is ErrorBody {
 
 /** Streams progress as NDJSON lines (or SSE when asked), then the result. */
 async function streamOperation(
-  desk: Desk,
+  deps: Pick<HttpDeps, 'dispatch'>,
   name: OperationName,
   input: Record<string, unknown>,
   request: FastifyRequest,
@@ -97,7 +98,17 @@ async function streamOperation(
   const send = (type: string, data: unknown): void => {
     raw.write(sse ? `event: ${type}\ndata: ${JSON.stringify(data)}\n\n` : `${JSON.stringify({ type, ...(data as object) })}\n`);
   };
-  const result = await desk.dispatch(name, input, { transport: 'http', onProgress: (event) => send('progress', event) });
+  // A client that closes the stream before the result (Ctrl+C in the CLI, a closed tab) no longer wants the work done.
+  const gone = new AbortController();
+  raw.on('close', () => {
+    if (!raw.writableEnded) gone.abort();
+  });
+  const result = await deps.dispatch(name, input, {
+    transport: 'http',
+    onProgress: (event) => send('progress', event),
+    signal: gone.signal,
+  });
+  if (gone.signal.aborted) return;
   if (result.ok) send('result', { result: result.data });
   else send('error', { error: result.error });
   raw.end();
@@ -116,9 +127,17 @@ function sendJson(reply: FastifyReply, status: number, body: Buffer | string): F
   return reply.code(status).header('content-type', JSON_CONTENT_TYPE).send(body);
 }
 
-/** Registers one route per contract operation offered over HTTP. */
-export function registerNativeRoutes(app: FastifyInstance, desk: Desk): void {
-  const cache = new ResponseCache();
+/**
+ * Registers one route per contract operation offered over HTTP. `cache` holds the cacheable reads' answers (the server
+ * shares it with its pre-routing fast path, http/cached-read-fast-path.ts).
+ */
+export function registerNativeRoutes(
+  app: FastifyInstance,
+  deps: Pick<HttpDeps, 'dispatch' | 'changes' | 'token' | 'store'>,
+  cache = new ResponseCache(),
+): void {
+  // The change feed (Server-Sent Events): a stream beside the contract's operations, authenticated like them.
+  registerEventsRoute(app, deps);
   for (const name of OPERATION_NAMES) {
     const operation = operations[name];
     if (!(operation.transports ?? ['http', 'ipc']).includes('http')) continue;
@@ -131,15 +150,16 @@ export function registerNativeRoutes(app: FastifyInstance, desk: Desk): void {
       const status = operation.status ?? 200;
       const input = inputOf(request, operation.revisionField, operation.bodyOnly);
       if (isErrorBody(input)) return sendNativeError(reply, input);
-      if (operation.streams) return streamOperation(desk, name, input, request, reply);
-      const result = await desk.dispatch(name, input, { transport: 'http' });
+      if (operation.streams) return streamOperation(deps, name, input, request, reply);
+      const result = await deps.dispatch(name, input, { transport: 'http' });
       if (cacheable && result.ok) {
         const json = JSON.stringify(result.data);
         // Only an answer read from one unchanged, committed state may be reused.
-        if (desk.db.inTransaction || desk.repo.version() !== version || !cache.admits(request.url, version))
+        // Only 200s are kept: the fast path answers a hit with 200.
+        if (status !== 200 || deps.store.writing() || deps.store.version() !== version || !cache.admits(request.url, version))
           return sendJson(reply, status, json);
         const body = Buffer.from(json);
-        cache.set(request.url, version, body);
+        cache.set(request.url, version, body, request.routeOptions.url ?? '');
         return sendJson(reply, status, body);
       }
       if (!result.ok) return sendNativeError(reply, result.error);
@@ -156,7 +176,7 @@ export function registerNativeRoutes(app: FastifyInstance, desk: Desk): void {
       handler: (request, reply) => {
         const cacheable = CACHEABLE.has(name) && request.body === undefined;
         // For a GET this runs inside the auth hook's Repository.sharingVersion(): the token check's read is reused.
-        const version = cacheable ? desk.repo.version() : '';
+        const version = cacheable ? deps.store.version() : '';
         const hit = cacheable ? cache.get(request.url, version) : undefined;
         if (hit) {
           sendJson(reply, operation.status ?? 200, hit);

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { catalogEntry } from '../catalog/catalog.js';
 import { DeskError } from '../contract/errors.js';
-import type { CheckResult, ModelInfo, ProviderHealth } from '../contract/domain-schemas.js';
+import type { CheckResult, ModelInfo, ProviderHealth, StoredModel } from '../contract/domain-schemas.js';
 import type { TestAllProgress } from '../contract/operations.js';
 import type { ProbeEngine, ProbeKey, ProbeTarget } from '../probe/types.js';
 import { runWithConcurrency } from '../probe/concurrency.js';
 import type { KeyRow, ProviderRow } from '../store/rows.js';
+import type { Repository } from '../store/repository.js';
+import type { Vault } from '../vault/vault.js';
 import { customOf, networkOf, parseJson, proxyOf, settingsOf, toModel, PROXY_DEFAULTS, PROXY_PASSWORD_PATH } from './codec.js';
 import { NETWORK_DEFAULTS } from '../contract/config-schemas.js';
 import { mergeSecrets } from './secret-fields.js';
@@ -15,11 +17,22 @@ import type { ProviderService } from './provider-service.js';
 import { MissingEnvError, missingEnvResult, requireEnvRefs } from './env-refs.js';
 import { healthColumns, keyHealth, legacyKeyStatus } from './health-model.js';
 import { WriteBatcher, type ItemOutcome } from './write-batcher.js';
+import { TestsInFlight, type RunningTest, type TestRequest } from './tests-in-flight.js';
+import { TEST_ALL_DEFAULT_TIMEOUT_MS, type TestAllCause } from '../contract/operation-schemas.js';
+import { RunTimeCaps, TestAllRuns, failureCause, timeCapResult, untilAborted } from './test-all-run.js';
 
 export interface TestOptions {
   deep?: boolean | undefined;
   model?: string | undefined;
   keyId?: string | undefined;
+}
+
+/** A check under test-all's time cap: keys still unanswered when `signal` aborts count as timed out after `capMs`. */
+interface CappedOptions extends TestOptions {
+  /** The provider's keys as just read with others (test-all reads them a chunk at a time); read here when absent. */
+  storedKeys?: KeyRow[] | undefined;
+  signal?: AbortSignal | undefined;
+  capMs?: number | undefined;
 }
 
 /** What one test found, before it is stored. */
@@ -32,7 +45,18 @@ interface Checked {
   modelsKey: string | null;
 }
 
-function outcomeOf(checked: Checked, health: ProviderHealth): { ok: boolean; health: ProviderHealth; results: CheckResult[] } {
+type TestOutcome = { ok: boolean; health: ProviderHealth; results: CheckResult[] };
+
+/** Thrown by a test-all check cut short by its run's cancellation: it has no verdict, and whoever joined it tests on its own. */
+class CheckAbandoned extends Error {
+  constructor() {
+    super('the test-all run was cancelled');
+  }
+}
+
+function noop(): void {}
+
+function outcomeOf(checked: Checked, health: ProviderHealth): TestOutcome {
   return { ok: checked.results.length > 0 && checked.results.every((r) => r.ok), health, results: checked.results };
 }
 
@@ -53,10 +77,15 @@ export interface HealthServiceOptions {
 /** Connection tests, model listing and test-all: probes through the engine, results stored by the service. */
 export class HealthService {
   private readonly refreshing = new Set<string>();
+  /** Tests running now, single ones and test-all's: a second request for the same provider joins the running one (SPEC §5). */
+  private readonly testsInFlight = new TestsInFlight<{ ok: boolean; health: ProviderHealth; results: CheckResult[] }>();
+  private readonly testAllRuns = new TestAllRuns();
   private readonly keyConcurrency: number;
   private readonly env: NodeJS.ProcessEnv;
 
   constructor(
+    private readonly repo: Repository,
+    private readonly vault: Vault,
     private readonly providers: ProviderService,
     private readonly probe: ProbeEngine,
     options: HealthServiceOptions = {},
@@ -67,7 +96,7 @@ export class HealthService {
 
   /** Builds what the probe (or the gateway) needs, with secrets opened in memory for the duration of the use. */
   target(row: ProviderRow): ProbeTarget {
-    const vault = this.providers.vault;
+    const vault = this.vault;
     const sealed = openProviderSecrets(vault, row);
     // Header values and the proxy URL's userinfo are used as written; settings secrets and the proxy password may be env refs.
     const referenced = withoutNetworkValues(sealed);
@@ -104,9 +133,11 @@ export class HealthService {
     };
   }
 
-  private keysToCheck(row: ProviderRow, onlyKey?: string): Array<KeyRow | null> {
+  private keysToCheck(row: ProviderRow, onlyKey?: string, stored?: KeyRow[]): Array<KeyRow | null> {
     const entry = catalogEntry(row.type);
-    const keys = this.providers.repo.keysOf(row.id).filter((k) => k.enabled === 1 && (!onlyKey || k.id === onlyKey || k.name === onlyKey));
+    const keys = (stored ?? this.repo.keysOf(row.id)).filter(
+      (k) => k.enabled === 1 && (!onlyKey || k.id === onlyKey || k.name === onlyKey),
+    );
     if (onlyKey && keys.length === 0) throw new DeskError('not_found', `Key "${onlyKey}" not found or disabled for provider "${row.name}"`);
     if (keys.length > 0) return keys;
     const keyless = !entry.keyRequired || customOf(row)?.is_key_less === true;
@@ -116,7 +147,7 @@ export class HealthService {
   /** A key's secret and typed config, opened in memory; throws MissingEnvError for an unset `env.VAR`. */
   probeKey(row: ProviderRow, target: ProbeTarget, key: KeyRow | null): ProbeKey {
     if (!key) return { keyId: null, secret: null, keyConfig: null };
-    const vault = this.providers.vault;
+    const vault = this.vault;
     // Checked before opening, so an unset variable is reported by name as missing_env rather than as an unreadable key.
     const configSecrets = key.key_config_secrets
       ? (JSON.parse(vault.openText(key.key_config_secrets, keyConfigAad(key.id))) as Record<string, string>)
@@ -129,13 +160,50 @@ export class HealthService {
   /** Tests each enabled key; stores per-key results, the provider's health and (on success) its models, in one transaction. */
   async test(idOrName: string, options: TestOptions = {}): Promise<{ ok: boolean; health: ProviderHealth; results: CheckResult[] }> {
     const row = this.providers.requireRow(idOrName);
-    const checked = await this.check(row, options);
-    return outcomeOf(checked, this.record(row, checked));
+    const request = { keyId: options.keyId, deep: options.deep, model: options.model };
+    return this.inFlight(row.id, request, async () => {
+      this.providers.emit('testing', row.id, options.keyId);
+      try {
+        // Read again: a test that waited for another one to end sees the provider as it is now.
+        const current = this.providers.requireRow(row.id);
+        const checked = await this.check(current, options);
+        return outcomeOf(checked, this.record(current, checked));
+      } catch (error) {
+        // The test ended without a verdict (the key or the provider vanished): its "started" still needs an end.
+        this.providers.emit('health', row.id, options.keyId);
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Runs `start` as the provider's test in flight, or joins the one running (TestsInFlight): single tests and test-all's
+   * checks alike. A joined test-all check whose run was cancelled has no verdict to share, so the joiner runs its own
+   * then, while `wanted()` says it still wants one.
+   */
+  private async inFlight(
+    providerId: string,
+    request: TestRequest,
+    start: () => Promise<TestOutcome>,
+    wanted: () => boolean = () => true,
+  ): Promise<TestOutcome> {
+    for (;;) {
+      try {
+        return await this.testsInFlight.run(providerId, request, start);
+      } catch (error) {
+        if (!(error instanceof CheckAbandoned) || !wanted()) throw error;
+      }
+    }
+  }
+
+  /** The tests in flight now, single ones and test-all's (a window that comes back shows them as running, and joins them). */
+  running(): RunningTest[] {
+    return this.testsInFlight.list();
   }
 
   /** Probes each key to check (or the keyless endpoint), opening secrets only for the probe; stores nothing. */
-  private async check(row: ProviderRow, options: TestOptions = {}): Promise<Checked> {
-    const keys = this.keysToCheck(row, options.keyId);
+  private async check(row: ProviderRow, options: CappedOptions = {}): Promise<Checked> {
+    const keys = this.keysToCheck(row, options.keyId, options.storedKeys);
     if (keys.length === 0) {
       const result: CheckResult = {
         key_id: null,
@@ -162,7 +230,11 @@ export class HealthService {
       } catch (error) {
         return { result: this.failure(key?.id ?? null, error), models: null };
       }
-      return this.probe.checkKey(target, probeKey, { deep: options.deep, model: options.model });
+      const { signal, capMs = TEST_ALL_DEFAULT_TIMEOUT_MS } = options;
+      if (!signal) return this.probe.checkKey(target, probeKey, { deep: options.deep, model: options.model });
+      const capped = () => ({ result: timeCapResult(probeKey.keyId, capMs), models: null });
+      if (signal.aborted) return capped();
+      return untilAborted(this.probe.checkKey(target, probeKey, { deep: options.deep, model: options.model, signal }), signal, capped);
     });
     const firstWithModels = outcomes.find((o) => o.result.ok && o.models);
     return {
@@ -175,7 +247,7 @@ export class HealthService {
 
   /** Stores one provider's check in its own transaction (joining the caller's, if any); returns its health. */
   private record(row: ProviderRow, checked: Checked): ProviderHealth {
-    const health = this.providers.repo.transaction(() => this.write(row, checked));
+    const health = this.repo.transaction(() => this.write(row, checked));
     this.providers.emit('health', row.id);
     return health;
   }
@@ -187,7 +259,7 @@ export class HealthService {
    * the provider's and keys' other indexes are left alone.
    */
   private write(row: ProviderRow, { keys, results, models, modelsKey }: Checked): ProviderHealth {
-    const repo = this.providers.repo;
+    const repo = this.repo;
     const current = repo.findProvider(row.id);
     if (!current) return 'untested'; // deleted while the test ran
     if (!sameDestination(row, current)) return current.health as ProviderHealth;
@@ -221,32 +293,37 @@ export class HealthService {
 
   /** Test-all's writer: results of many providers in one transaction; the progress of each follows its batch. */
   private batchedWriter(): WriteBatcher<{ row: ProviderRow; checked: Checked }, ProviderHealth> {
-    const repo = this.providers.repo;
-    return new WriteBatcher((batch) => {
-      let outcomes: Array<ItemOutcome<ProviderHealth>>;
-      try {
-        outcomes = repo.transaction(() => batch.map(({ row, checked }) => ({ ok: true as const, value: this.write(row, checked) })));
-      } catch {
-        // One result that cannot be written must not lose the others: each in its own transaction, as test() does.
-        outcomes = batch.map(({ row, checked }) => {
-          try {
-            return { ok: true as const, value: repo.transaction(() => this.write(row, checked)) };
-          } catch (error) {
-            return { ok: false as const, error };
-          }
+    const repo = this.repo;
+    // Results arrive a few per ms; 20 ms gathers a dozen or so per commit (each commit costs WAL's locks and a write),
+    // and a provider's progress waits at most that long after its probe.
+    return new WriteBatcher(
+      (batch) => {
+        let outcomes: Array<ItemOutcome<ProviderHealth>>;
+        try {
+          outcomes = repo.transaction(() => batch.map(({ row, checked }) => ({ ok: true as const, value: this.write(row, checked) })));
+        } catch {
+          // One result that cannot be written must not lose the others: each in its own transaction, as test() does.
+          outcomes = batch.map(({ row, checked }) => {
+            try {
+              return { ok: true as const, value: repo.transaction(() => this.write(row, checked)) };
+            } catch (error) {
+              return { ok: false as const, error };
+            }
+          });
+        }
+        batch.forEach(({ row }, index) => {
+          if (outcomes[index]?.ok) this.providers.emit('health', row.id);
         });
-      }
-      batch.forEach(({ row }, index) => {
-        if (outcomes[index]?.ok) this.providers.emit('health', row.id);
-      });
-      return outcomes;
-    });
+        return outcomes;
+      },
+      { maxDelayMs: 20 },
+    );
   }
 
   /** Stores a listed model list; its rows are rewritten only when it differs from the stored one (see storeModelList). */
   private storeModels(providerId: string, models: ModelInfo[], keyId: string | null): void {
     const fetchedAt = new Date().toISOString();
-    this.providers.repo.storeModelList(providerId, modelListHash(models, keyId), fetchedAt, () =>
+    this.repo.storeModelList(providerId, modelListHash(models, keyId), fetchedAt, () =>
       models.map((m) => ({
         provider_id: providerId,
         model_id: m.id,
@@ -261,20 +338,20 @@ export class HealthService {
   }
 
   /** The stored models; fetched first when none are stored. */
-  async models(idOrName: string): Promise<{ models: ModelInfo[]; fetched_at: string | null }> {
+  async models(idOrName: string): Promise<{ models: StoredModel[]; fetched_at: string | null }> {
     const row = this.providers.requireRow(idOrName);
-    const stored = this.providers.repo.modelsOf(row.id);
+    const stored = this.repo.modelsOf(row.id);
     if (stored.length > 0 || row.models_status === 'ok') {
       return {
         models: stored.map(toModel),
-        fetched_at: this.providers.repo.modelList(row.id)?.fetched_at ?? stored[0]?.fetched_at ?? null,
+        fetched_at: this.repo.modelList(row.id)?.fetched_at ?? stored[0]?.fetched_at ?? null,
       };
     }
     return this.refresh(idOrName);
   }
 
   /** Lists models now with the first enabled key that works; a failure is a 502 carrying the check result, never an empty list. */
-  async refresh(idOrName: string): Promise<{ models: ModelInfo[]; fetched_at: string | null }> {
+  async refresh(idOrName: string): Promise<{ models: StoredModel[]; fetched_at: string | null }> {
     const row = this.providers.requireRow(idOrName);
     if (this.refreshing.has(row.id)) throw new DeskError('conflict', `A model refresh for "${row.name}" is already running`);
     this.refreshing.add(row.id);
@@ -290,28 +367,26 @@ export class HealthService {
       for (const key of keys) {
         const listed = await this.probe.listModels(target, this.probeKey(row, target, key));
         if (listed.ok) {
-          this.providers.repo.transaction(() => {
-            const current = this.providers.repo.findProvider(row.id);
+          this.repo.transaction(() => {
+            const current = this.repo.findProvider(row.id);
             if (!current) return;
             this.storeModels(row.id, listed.models, key?.id ?? null);
-            this.providers.repo.updateProviderVerdict({ ...current, models_status: 'ok', models_error: null }, current.revision);
+            this.repo.updateProviderVerdict({ ...current, models_status: 'ok', models_error: null }, current.revision);
           });
           this.providers.emit('models', row.id);
-          const fresh = this.providers.repo.modelsOf(row.id);
-          const fetchedAt = this.providers.repo.modelList(row.id)?.fetched_at ?? fresh[0]?.fetched_at ?? new Date().toISOString();
+          const fresh = this.repo.modelsOf(row.id);
+          const fetchedAt = this.repo.modelList(row.id)?.fetched_at ?? fresh[0]?.fetched_at ?? new Date().toISOString();
           return { models: fresh.map(toModel), fetched_at: fetchedAt };
         }
         lastFailure = listed.result;
       }
       const failure = lastFailure as CheckResult;
-      this.providers.repo.transaction(() => {
-        const current = this.providers.repo.findProvider(row.id);
+      this.repo.transaction(() => {
+        const current = this.repo.findProvider(row.id);
         if (current)
-          this.providers.repo.updateProviderVerdict(
-            { ...current, models_status: 'error', models_error: failure.message },
-            current.revision,
-          );
+          this.repo.updateProviderVerdict({ ...current, models_status: 'error', models_error: failure.message }, current.revision);
       });
+      this.providers.emit('models', row.id);
       throw new DeskError('upstream_failed', `Listing models failed: ${failure.message}`, { details: failure });
     } finally {
       this.refreshing.delete(row.id);
@@ -321,59 +396,163 @@ export class HealthService {
   /**
    * Tests every enabled provider (or `only`) under one concurrency limit, reporting each as it finishes. A provider's
    * slot is free again as soon as its probe answered; its result is written with others in one transaction a few ms
-   * later (WriteBatcher), and its progress is reported once that is written.
+   * later (WriteBatcher), and its progress is reported once that is written. A provider still unanswered after
+   * `timeout_ms` counts as timed out. Cancelling the run (cancelTestAll, or `signal`: the caller went away) starts no
+   * further provider and aborts those in flight, which keep their previous verdicts; the run answers with what it finished.
+   * Each provider's check is its test in flight (see inFlight): a single test of it meanwhile joins the check, and a
+   * single test already running is joined instead of probing again.
    */
   async testAll(
-    options: { concurrency?: number | undefined; only?: string[] | undefined },
+    options: {
+      concurrency?: number | undefined;
+      only?: string[] | undefined;
+      run_id?: string | undefined;
+      timeout_ms?: number | undefined;
+    },
     onProgress?: (progress: TestAllProgress) => void,
+    signal?: AbortSignal,
   ) {
     const started = Date.now();
-    const rows = this.providers.repo
-      .allProviders()
-      .filter((r) => r.enabled === 1 && (!options.only || options.only.includes(r.name) || options.only.includes(r.id)));
-    const writer = this.batchedWriter();
-    let done = 0;
-    const finish = (row: ProviderRow, outcome: { ok: boolean; health: ProviderHealth; results: CheckResult[] }) => {
-      done += 1;
-      const provider = { id: row.id, name: row.name };
-      onProgress?.({ done, total: rows.length, provider, ok: outcome.ok, health: outcome.health, results: outcome.results });
-      return { ...provider, ok: outcome.ok, health: outcome.health, results: outcome.results };
-    };
-    const failed = (row: ProviderRow, error: unknown) => ({
-      ok: false,
-      health: (this.providers.repo.findProvider(row.id)?.health ?? 'untested') as ProviderHealth,
-      results: [this.failure(null, error)],
-    });
-    // A worker holds its slot while its provider is probed, then hands back the promise of the written outcome.
-    const probing = runWithConcurrency(rows, options.concurrency ?? 16, async (listed) => {
-      let row = listed;
-      let checked: Checked;
-      try {
-        row = this.providers.requireRow(listed.id);
-        checked = await this.check(row);
-      } catch (error) {
-        return { settled: Promise.resolve(finish(row, failed(row, error))) };
+    const run = this.testAllRuns.start(options.run_id, signal);
+    const capMs = options.timeout_ms ?? TEST_ALL_DEFAULT_TIMEOUT_MS;
+    const caps = new RunTimeCaps(run.signal, capMs);
+    try {
+      const rows = this.repo
+        .allProviders()
+        .filter((r) => r.enabled === 1 && (!options.only || options.only.includes(r.name) || options.only.includes(r.id)));
+      const writer = this.batchedWriter();
+      const fresh = this.freshRows(rows, options.concurrency ?? 16);
+      let done = 0;
+      const finish = (row: ProviderRow, outcome: { ok: boolean; health: ProviderHealth; results: CheckResult[] }) => {
+        done += 1;
+        const provider = { id: row.id, name: row.name };
+        const cause = outcome.ok ? null : failureCause(outcome.results);
+        onProgress?.({
+          run_id: run.id,
+          done,
+          total: rows.length,
+          provider,
+          ok: outcome.ok,
+          health: outcome.health,
+          cause,
+          results: outcome.results,
+        });
+        return { ...provider, ok: outcome.ok, health: outcome.health, cause, results: outcome.results };
+      };
+      const failed = (row: ProviderRow, error: unknown) => ({
+        ok: false,
+        health: (this.repo.findProvider(row.id)?.health ?? 'untested') as ProviderHealth,
+        results: [this.failure(null, error)],
+      });
+      // Not reached, or in flight when the run was cancelled: nothing is written, the provider stays as it was.
+      const notTested = { settled: Promise.resolve(null) };
+      // A worker holds its slot while its provider is probed, then hands back the promise of the written outcome.
+      const probing = runWithConcurrency(rows, options.concurrency ?? 16, async (listed) => {
+        if (run.signal.aborted) return notTested;
+        let row = listed;
+        let probed = (): void => undefined;
+        const answered = new Promise<void>((resolve) => (probed = resolve));
+        // The provider's check is its test in flight: a providers.test of it meanwhile joins it (one probe) and
+        // checks.running lists it. Its outcome is known once its batch is written.
+        const check = async (): Promise<TestOutcome> => {
+          this.providers.emit('testing', listed.id);
+          let announced = false;
+          try {
+            if (run.signal.aborted) throw new CheckAbandoned();
+            let checked: Checked;
+            try {
+              const current = fresh(listed);
+              row = current.row;
+              checked = await caps.run((capped) => this.check(current.row, { signal: capped, capMs, storedKeys: current.keys }));
+            } catch (error) {
+              if (run.signal.aborted) throw new CheckAbandoned();
+              return failed(row, error);
+            } finally {
+              probed();
+            }
+            if (run.signal.aborted) throw new CheckAbandoned();
+            try {
+              const health = await writer.add({ row, checked });
+              announced = true; // the writer announced the verdict
+              return outcomeOf(checked, health);
+            } catch (error) {
+              return failed(row, error);
+            }
+          } finally {
+            // A check that ended without a written verdict still needs an end to its "started".
+            if (!announced) this.providers.emit('health', listed.id);
+          }
+        };
+        const outcome = this.inFlight(listed.id, {}, check, () => !run.signal.aborted);
+        // The slot is free once the probe answered (or the test this check joined ended).
+        await Promise.race([answered, outcome.then(noop, noop)]);
+        const settled = outcome.then(
+          (tested) => finish(row, tested),
+          (error: unknown) => (run.signal.aborted ? null : finish(row, failed(row, error))),
+        );
+        return { settled };
+      });
+      // Whatever happens, nothing probed is left waiting for the batch timer once the probes are over.
+      const written = await probing.finally(() => writer.flush());
+      const providers = (await Promise.all(written.map((w) => w.settled))).filter((p) => p !== null);
+      const passed = providers.filter((p) => p.ok).length;
+      const byHealth: Record<ProviderHealth, number> = { ok: 0, degraded: 0, error: 0, offline: 0, untested: 0 };
+      const byCause: Partial<Record<TestAllCause, number>> = {};
+      for (const p of providers) {
+        byHealth[p.health] += 1;
+        if (p.cause) byCause[p.cause] = (byCause[p.cause] ?? 0) + 1;
       }
-      const settled = writer.add({ row, checked }).then(
-        (health) => finish(row, outcomeOf(checked, health)),
-        (error: unknown) => finish(row, failed(row, error)),
-      );
-      return { settled };
-    });
-    // Whatever happens, nothing probed is left waiting for the batch timer once the probes are over.
-    const written = await probing.finally(() => writer.flush());
-    const providers = await Promise.all(written.map((w) => w.settled));
-    const passed = providers.filter((p) => p.ok).length;
-    const byHealth: Record<ProviderHealth, number> = { ok: 0, degraded: 0, error: 0, offline: 0, untested: 0 };
-    for (const p of providers) byHealth[p.health] += 1;
-    return {
-      total: rows.length,
-      passed,
-      failed: rows.length - passed,
-      duration_ms: Date.now() - started,
-      by_health: byHealth,
-      providers,
+      return {
+        run_id: run.id,
+        total: rows.length,
+        passed,
+        failed: providers.length - passed,
+        not_tested: rows.length - providers.length,
+        cancelled: run.signal.aborted,
+        timeout_ms: capMs,
+        duration_ms: Date.now() - started,
+        by_health: byHealth,
+        by_cause: byCause,
+        providers,
+      };
+    } finally {
+      caps.close();
+      run.end();
+    }
+  }
+
+  /**
+   * Test-all's reader of each provider as it is when its turn comes: the row and its keys, read `chunk` providers at a
+   * time in one transaction when the first of them is due (a read outside a transaction costs WAL's shared-memory lock
+   * each time, which is most of a read). A provider deleted since the run listed it is not found, as with requireRow.
+   */
+  private freshRows(rows: ProviderRow[], chunk: number): (listed: ProviderRow) => { row: ProviderRow; keys: KeyRow[] } {
+    const position = new Map(rows.map((row, index) => [row.id, index]));
+    let read = new Map<string, { row: ProviderRow; keys: KeyRow[] } | undefined>();
+    return (listed) => {
+      if (!read.has(listed.id)) {
+        const start = position.get(listed.id) ?? 0;
+        const ids = rows.slice(start, start + Math.max(1, chunk)).map((row) => row.id);
+        // A deferred (read) transaction: it never waits for another process's writer, as single reads do not.
+        // Point lookups, each a few µs inside the transaction (an IN list over json_each would scan the keys).
+        read = this.repo.db.transaction(() => {
+          return new Map(
+            ids.map((id) => {
+              const row = this.repo.findProvider(id);
+              return [id, row && row.id === id ? { row, keys: this.repo.keysOf(id) } : undefined];
+            }),
+          );
+        })();
+      }
+      const found = read.get(listed.id);
+      if (!found) throw new DeskError('not_found', `Provider "${listed.id}" not found`);
+      return found;
     };
+  }
+
+  /** Cancels a running test-all (or every one): see testAll. */
+  cancelTestAll(runId?: string): { cancelled: string[] } {
+    return this.testAllRuns.cancel(runId);
   }
 
   /** Lists the models of a provider that is not saved yet (Agent Stack loads models before it creates one); stores nothing. */
@@ -403,8 +582,31 @@ export class HealthService {
   /** Records a passing probeDraft check as the new provider's health and models; joins the caller's transaction. */
   recordDraftCheck(providerId: string, keyId: string | null, result: CheckResult, models: ModelInfo[]): void {
     const row = this.providers.requireRow(providerId);
-    const key = keyId ? (this.providers.repo.keysOf(row.id).find((k) => k.id === keyId) ?? null) : null;
+    const key = keyId ? (this.repo.keysOf(row.id).find((k) => k.id === keyId) ?? null) : null;
     this.record(row, { keys: [key], results: [{ ...result, key_id: key?.id ?? null }], models, modelsKey: key?.id ?? null });
+  }
+
+  /**
+   * Creates a provider whose draft passed probeDraft, with that check recorded as its health and models (through its
+   * first key), in one transaction. With `uniqueBaseUrl`, a provider already stored under the same base URL (with or
+   * without a trailing slash) is a conflict on `base_url` (Agent Stack refuses duplicate addresses).
+   */
+  createFromDraft(
+    input: Parameters<ProviderService['create']>[0],
+    draft: { result: CheckResult; models: ModelInfo[] },
+    options: { uniqueBaseUrl?: boolean } = {},
+  ): ReturnType<ProviderService['get']> {
+    return this.providers.atomically(() => {
+      const bare = (input.base_url ?? '').replace(/\/+$/, '');
+      if (options.uniqueBaseUrl && (this.providers.findByBaseUrl(bare) ?? this.providers.findByBaseUrl(`${bare}/`))) {
+        throw new DeskError('conflict', `A provider with base URL "${bare}" already exists`, {
+          fields: [{ path: 'base_url', message: 'is already used' }],
+        });
+      }
+      const created = this.providers.create(input);
+      this.recordDraftCheck(created.id, created.api_keys[0]?.id ?? null, draft.result, draft.models);
+      return this.providers.get(created.id);
+    });
   }
 
   /**
@@ -417,7 +619,7 @@ export class HealthService {
 
   history(idOrName: string): { checks: CheckResult[] } {
     const row = this.providers.requireRow(idOrName);
-    return { checks: this.providers.repo.checkHistory(row.id).map((c) => parseJson<CheckResult>(c.result, null as never)) };
+    return { checks: this.repo.checkHistory(row.id).map((c) => parseJson<CheckResult>(c.result, null as never)) };
   }
 }
 

@@ -8,10 +8,10 @@ import type { ProviderQuery } from '../store/repository.js';
 /** The list query surfaces build, re-exported so that they need not import the store. */
 export type { ProviderQuery, ProviderSortColumn } from '../store/repository.js';
 import type { Repository } from '../store/repository.js';
-import type { KeyRow, ProviderRow } from '../store/rows.js';
+import type { KeyRow, ProviderRow, StoredModelRow } from '../store/rows.js';
 import { isEnvRef, type Vault } from '../vault/vault.js';
 import { maskParts, type MaskParts } from './masking.js';
-import { keyMaskParts, toApiKey, toModel, toProvider } from './codec.js';
+import { keyMaskParts, modelOffered, toApiKey, toModel, toProvider } from './codec.js';
 import {
   applyNetwork,
   applyProxy,
@@ -20,6 +20,7 @@ import {
   initialNetwork,
   keyConfigAad,
   newKeyRow,
+  newKeyRows,
   normaliseCustom,
   openKey,
   openProviderSecrets,
@@ -38,7 +39,14 @@ import { requestDestination } from './request-destination.js';
 
 export interface ServiceEvents {
   /** Something about providers changed (any write); the GUI refreshes on it. */
-  changed: [{ providerId: string | null; kind: 'created' | 'updated' | 'deleted' | 'keys' | 'health' | 'models' | 'import' }];
+  changed: [
+    {
+      providerId: string | null;
+      kind: 'created' | 'updated' | 'deleted' | 'keys' | 'health' | 'models' | 'import' | 'testing';
+      /** The one key concerned (a key written, or tested alone). */
+      keyId?: string | undefined;
+    },
+  ];
 }
 
 /** A key as a surface with its own masking sees it (see keyRecordsOf); never the secret itself. */
@@ -66,8 +74,8 @@ export class ProviderService {
   readonly events = new EventEmitter<ServiceEvents>();
 
   constructor(
-    readonly repo: Repository,
-    readonly vault: Vault,
+    private readonly repo: Repository,
+    private readonly vault: Vault,
     private readonly now: () => Date = () => new Date(),
   ) {
     // A store from before header values and proxy URL userinfo were sealed gets them sealed on its first open.
@@ -80,8 +88,8 @@ export class ProviderService {
     return this.now().toISOString();
   }
 
-  emit(kind: ServiceEvents['changed'][0]['kind'], providerId: string | null): void {
-    this.events.emit('changed', { providerId, kind });
+  emit(kind: ServiceEvents['changed'][0]['kind'], providerId: string | null, keyId?: string): void {
+    this.events.emit('changed', { providerId, kind, ...(keyId ? { keyId } : {}) });
   }
 
   // --- reads ------------------------------------------------------------------
@@ -122,14 +130,14 @@ export class ProviderService {
     return this.repo.nameExists(name);
   }
 
-  /** The ids of the models the provider's last listing stored, sorted. */
+  /** The ids of the models the provider's last listing stored, sorted; models the user turned off (or gone ones) are left out. */
   modelIdsOf(providerId: string): string[] {
-    return this.repo.modelsOf(providerId).map((m) => m.model_id);
+    return this.repo.modelsOf(providerId).flatMap((m) => (modelOffered(m) ? [m.model_id] : []));
   }
 
   /** Every stored model as (provider id, model id), for surfaces that search across providers. */
   allModelIds(): Array<{ providerId: string; modelId: string }> {
-    return this.repo.allModels().map((m) => ({ providerId: m.provider_id, modelId: m.model_id }));
+    return this.repo.allModels().flatMap((m) => (modelOffered(m) ? [{ providerId: m.provider_id, modelId: m.model_id }] : []));
   }
 
   /** Every provider as the native API shows it, by name. */
@@ -143,9 +151,14 @@ export class ProviderService {
     return row && row.name === name ? this.present([row])[0] : undefined;
   }
 
-  /** The models the provider's last listing stored, sorted by id (one entry per model and key). */
+  /** The models the provider's last listing stored, sorted by id, without those the user turned off or the provider stopped listing. */
   modelsOf(providerId: string): ModelInfo[] {
-    return this.repo.modelsOf(providerId).map(toModel);
+    return this.repo.modelsOf(providerId).filter(modelOffered).map(toModel);
+  }
+
+  /** Whether the user turned this stored model off (the gateway refuses it). */
+  modelDisabled(providerId: string, modelId: string): boolean {
+    return this.repo.findModel(providerId, modelId)?.enabled === 0;
   }
 
   /**
@@ -163,9 +176,41 @@ export class ProviderService {
     }));
   }
 
+  // --- rows, for the other services and the gateway (HTTP code gets the outputs above, never rows) ----------------
+  /** The store's version: equal values mean equal contents, also across processes (Repository.version). */
+  storeVersion(): string {
+    return this.repo.version();
+  }
+
+  /** The provider with this id or name as stored, or undefined. */
+  findRow(idOrName: string): ProviderRow | undefined {
+    return this.repo.findProvider(idOrName);
+  }
+
+  /** Every provider as stored, by name. */
+  allRows(): ProviderRow[] {
+    return this.repo.allProviders();
+  }
+
+  /** A provider's keys as stored, in their order. */
+  keyRowsOf(providerId: string): KeyRow[] {
+    return this.repo.keysOf(providerId);
+  }
+
+  /** keyRowsOf() for many providers in one query. */
+  keyRowsOfMany(providerIds: string[]): Map<string, KeyRow[]> {
+    return this.repo.keysOfMany(providerIds);
+  }
+
+  /** Every stored model that is offered: not turned off by the user and still listed (or the user's own). */
+  offeredModelRows(): StoredModelRow[] {
+    return this.repo.allModels().filter(modelOffered);
+  }
+
   /**
-   * Runs several service calls as one unit of work: all of them are stored, or none (a surface's composite write, such
-   * as "create or replace the first key"). The service's own writes join it instead of committing on their own.
+   * Runs several service calls as one unit of work: all of them are stored, or none. For the services' own composite
+   * writes (HealthService.createFromDraft); a surface calls a named service method instead (the boundary test holds
+   * it to that). The service's own writes join it instead of committing on their own.
    */
   atomically<T>(work: () => T): T {
     return this.repo.transaction(work);
@@ -211,8 +256,8 @@ export class ProviderService {
     });
   }
 
-  /** The rows create() writes (secrets sealed, config hash computed), before any SQL. */
-  private buildNew(input: ProviderCreateInput): { row: Omit<ProviderRow, 'seq'>; keys: KeyRow[] } {
+  /** The rows create() writes (secrets sealed, config hash computed), before any SQL; a draft check probes them unstored. */
+  buildNew(input: ProviderCreateInput): { row: Omit<ProviderRow, 'seq'>; keys: KeyRow[] } {
     const entry = catalogEntry(input.type);
     const id = randomUUID();
     const now = this.timestamp();
@@ -389,8 +434,22 @@ export class ProviderService {
       this.touch(row);
       return created;
     });
-    this.emit('keys', key.provider_id);
+    this.emit('keys', key.provider_id, key.id);
     return toApiKey(key);
+  }
+
+  /** Several new keys in one transaction (a paste of one key per line): all are stored, or none. */
+  addKeys(idOrName: string, inputs: readonly ApiKeyCreateInput[], expectedRevision?: number): ApiKey[] {
+    const created = this.repo.transaction(() => {
+      const row = this.requireRow(idOrName);
+      this.checkRevision(row, expectedRevision);
+      const rows = newKeyRows(this.vault, row.id, inputs, this.repo.keysOf(row.id), this.timestamp());
+      for (const key of rows) this.repo.insertKey(key);
+      this.touch(row);
+      return { providerId: row.id, rows };
+    });
+    this.emit('keys', created.providerId);
+    return created.rows.map(toApiKey);
   }
 
   updateKey(idOrName: string, keyId: string, patch: ApiKeyPatch, expectedRevision?: number): ApiKey {
@@ -403,7 +462,7 @@ export class ProviderService {
       this.touch(row);
       return next;
     });
-    this.emit('keys', key.provider_id);
+    this.emit('keys', key.provider_id, key.id);
     return toApiKey(key);
   }
 
@@ -416,8 +475,48 @@ export class ProviderService {
       this.touch(row);
       return current;
     });
-    this.emit('keys', key.provider_id);
+    this.emit('keys', key.provider_id, key.id);
     return toApiKey(key);
+  }
+
+  /**
+   * Applies `patch` (nothing when empty) and gives the provider's first key the value `firstKeyValue` (added when it has
+   * no key), in one transaction: ZIRI's create-or-update and edit, whose providers have one key. `expectedRevision` as
+   * for update(), checked once before both writes.
+   */
+  updateWithFirstKey(idOrName: string, patch: ProviderPatch, firstKeyValue: string | undefined, expectedRevision?: number): Provider {
+    const id = this.repo.transaction(() => {
+      const row = this.requireRow(idOrName);
+      this.checkRevision(row, expectedRevision);
+      if (Object.keys(patch).length > 0) this.update(row.id, patch);
+      if (firstKeyValue !== undefined) {
+        const firstKey = this.get(row.id).api_keys[0];
+        if (firstKey) this.updateKey(row.id, firstKey.id, { value: firstKeyValue });
+        else this.addKey(row.id, { value: firstKeyValue });
+      }
+      return row.id;
+    });
+    return this.get(id);
+  }
+
+  /**
+   * Applies `patch` and, when `keys` is given, makes the provider's keys exactly those (replaceKeys), in one transaction:
+   * Coder's PATCH, where any failure leaves the provider as it was. `expectedRevision` as for update().
+   */
+  updateWithKeys(
+    idOrName: string,
+    patch: ProviderPatch,
+    keys: Array<{ id: string } | { value: string }> | undefined,
+    expectedRevision?: number,
+  ): Provider {
+    const id = this.repo.transaction(() => {
+      const row = this.requireRow(idOrName);
+      this.checkRevision(row, expectedRevision);
+      this.update(row.id, patch);
+      if (keys) this.replaceKeysOf(row.id, keys);
+      return row.id;
+    });
+    return this.get(id);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { CheckResult, ModelInfo, Provider } from '@contract/domain-schemas';
+import type { CheckResult, Provider, StoredModel } from '@contract/domain-schemas';
 import type { OperationInput } from '@contract/operations';
 import { DeskClientError, type DeskClient } from '../client/desk-client';
 import { errorMessage } from '../lib/errors';
@@ -7,7 +7,7 @@ import { errorMessage } from '../lib/errors';
 export type ProviderPatch = Omit<OperationInput<'providers.update'>, 'idOrName' | 'revision'>;
 
 export interface ModelsState {
-  items: ModelInfo[];
+  items: StoredModel[];
   fetchedAt: string | null;
   loading: boolean;
   /** A failed listing: the message and the hint; never shown as an empty list. */
@@ -29,13 +29,27 @@ export interface DetailState {
   models: ModelsState;
   open(id: string | null): Promise<void>;
   reload(): Promise<void>;
-  /** Saves with the provider's revision; a concurrent change reloads and rethrows so forms keep their draft. */
-  save(patch: ProviderPatch): Promise<Provider>;
+  /**
+   * Saves with `revision` (a draft's base revision; the open provider's by default); a concurrent change reloads and
+   * rethrows so forms keep their draft.
+   */
+  save(patch: ProviderPatch, revision?: number): Promise<Provider>;
   test(keyId?: string): Promise<void>;
+  /**
+   * Shows a test the backend is running for the open provider (started before this view opened, or elsewhere) as
+   * running until it ends, then re-reads the provider. It only watches (`checks.running`): it never sends a test, so a
+   * test that already ended by the time its event arrives cannot start another one.
+   */
+  followTest(keyId?: string | null): Promise<void>;
+  /** Shows a fresh copy of the open provider read by someone else (a change event). */
+  applyProvider(provider: Provider): void;
   loadModels(force?: boolean): Promise<void>;
   remove(id: string): Promise<void>;
   dismissNotice(): void;
 }
+
+/** How often a test started elsewhere is looked at until it ends. */
+const FOLLOW_POLL_MS = 400;
 
 const NO_MODELS: ModelsState = { items: [], fetchedAt: null, loading: false, error: null, loaded: false };
 
@@ -70,7 +84,39 @@ export function createDetailStore(client: DeskClient) {
         models: NO_MODELS,
         loading: id !== null,
       });
-      if (id) await get().reload();
+      if (!id) return;
+      await get().reload();
+      // A test of this provider may still be running in the backend (started before navigating away): show it.
+      void get().followTest();
+    },
+
+    async followTest(keyId) {
+      const opened = get().id;
+      const providerId = get().provider?.id;
+      if (!providerId || get().testing) return;
+      const runningNow = async () => {
+        try {
+          const { running } = await client.call('checks.running', {});
+          return running.find((r) => r.provider_id === providerId) ?? null;
+        } catch {
+          return null; // not knowing only means the Test button is not shown busy
+        }
+      };
+      const first = await runningNow();
+      if (!first || get().id !== opened || get().testing) return;
+      set({ testing: true, testingKey: keyId ?? first.key_id });
+      while (get().id === opened && (await runningNow())) await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
+      if (get().id !== opened) return;
+      await get().reload();
+      set({ testing: false, testingKey: null });
+    },
+
+    applyProvider(provider) {
+      const { id, provider: current } = get();
+      if (current?.id !== provider.id && id !== provider.id) return;
+      // A read that left before a save answered is older than what the save showed.
+      if (current && provider.revision < current.revision) return;
+      set({ provider, loading: false, error: null });
     },
 
     async reload() {
@@ -84,11 +130,11 @@ export function createDetailStore(client: DeskClient) {
       }
     },
 
-    async save(patch) {
+    async save(patch, revision) {
       const current = get().provider;
       if (!current) throw new Error('No provider is open');
       try {
-        const provider = await client.call('providers.update', { idOrName: current.id, revision: current.revision, ...patch });
+        const provider = await client.call('providers.update', { idOrName: current.id, revision: revision ?? current.revision, ...patch });
         set({ provider, notice: null });
         return provider;
       } catch (error) {

@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import type { DeskClient } from '../client/desk-client';
 import { createCatalogStore, type CatalogState } from './catalog-store';
 import { createDetailStore, type DetailState } from './detail-store';
+import { createDraftsStore, type DraftsState } from './drafts-store';
 import { createKeyActions } from './key-actions';
 import { createProvidersStore, type ProvidersState } from './providers-store';
 import { createSessionStore, type SessionState } from './session-store';
@@ -18,6 +19,7 @@ export function createStores(client: DeskClient, location?: { hash: string }) {
     session: createSessionStore(client),
     providers: createProvidersStore(client),
     detail,
+    drafts: createDraftsStore(),
     keys: createKeyActions(client, detail),
     catalog: createCatalogStore(client),
     settings: createSettingsStore(client),
@@ -38,6 +40,7 @@ export function useStores(): Stores {
 
 export const useProviders = <T>(selector: (state: ProvidersState) => T): T => useStore(useStores().providers, selector);
 export const useDetail = <T>(selector: (state: DetailState) => T): T => useStore(useStores().detail, selector);
+export const useDrafts = <T>(selector: (state: DraftsState) => T): T => useStore(useStores().drafts, selector);
 export const useCatalog = <T>(selector: (state: CatalogState) => T): T => useStore(useStores().catalog, selector);
 export const useSettings = <T>(selector: (state: SettingsState) => T): T => useStore(useStores().settings, selector);
 export const useTestAll = <T>(selector: (state: TestAllState) => T): T => useStore(useStores().testAll, selector);

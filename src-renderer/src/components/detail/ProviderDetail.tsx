@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import { useCatalog, useDetail, useStores, useUi } from '../../stores';
+import { useEffect, useRef, useState } from 'react';
+import { useCatalog, useDetail, useDrafts, useStores, useUi } from '../../stores';
 import { DETAIL_TABS, type DetailTab } from '../../lib/route';
 import { healthOf } from '../../lib/health';
 import { ConfirmDialog } from '../common/ConfirmDialog';
@@ -14,6 +14,8 @@ import { KeysTab } from './KeysTab';
 import { ModelsTab } from './ModelsTab';
 import { NetworkTab } from './NetworkTab';
 import { TestResults } from './TestResults';
+import { UnsavedChangesDialog } from './UnsavedChangesDialog';
+import { useDraftGuards } from './use-draft-guards';
 import { UseFromToolsTab } from './UseFromToolsTab';
 import { UsageTab } from './UsageTab';
 
@@ -29,7 +31,8 @@ const TAB_LABELS: Record<DetailTab, string> = {
 
 /** The open provider: header with Test and Delete, the last test's verdicts, and the five tabs. */
 export function ProviderDetail({ id, tab }: { id: string; tab: DetailTab }) {
-  const { detail, ui, providers } = useStores();
+  const stores = useStores();
+  const { detail, ui, providers } = stores;
   const provider = useDetail((s) => s.provider);
   const loading = useDetail((s) => s.loading);
   const error = useDetail((s) => s.error);
@@ -39,6 +42,10 @@ export function ProviderDetail({ id, tab }: { id: string; tab: DetailTab }) {
   const type = useCatalog((s) => (provider ? s.byId(provider.type) : undefined));
   const [confirmDelete, setConfirmDelete] = useState(false);
   const openTab = useUi((s) => s.openProvider);
+  const unsaved = useDrafts((s) => (provider ? s.byProvider[provider.id] : undefined));
+  const leaving = useUi((s) => s.pendingLeave);
+  const article = useRef<HTMLElement>(null);
+  useDraftGuards(provider, tab, article);
 
   useEffect(() => {
     void detail.getState().open(id);
@@ -68,11 +75,12 @@ export function ProviderDetail({ id, tab }: { id: string; tab: DetailTab }) {
     id: t,
     label: TAB_LABELS[t],
     badge: t === 'keys' ? provider.api_keys.length : t === 'models' && provider.models_count > 0 ? provider.models_count : undefined,
+    dirty: unsaved?.[t] !== undefined,
   }));
   const title = provider.display_name || provider.name;
 
   return (
-    <article className="detail" aria-labelledby="detail-title">
+    <article className="detail" aria-labelledby="detail-title" ref={article}>
       <header className="detail-header">
         <ProviderIcon type={provider.type} label={type?.label ?? provider.type} size={44} />
         <div className="detail-heading">
@@ -135,6 +143,7 @@ export function ProviderDetail({ id, tab }: { id: string; tab: DetailTab }) {
         {tab === 'tools' && <UseFromToolsTab key={provider.id} provider={provider} />}
         {tab === 'usage' && <UsageTab key={provider.id} provider={provider} />}
       </Tabs>
+      {leaving && <UnsavedChangesDialog provider={provider} />}
       {confirmDelete && (
         <ConfirmDialog
           title={`Delete “${title}”?`}
@@ -143,6 +152,7 @@ export function ProviderDetail({ id, tab }: { id: string; tab: DetailTab }) {
           onClose={() => setConfirmDelete(false)}
           onConfirm={async () => {
             await detail.getState().remove(provider.id);
+            stores.drafts.getState().discard(provider.id);
             ui.getState().openProvider(null);
             ui.getState().toast(`Deleted ${title}`, 'success');
             void providers.getState().refresh();
