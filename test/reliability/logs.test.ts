@@ -196,8 +196,4 @@ describe('the file logger', () => {
     expect(statSync(join(dataDir, 'logs', LOG_FILE)).mode & 0o777).toBe(0o600);
     expect(existsSync(join(dataDir, 'logs', `${LOG_FILE}.1`))).toBe(false);
   });
-
-  it('has no call shape that takes a key (checked by the type checker)', () => {
-    expect(typeof logCallsThatMustNotCompile).toBe('function');
-  });
 });

@@ -10,7 +10,6 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { operations } from '../../src-main/core/contract/operations.js';
 import { openDocument } from '../../src-main/core/config-file/envelope.js';
 import { startFakeProvider, type FakeProvider } from '../fakes/providers.js';
 import { BIN } from '../helpers/cli.js';
@@ -18,7 +17,6 @@ import { openTestDesk } from '../helpers/desk.js';
 import { filesUnder, makeAccessKeyCanary, makeCanary, scanDir, scanText, type Canary, type Finding } from './helpers/canary.js';
 import { childEnv, startServeProcess, type HttpAnswer, type ServeProcess } from './helpers/serve.js';
 
-const HAS_CONFIG = 'config.import' in operations && 'config.exportEncrypted' in operations;
 const LOOPBACK = 'http://127.0.0.1:9/v1';
 const PASSPHRASE = 'correct horse battery staple';
 
@@ -87,8 +85,7 @@ const REPLACED = new Set<Canary>([
   C.bifrostProxy,
   C.bifrostKeyCreate,
 ]);
-const CONFIG_CANARIES = new Set<Canary>([C.importKey, C.importProxy, C.importSetting, C.importHeader, C.importProxyUrl, C.cliImport]);
-const live = () => Object.values(C).filter((c) => !REPLACED.has(c) && (HAS_CONFIG || !CONFIG_CANARIES.has(c)));
+const live = () => Object.values(C).filter((c) => !REPLACED.has(c));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'pd-secrets-'));
 const scratch = mkdtempSync(join(tmpdir(), 'pd-secrets-files-'));
@@ -395,34 +392,32 @@ describe('secrets never leak', () => {
     );
 
     // Config import over HTTP: a literal key, a proxy password and a settings secret.
-    if (HAS_CONFIG) {
-      expectStatus(
-        await call('config import', '/api/v1/config/import', {
-          method: 'POST',
-          json: {
-            providers: {
-              'sec-import': {
-                provider_desk: { type: 'openai' },
-                keys: [{ name: 'i1', value: C.importKey.value, models: [], weight: 1 }],
-                network_config: { base_url: LOOPBACK, extra_headers: { Authorization: `Bearer ${C.importHeader.value}` } },
-                proxy_config: {
-                  type: 'http',
-                  url: `http://u:${C.importProxyUrl.value}@127.0.0.1:9`,
-                  username: 'u',
-                  password: C.importProxy.value,
-                },
-              },
-              'sec-import-bedrock': {
-                provider_desk: { type: 'bedrock', settings: { region: 'us-east-1', access_key_secret: C.importSetting.value } },
-                keys: [],
+    expectStatus(
+      await call('config import', '/api/v1/config/import', {
+        method: 'POST',
+        json: {
+          providers: {
+            'sec-import': {
+              provider_desk: { type: 'openai' },
+              keys: [{ name: 'i1', value: C.importKey.value, models: [], weight: 1 }],
+              network_config: { base_url: LOOPBACK, extra_headers: { Authorization: `Bearer ${C.importHeader.value}` } },
+              proxy_config: {
+                type: 'http',
+                url: `http://u:${C.importProxyUrl.value}@127.0.0.1:9`,
+                username: 'u',
+                password: C.importProxy.value,
               },
             },
+            'sec-import-bedrock': {
+              provider_desk: { type: 'bedrock', settings: { region: 'us-east-1', access_key_secret: C.importSetting.value } },
+              keys: [],
+            },
           },
-        }),
-        200,
-        'config import',
-      );
-    }
+        },
+      }),
+      200,
+      'config import',
+    );
 
     // The CLI: a contract call and a config import from a file outside the data dir.
     const created = await cli('call providers.create', [
@@ -437,19 +432,17 @@ describe('secrets never leak', () => {
       }),
     ]);
     expect(created.code, created.stderr).toBe(0);
-    if (HAS_CONFIG) {
-      const file = join(scratch, 'import.json');
-      writeFileSync(
-        file,
-        JSON.stringify({
-          providers: {
-            'sec-cli-import': { provider_desk: { type: 'openai' }, keys: [{ name: 'k', value: C.cliImport.value, models: [], weight: 1 }] },
-          },
-        }),
-      );
-      const imported = await cli('import', ['import', file]);
-      expect(imported.code, imported.stderr).toBe(0);
-    }
+    const file = join(scratch, 'import.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        providers: {
+          'sec-cli-import': { provider_desk: { type: 'openai' }, keys: [{ name: 'k', value: C.cliImport.value, models: [], weight: 1 }] },
+        },
+      }),
+    );
+    const imported = await cli('import', ['import', file]);
+    expect(imported.code, imported.stderr).toBe(0);
 
     // The provider that will be probed: its upstream puts the whole presented key in its error messages.
     expectStatus(
@@ -532,20 +525,18 @@ describe('secrets never leak', () => {
         { method: 'POST', json: { type: 'openai', base_url: fakeEcho.baseUrl, api_key: R.agentStackProbe.value } },
       ],
     ];
-    if (HAS_CONFIG) {
-      refused.push([
-        'import invalid',
-        '/api/v1/config/import',
-        {
-          method: 'POST',
-          json: {
-            providers: {
-              'sec-imp-bad': { provider_desk: { type: 'openai' }, keys: [{ name: 'k', value: R.importInvalid.value, weight: 'heavy' }] },
-            },
+    refused.push([
+      'import invalid',
+      '/api/v1/config/import',
+      {
+        method: 'POST',
+        json: {
+          providers: {
+            'sec-imp-bad': { provider_desk: { type: 'openai' }, keys: [{ name: 'k', value: R.importInvalid.value, weight: 'heavy' }] },
           },
         },
-      ]);
-    }
+      },
+    ]);
     for (const [label, path, init] of refused) {
       const res = await call(`refused ${label}`, path, init);
       expect(res.status, `${label}: ${res.text.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
@@ -651,52 +642,48 @@ describe('secrets never leak', () => {
     expect(findings, describeFindings(findings)).toEqual([]);
   }, 30_000);
 
-  it.runIf(HAS_CONFIG)(
-    'keeps redacted and encrypted exports free of canaries, and a plain export holds every live one',
-    async () => {
-      const redacted = await call('export redacted', '/api/v1/config/export');
-      expect(redacted.status).toBe(200);
-      expect(scanText(redacted.text, ALL, 'redacted export')).toEqual([]);
+  it('keeps redacted and encrypted exports free of canaries, and a plain export holds every live one', async () => {
+    const redacted = await call('export redacted', '/api/v1/config/export');
+    expect(redacted.status).toBe(200);
+    expect(scanText(redacted.text, ALL, 'redacted export')).toEqual([]);
 
-      const encrypted = await call('export encrypted', '/api/v1/config/export', { method: 'POST', json: { passphrase: PASSPHRASE } });
-      expect(encrypted.status, encrypted.text.slice(0, 300)).toBe(200);
-      expect(scanText(encrypted.text, ALL, 'encrypted export')).toEqual([]);
+    const encrypted = await call('export encrypted', '/api/v1/config/export', { method: 'POST', json: { passphrase: PASSPHRASE } });
+    expect(encrypted.status, encrypted.text.slice(0, 300)).toBe(200);
+    expect(scanText(encrypted.text, ALL, 'encrypted export')).toEqual([]);
 
-      const cliRedacted = await cli('export', ['export']);
-      expect(cliRedacted.code, cliRedacted.stderr).toBe(0);
-      const passphraseFile = join(scratch, 'passphrase');
-      writeFileSync(passphraseFile, `${PASSPHRASE}\n`, { mode: 0o600 });
-      const cliEncrypted = await cli('export encrypted', ['export', '--secrets', 'encrypted', '--passphrase-file', passphraseFile]);
-      expect(cliEncrypted.code, cliEncrypted.stderr).toBe(0);
+    const cliRedacted = await cli('export', ['export']);
+    expect(cliRedacted.code, cliRedacted.stderr).toBe(0);
+    const passphraseFile = join(scratch, 'passphrase');
+    writeFileSync(passphraseFile, `${PASSPHRASE}\n`, { mode: 0o600 });
+    const cliEncrypted = await cli('export encrypted', ['export', '--secrets', 'encrypted', '--passphrase-file', passphraseFile]);
+    expect(cliEncrypted.code, cliEncrypted.stderr).toBe(0);
 
-      // What was asked for in plain must hold every live canary, and no replaced one: the search does find them.
-      const plain = await serve.request('/api/v1/config/export?secrets=plain');
-      expect(plain.status).toBe(200);
-      const inPlain = new Set(scanText(plain.text, ALL, 'plain export').map((f) => f.canary));
-      expect([...inPlain].sort()).toEqual(
-        live()
-          .map((c) => c.label)
-          .sort(),
-      );
-      const cliPlain = await new Promise<string>((resolve, reject) => {
-        const child = spawn(process.execPath, [BIN, 'export', '--secrets', 'plain', '--data-dir', dataDir], {
-          env: childEnv(),
-          stdio: ['ignore', 'pipe', 'ignore'],
-        });
-        let out = '';
-        child.stdout.on('data', (c) => (out += c));
-        child.on('error', reject);
-        child.on('close', () => resolve(out));
+    // What was asked for in plain must hold every live canary, and no replaced one: the search does find them.
+    const plain = await serve.request('/api/v1/config/export?secrets=plain');
+    expect(plain.status).toBe(200);
+    const inPlain = new Set(scanText(plain.text, ALL, 'plain export').map((f) => f.canary));
+    expect([...inPlain].sort()).toEqual(
+      live()
+        .map((c) => c.label)
+        .sort(),
+    );
+    const cliPlain = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, 'export', '--secrets', 'plain', '--data-dir', dataDir], {
+        env: childEnv(),
+        stdio: ['ignore', 'pipe', 'ignore'],
       });
-      expect(new Set(scanText(cliPlain, ALL, 'CLI plain export').map((f) => f.canary))).toEqual(inPlain);
-      // The encrypted exports hold them too, sealed (decrypting proves the search above looked at real ciphertext).
-      for (const text of [encrypted.text, cliEncrypted.stdout]) {
-        const opened = await openDocument(JSON.parse(text) as Record<string, unknown>, PASSPHRASE);
-        expect(new Set(scanText(JSON.stringify(opened), ALL, 'decrypted export').map((f) => f.canary))).toEqual(inPlain);
-      }
-    },
-    60_000,
-  );
+      let out = '';
+      child.stdout.on('data', (c) => (out += c));
+      child.on('error', reject);
+      child.on('close', () => resolve(out));
+    });
+    expect(new Set(scanText(cliPlain, ALL, 'CLI plain export').map((f) => f.canary))).toEqual(inPlain);
+    // The encrypted exports hold them too, sealed (decrypting proves the search above looked at real ciphertext).
+    for (const text of [encrypted.text, cliEncrypted.stdout]) {
+      const opened = await openDocument(JSON.parse(text) as Record<string, unknown>, PASSPHRASE);
+      expect(new Set(scanText(JSON.stringify(opened), ALL, 'decrypted export').map((f) => f.canary))).toEqual(inPlain);
+    }
+  }, 60_000);
 
   it('leaves no canary in any byte of the data dir, the logs at debug level, any answer, any CLI or server output', async () => {
     const running = scanDir(dataDir, ALL, 'data dir (server running)');
