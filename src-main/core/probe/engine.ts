@@ -64,6 +64,47 @@ interface Attempt {
   models: ModelInfo[] | null;
 }
 
+/** A thrown value as a ProbeError: unexpected errors become `invalid_response` with their message. */
+function asProbeError(error: unknown): ProbeError {
+  if (error instanceof ProbeError) return error;
+  return new ProbeError({
+    errorClass: 'invalid_response',
+    httpStatus: null,
+    summary: `unexpected failure: ${error instanceof Error ? error.message : String(error)}`,
+    hint: null,
+  });
+}
+
+/**
+ * How one check's results are written: latency from now, its start time, the key, messages and hints scrubbed of
+ * the secrets in `ctx`, and the headroom the check saw.
+ */
+function resultsOf(key: ProbeKey, ctx: AdapterContext, at: Date) {
+  const started = performance.now();
+  const checkedAt = at.toISOString();
+  const finish = (ok: boolean, message: string, extra: Partial<CheckResult> = {}): CheckResult => ({
+    key_id: key.keyId,
+    ok,
+    latency_ms: Math.max(0, Math.round(performance.now() - started)),
+    http_status: null,
+    error_class: null,
+    message: ctx.scrubber.scrub(message),
+    hint: null,
+    checked_at: checkedAt,
+    headroom: ctx.headroom.result(),
+    ...extra,
+  });
+  const failure = (error: unknown): CheckResult => {
+    const probeError = asProbeError(error);
+    return finish(false, probeError.message, {
+      http_status: probeError.httpStatus,
+      error_class: probeError.errorClass,
+      hint: probeError.hint ? ctx.scrubber.scrub(probeError.hint) : null,
+    });
+  };
+  return { finish, failure, checkedAt };
+}
+
 /** Creates the probe engine: one adapter per model-list family over a shared, per-config pool of undici dispatchers. */
 export function createProbeEngine(options: ProbeEngineOptions = {}): ClosableProbeEngine {
   const resolve = options.resolve ?? systemResolver;
@@ -88,42 +129,11 @@ export function createProbeEngine(options: ProbeEngineOptions = {}): ClosablePro
   }
 
   async function attempt(target: ProbeTarget, key: ProbeKey, probe: ProbeOptions, withDeep: boolean): Promise<Attempt> {
-    const started = performance.now();
-    const checkedAt = now().toISOString();
     const family = familyOf(target);
     const adapter = adapterOf(target);
     const ctx = context(target, key, probe.signal);
-    const finish = (ok: boolean, message: string, extra: Partial<CheckResult> = {}): CheckResult => ({
-      key_id: key.keyId,
-      ok,
-      latency_ms: Math.max(0, Math.round(performance.now() - started)),
-      http_status: null,
-      error_class: null,
-      message: ctx.scrubber.scrub(message),
-      hint: null,
-      checked_at: checkedAt,
-      headroom: ctx.headroom.result(),
-      ...extra,
-    });
-    const failed = (error: unknown, models: ModelInfo[] | null = null): Attempt => {
-      const probeError =
-        error instanceof ProbeError
-          ? error
-          : new ProbeError({
-              errorClass: 'invalid_response',
-              httpStatus: null,
-              summary: `unexpected failure: ${error instanceof Error ? error.message : String(error)}`,
-              hint: null,
-            });
-      return {
-        result: finish(false, probeError.message, {
-          http_status: probeError.httpStatus,
-          error_class: probeError.errorClass,
-          hint: probeError.hint ? ctx.scrubber.scrub(probeError.hint) : null,
-        }),
-        models,
-      };
-    };
+    const { finish, failure, checkedAt } = resultsOf(key, ctx, now());
+    const failed = (error: unknown, models: ModelInfo[] | null = null): Attempt => ({ result: failure(error), models });
 
     if (closed)
       return failed(
@@ -196,28 +206,9 @@ export function createProbeEngine(options: ProbeEngineOptions = {}): ClosablePro
 
   /** One one-token request to a model through the type's deep call; no listing, nothing else sent. */
   async function modelCheck(target: ProbeTarget, key: ProbeKey, model: string, probe: ProbeOptions): Promise<ModelCheckOutcome> {
-    const started = performance.now();
-    const checkedAt = now().toISOString();
     const adapter = adapterOf(target);
     const ctx = context(target, key, probe.signal);
-    const finish = (ok: boolean, message: string, extra: Partial<CheckResult> = {}): CheckResult => ({
-      key_id: key.keyId,
-      ok,
-      latency_ms: Math.max(0, Math.round(performance.now() - started)),
-      http_status: null,
-      error_class: null,
-      message: ctx.scrubber.scrub(message),
-      hint: null,
-      checked_at: checkedAt,
-      headroom: ctx.headroom.result(),
-      ...extra,
-    });
-    const failure = (error: ProbeError): CheckResult =>
-      finish(false, error.message, {
-        http_status: error.httpStatus,
-        error_class: error.errorClass,
-        hint: error.hint ? ctx.scrubber.scrub(error.hint) : null,
-      });
+    const { finish, failure } = resultsOf(key, ctx, now());
     const unsupported = (why: string, hint: string | null): ModelCheckOutcome => ({
       supported: false,
       result: finish(false, why, { error_class: 'unsupported', hint }),
@@ -234,16 +225,7 @@ export function createProbeEngine(options: ProbeEngineOptions = {}): ClosablePro
       await adapter.deep(ctx, model);
     } catch (error) {
       if (error instanceof ProbeError && error.errorClass === 'unsupported') return unsupported(`${model}: ${error.summary}`, error.hint);
-      const probeError =
-        error instanceof ProbeError
-          ? error
-          : new ProbeError({
-              errorClass: 'invalid_response',
-              httpStatus: null,
-              summary: `unexpected failure: ${error instanceof Error ? error.message : String(error)}`,
-              hint: null,
-            });
-      return { supported: true, result: failure(probeError) };
+      return { supported: true, result: failure(error) };
     }
     return { supported: true, result: finish(true, `${model} answered a one-token request`, { http_status: 200 }) };
   }
