@@ -1,28 +1,18 @@
 import type { Statement } from 'better-sqlite3';
 import { StatementCache } from './statement-cache.js';
 import type { Db } from './database.js';
-import type { ProviderHealth } from '../contract/domain-schemas.js';
 import { writeTransaction } from './database.js';
 import { SEARCH_INSERT_TRIGGER } from './migrations/0004-list-indexes.js';
 import type { KeyRow, ModelRow, ProviderRow, StoredModelRow } from './rows.js';
 import type { EditableKeySlotStore } from '../vault/vault.js';
-import { searchCondition } from './provider-search.js';
-import { PROVIDER_SORT_FIELDS } from '../contract/sort-fields.js';
+import { inOrder, providerListSql, type ProviderQuery } from './provider-list-sql.js';
+import { StoreVersion } from './store-version.js';
+import { ModelStore } from './model-store.js';
 
-/** The API's sorts, and seq (insertion order) for the store's own readers. */
-export const PROVIDER_SORT_COLUMNS = [...PROVIDER_SORT_FIELDS, 'seq'] as const;
-export type ProviderSortColumn = (typeof PROVIDER_SORT_COLUMNS)[number];
-
-export interface ProviderQuery {
-  search?: string | undefined;
-  types?: string[] | undefined;
-  /** Health filter on the stored health (service/health-model.ts). */
-  health?: ProviderHealth | undefined;
-  sortBy?: ProviderSortColumn | undefined;
-  order?: 'asc' | 'desc' | undefined;
-  limit?: number | undefined;
-  offset?: number | undefined;
-}
+// Moved out of this file, re-exported so callers keep importing them from the repository.
+export { PROVIDER_SORT_COLUMNS, providerListSql } from './provider-list-sql.js';
+export type { ProviderQuery, ProviderSortColumn } from './provider-list-sql.js';
+export { placeholderModel } from './model-store.js';
 
 /** What a listing prints of a provider: no JSON blobs, no sealed columns, its keys counted in SQL. */
 export interface ProviderListRow {
@@ -39,75 +29,10 @@ export interface ProviderListRow {
 export type KeyView = Omit<KeyRow, 'secret_sealed' | 'key_config_secrets'>;
 
 const CHECK_HISTORY = 20;
-/** Sorting by health puts the worst first: error, offline, degraded, ok, untested. */
-const HEALTH_RANK_SQL = "CASE health WHEN 'error' THEN 0 WHEN 'offline' THEN 1 WHEN 'degraded' THEN 2 WHEN 'ok' THEN 3 ELSE 4 END";
 
 /** Every api_keys column except the sealed blobs: what outputs show. */
 const KEY_VIEW_COLUMNS = `id, provider_id, position, name, secret_ref, mask_head, mask_tail, secret_length, enabled, weight, models,
   blacklisted_models, use_for_batch_api, key_config, status, last_check, created_at, updated_at`;
-
-/** The statements of a list query (test/core/store-queries.test.ts checks their plans) and their parameters. */
-export function providerListSql(query: ProviderQuery): {
-  count: string;
-  page: string;
-  seqs: string;
-  /** A search through the trigram index: its matches are few, as a rule, and best read once (queryProviders). */
-  searchFirst: boolean;
-  params: Record<string, unknown>;
-} {
-  const { clause, params } = providerFilter(query);
-  const tail = `${clause} ${providerOrder(query)} LIMIT @limit OFFSET @offset`;
-  return {
-    searchFirst: 'search_match' in params,
-    count: `SELECT COUNT(*) AS n FROM providers ${clause}`,
-    page: `SELECT * FROM providers ${tail}`,
-    seqs: `SELECT seq FROM providers ${tail}`,
-    params: { ...params, limit: query.limit ?? -1, offset: query.offset ?? 0 },
-  };
-}
-
-/** Rows in the order of `seqs` (an IN list comes back in any order); seqs without a row are left out. */
-function inOrder<T extends { seq: number }>(seqs: number[], rows: T[]): T[] {
-  const bySeq = new Map(rows.map((row) => [row.seq, row]));
-  return seqs.flatMap((seq) => bySeq.get(seq) ?? []);
-}
-
-/** The WHERE clause of a list query: search, types, health. */
-function providerFilter(query: ProviderQuery): { clause: string; params: Record<string, unknown> } {
-  const where: string[] = [];
-  const params: Record<string, unknown> = {};
-  if (query.search) {
-    const search = searchCondition(query.search);
-    where.push(search.sql);
-    Object.assign(params, search.params);
-  }
-  if (query.types && query.types.length > 0) {
-    where.push(`type IN (${query.types.map((_, i) => `@type${i}`).join(', ')})`);
-    query.types.forEach((type, i) => (params[`type${i}`] = type));
-  }
-  // The stored health is the word every view shows, so the filter and the GUI's dot can never disagree.
-  if (query.health) {
-    where.push('health = @health');
-    params.health = query.health;
-  }
-  return { clause: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', params };
-}
-
-/** The ORDER BY of a list query; each expression has an index of the same text, ending in seq (migration 0004). */
-function providerOrder(query: ProviderQuery): string {
-  const column = PROVIDER_SORT_COLUMNS.includes(query.sortBy as ProviderSortColumn) ? query.sortBy : 'created_at';
-  const direction = query.order === 'asc' ? 'ASC' : 'DESC';
-  // A provider without a display name is shown under its name, so it sorts by that name too.
-  const expression =
-    column === 'display_name'
-      ? "COALESCE(NULLIF(display_name, ''), name) COLLATE NOCASE"
-      : column === 'name'
-        ? 'name COLLATE NOCASE'
-        : column === 'health'
-          ? HEALTH_RANK_SQL
-          : column;
-  return `ORDER BY ${expression} ${direction}, seq ${direction}`;
-}
 
 /** ORDER BY position, created_at, id (ids and timestamps are ASCII: code-unit order is SQLite's BINARY order). */
 function byKeyOrder(a: KeyRow, b: KeyRow): number {
@@ -119,57 +44,33 @@ function byKeyOrder(a: KeyRow, b: KeyRow): number {
 /** Below this many inserted providers the per-row search-index trigger costs less than a rebuild. */
 const BULK_INSERT_MIN = 2000;
 
-/** All SQL of the store. Every write method is meant to run inside a transaction opened by the caller or itself. */
+/**
+ * The store's SQL, one entry point for the services: models in model-store.ts, list queries in provider-list-sql.ts,
+ * the version in store-version.ts. Every write method is meant to run inside a transaction opened by the caller or itself.
+ */
 export class Repository implements EditableKeySlotStore {
   private readonly statements: StatementCache;
-  /** The version read inside sharingVersion(), and at which total_changes. */
-  private sharedVersion: { changes: number; value: string } | undefined;
-  private versionReads: { changes: Statement; data: Statement } | undefined;
+  private readonly storeVersion: StoreVersion;
+  private readonly models: ModelStore;
 
   constructor(readonly db: Db) {
     this.statements = new StatementCache(db);
+    this.storeVersion = new StoreVersion(db);
+    this.models = new ModelStore(this.statements);
   }
 
   private statement(sql: string): Statement {
     return this.statements.get(sql);
   }
 
-  /**
-   * Changes whenever the store may have changed: rows written through this connection (total_changes) or a commit by
-   * any other connection, e.g. the CLI in another process (data_version). Equal values mean equal contents.
-   */
+  /** Changes whenever the store may have changed; equal values mean equal contents (StoreVersion.current). */
   version(): string {
-    const changes = this.versionStatements().changes.get() as number;
-    const shared = this.sharedVersion;
-    if (shared?.changes === changes) return shared.value;
-    // data_version opens a read transaction: three system calls for WAL's shared-memory lock, the costly part.
-    const value = `${changes}:${this.versionStatements().data.get() as number}`;
-    if (shared) this.sharedVersion = { changes, value };
-    return value;
+    return this.storeVersion.current();
   }
 
-  /** version()'s two statements, prepared once and returning their one value (it runs on every API request). */
-  private versionStatements(): { changes: Statement; data: Statement } {
-    this.versionReads ??= {
-      changes: this.db.prepare('SELECT total_changes()').pluck(),
-      data: this.db.prepare('PRAGMA data_version').pluck(),
-    };
-    return this.versionReads;
-  }
-
-  /**
-   * Runs `work` (synchronous) with version() read from the store once and reused until this connection writes: a
-   * request's auth check and its page-cache lookup then cost one read, not two. Another process's commit during
-   * `work` counts as landing right after it, which no caller can tell apart. Nested calls join the outer one.
-   */
+  /** Runs `work` with version() read once and reused until this connection writes (StoreVersion.sharing). */
   sharingVersion<T>(work: () => T): T {
-    if (this.sharedVersion) return work();
-    this.sharedVersion = { changes: -1, value: '' };
-    try {
-      return work();
-    } finally {
-      this.sharedVersion = undefined;
-    }
+    return this.storeVersion.sharing(work);
   }
 
   transaction<T>(work: () => T): T {
@@ -398,160 +299,65 @@ export class Repository implements EditableKeySlotStore {
     return this.statement('DELETE FROM api_keys WHERE id = ?').run(id).changes === 1;
   }
 
-  // --- models and checks ----------------------------------------------------
+  // --- models (the SQL is in model-store.ts) --------------------------------
   modelsOf(providerId: string): StoredModelRow[] {
-    return this.statement('SELECT * FROM models WHERE provider_id = ? ORDER BY model_id').all(providerId) as StoredModelRow[];
+    return this.models.modelsOf(providerId);
   }
 
   modelCounts(providerIds: string[]): Map<string, number> {
-    const counts = new Map<string, number>();
-    if (providerIds.length === 0) return counts;
-    const rows = this.statement(
-      'SELECT provider_id, COUNT(*) AS n FROM models WHERE provider_id IN (SELECT value FROM json_each(?)) GROUP BY provider_id',
-    ).all(JSON.stringify(providerIds)) as Array<{ provider_id: string; n: number }>;
-    for (const row of rows) counts.set(row.provider_id, row.n);
-    return counts;
+    return this.models.modelCounts(providerIds);
   }
 
-  /** The stored models of each provider with any curation (a model turned off or a custom id), by provider id: what an export needs. */
   curatedModels(): Map<string, StoredModelRow[]> {
-    const rows = this.statement(
-      `SELECT * FROM models WHERE provider_id IN (SELECT DISTINCT provider_id FROM models WHERE enabled = 0 OR custom = 1)
-       ORDER BY provider_id, model_id`,
-    ).all() as StoredModelRow[];
-    const out = new Map<string, StoredModelRow[]>();
-    for (const row of rows) {
-      const list = out.get(row.provider_id);
-      if (list) list.push(row);
-      else out.set(row.provider_id, [row]);
-    }
-    return out;
+    return this.models.curatedModels();
   }
 
   allModels(): StoredModelRow[] {
-    return this.statement('SELECT * FROM models ORDER BY provider_id, model_id').all() as StoredModelRow[];
+    return this.models.allModels();
   }
 
-  /** Replaces a provider's model rows as given (curation reset); the list's hash is then unknown, so the next storeModelList writes in full. */
   replaceModels(providerId: string, models: ModelRow[]): void {
-    this.statement('DELETE FROM models WHERE provider_id = ?').run(providerId);
-    const insert = this.statement(
-      `INSERT OR REPLACE INTO models (provider_id, model_id, key_id, display_name, capabilities, context_window, owned_by, fetched_at)
-       VALUES (@provider_id, @model_id, @key_id, @display_name, @capabilities, @context_window, @owned_by, @fetched_at)`,
-    );
-    for (const model of models) insert.run(model);
-    this.statement('DELETE FROM model_lists WHERE provider_id = ?').run(providerId);
+    this.models.replaceModels(providerId, models);
   }
 
-  /** The hash of a provider's stored model list and when it was last fetched; undefined when not known (migration 0005). */
   modelList(providerId: string): { hash: string; fetched_at: string } | undefined {
-    return this.statement('SELECT hash, fetched_at FROM model_lists WHERE provider_id = ?').get(providerId) as
-      { hash: string; fetched_at: string } | undefined;
+    return this.models.modelList(providerId);
   }
 
-  /**
-   * Stores the models a provider listed. The rows are rewritten only when `hash` differs from the stored list's (a
-   * provider may list thousands, and most tests list the same ones again); the fetch time is recorded either way.
-   * Returns whether the rows were rewritten.
-   */
   storeModelList(providerId: string, hash: string, fetchedAt: string, rows: () => ModelRow[]): boolean {
-    const rewrite = this.modelList(providerId)?.hash !== hash;
-    if (rewrite) this.mergeListedModels(providerId, rows(), fetchedAt);
-    this.statement(
-      `INSERT INTO model_lists (provider_id, hash, fetched_at) VALUES (?, ?, ?)
-       ON CONFLICT (provider_id) DO UPDATE SET hash = excluded.hash, fetched_at = excluded.fetched_at`,
-    ).run(providerId, hash, fetchedAt);
-    return rewrite;
+    return this.models.storeModelList(providerId, hash, fetchedAt, rows);
   }
 
-  /**
-   * Writes a listing over the stored rows without losing the user's choices: listed models are upserted (enabled and
-   * custom kept, gone cleared: a model that reappears is back), stored ones the listing no longer names are marked gone
-   * (first time only), custom ids are left alone. A custom id keeps the display name the user gave it.
-   */
-  private mergeListedModels(providerId: string, models: ModelRow[], seenAt: string): void {
-    const upsert = this.statement(
-      `INSERT INTO models (provider_id, model_id, key_id, display_name, capabilities, context_window, owned_by, fetched_at)
-       VALUES (@provider_id, @model_id, @key_id, @display_name, @capabilities, @context_window, @owned_by, @fetched_at)
-       ON CONFLICT (provider_id, model_id) DO UPDATE SET key_id = excluded.key_id,
-         display_name = CASE WHEN models.custom = 1 AND models.display_name <> '' THEN models.display_name ELSE excluded.display_name END,
-         capabilities = excluded.capabilities, context_window = excluded.context_window, owned_by = excluded.owned_by,
-         fetched_at = excluded.fetched_at, gone_at = NULL`,
-    );
-    for (const model of models) upsert.run(model);
-    this.statement(
-      `UPDATE models SET gone_at = @seen_at WHERE provider_id = @provider AND custom = 0 AND gone_at IS NULL
-         AND model_id NOT IN (SELECT value FROM json_each(@listed))`,
-    ).run({ provider: providerId, seen_at: seenAt, listed: JSON.stringify(models.map((m) => m.model_id)) });
-  }
-
-  /** Turns models on or off; returns the ids that are not stored for the provider (nothing is written then). */
   setModelsEnabled(providerId: string, modelIds: readonly string[], enabled: boolean): string[] {
-    const missing = this.missingModels(providerId, modelIds);
-    if (missing.length > 0) return missing;
-    this.statement(
-      'UPDATE models SET enabled = @enabled WHERE provider_id = @provider AND model_id IN (SELECT value FROM json_each(@ids))',
-    ).run({ provider: providerId, enabled: enabled ? 1 : 0, ids: JSON.stringify(modelIds) });
-    return [];
+    return this.models.setModelsEnabled(providerId, modelIds, enabled);
   }
 
-  /** The ids among `modelIds` with no stored row for the provider. */
   missingModels(providerId: string, modelIds: readonly string[]): string[] {
-    const found = new Set(
-      (
-        this.statement('SELECT model_id FROM models WHERE provider_id = ? AND model_id IN (SELECT value FROM json_each(?))').all(
-          providerId,
-          JSON.stringify(modelIds),
-        ) as Array<{ model_id: string }>
-      ).map((r) => r.model_id),
-    );
-    return modelIds.filter((id) => !found.has(id));
+    return this.models.missingModels(providerId, modelIds);
   }
 
   findModel(providerId: string, modelId: string): StoredModelRow | undefined {
-    return this.statement('SELECT * FROM models WHERE provider_id = ? AND model_id = ?').get(providerId, modelId) as
-      StoredModelRow | undefined;
+    return this.models.findModel(providerId, modelId);
   }
 
-  /** Adds a user's model id (or turns a stored gone one into theirs, back on and no longer gone). */
   upsertCustomModel(row: ModelRow): void {
-    this.statement(
-      `INSERT INTO models (provider_id, model_id, key_id, display_name, capabilities, context_window, owned_by, fetched_at, custom)
-       VALUES (@provider_id, @model_id, @key_id, @display_name, @capabilities, @context_window, @owned_by, @fetched_at, 1)
-       ON CONFLICT (provider_id, model_id) DO UPDATE SET custom = 1, enabled = 1, gone_at = NULL,
-         display_name = CASE WHEN excluded.display_name <> '' THEN excluded.display_name ELSE models.display_name END`,
-    ).run(row);
+    this.models.upsertCustomModel(row);
   }
 
   deleteModel(providerId: string, modelId: string): boolean {
-    return this.statement('DELETE FROM models WHERE provider_id = ? AND model_id = ?').run(providerId, modelId).changes === 1;
+    return this.models.deleteModel(providerId, modelId);
   }
 
-  /**
-   * Makes a provider's curation what a config file says (import): exactly these ids off and exactly these ids the
-   * user's own. An id turned off that no listing stored yet gets a placeholder row, so the choice holds when a later
-   * refresh lists it; a stored custom id the file no longer names is deleted (a listing that names it brings it back).
-   */
   applyModelCuration(
     providerId: string,
     disabled: readonly string[],
     custom: ReadonlyArray<{ id: string; display_name: string }>,
     at: string,
   ): void {
-    this.statement(
-      'DELETE FROM models WHERE provider_id = @provider AND custom = 1 AND model_id NOT IN (SELECT value FROM json_each(@ids))',
-    ).run({ provider: providerId, ids: JSON.stringify(custom.map((m) => m.id)) });
-    for (const model of custom) this.upsertCustomModel(placeholderModel(providerId, model.id, model.display_name, at));
-    const insert = this.statement(
-      `INSERT OR IGNORE INTO models (provider_id, model_id, key_id, display_name, capabilities, context_window, owned_by, fetched_at)
-       VALUES (@provider_id, @model_id, @key_id, @display_name, @capabilities, @context_window, @owned_by, @fetched_at)`,
-    );
-    for (const id of disabled) insert.run(placeholderModel(providerId, id, '', at));
-    this.statement(
-      `UPDATE models SET enabled = CASE WHEN model_id IN (SELECT value FROM json_each(@ids)) THEN 0 ELSE 1 END
-       WHERE provider_id = @provider`,
-    ).run({ provider: providerId, ids: JSON.stringify(disabled) });
+    this.models.applyModelCuration(providerId, disabled, custom, at);
   }
+
+  // --- checks ---------------------------------------------------------------
 
   addCheckResult(providerId: string, keyId: string | null, result: string, checkedAt: string): void {
     this.statement('INSERT INTO check_results (provider_id, key_id, result, checked_at) VALUES (?, ?, ?, ?)').run(
@@ -577,18 +383,4 @@ export class Repository implements EditableKeySlotStore {
       checked_at: string;
     }>;
   }
-}
-
-/** A model row with nothing known about it but its id (a user's custom id, a choice imported before any listing). */
-export function placeholderModel(providerId: string, modelId: string, displayName: string, at: string): ModelRow {
-  return {
-    provider_id: providerId,
-    model_id: modelId,
-    key_id: null,
-    display_name: displayName,
-    capabilities: '[]',
-    context_window: null,
-    owned_by: null,
-    fetched_at: at,
-  };
 }
