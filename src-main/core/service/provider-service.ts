@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { catalogEntry } from '../catalog/catalog.js';
-import { DeskError, validationError } from '../contract/errors.js';
+import { DeskError } from '../contract/errors.js';
 import type { ApiKeyCreateInput, ApiKeyPatch, ProviderCreateInput, ProviderPatch } from '../contract/provider-inputs.js';
 import type { ApiKey, ModelInfo, Provider } from '../contract/domain-schemas.js';
 import type { ProviderQuery } from '../store/repository.js';
@@ -9,33 +7,14 @@ import type { ProviderQuery } from '../store/repository.js';
 export type { ProviderQuery, ProviderSortColumn } from '../store/repository.js';
 import type { Repository } from '../store/repository.js';
 import type { KeyRow, ProviderRow, StoredModelRow } from '../store/rows.js';
-import { isEnvRef, type Vault } from '../vault/vault.js';
-import { maskParts, type MaskParts } from './masking.js';
+import type { Vault } from '../vault/vault.js';
+import type { MaskParts } from './masking.js';
 import { keyMaskParts, modelOffered, toApiKey, toModel, toProvider } from './codec.js';
-import {
-  applyNetwork,
-  applyProxy,
-  applySettings,
-  finishProviderRow,
-  initialNetwork,
-  keyConfigAad,
-  newKeyRow,
-  newKeyRows,
-  normaliseCustom,
-  openKey,
-  openProviderSecrets,
-  parseJson,
-  patchKeyRow,
-  proxyOf,
-  resolveBaseUrl,
-  settingsJson,
-  settingsOf,
-} from './provider-writer.js';
-import { PROXY_DEFAULTS, concurrencyOf } from './codec.js';
+import { parseJson } from './provider-writer.js';
+import { buildNewProviderRows, patchedProviderRow } from './provider-rows-build.js';
+import { ProviderKeys } from './provider-keys.js';
 import { sealLegacyNetworkValues } from './seal-legacy-network-values.js';
 import { recomputeLegacyHealth } from './recompute-legacy-health.js';
-import { clearedKeyVerdict, healthColumns } from './health-model.js';
-import { requestDestination } from './request-destination.js';
 
 export interface ServiceEvents {
   /** Something about providers changed (any write); the GUI refreshes on it. */
@@ -72,12 +51,15 @@ export interface ProviderPage {
 /** Every provider and key operation: validation, one transaction per write, stable errors. The only writer of the store. */
 export class ProviderService {
   readonly events = new EventEmitter<ServiceEvents>();
+  /** The key operations; the key methods below delegate to them. */
+  private readonly keys: ProviderKeys;
 
   constructor(
     private readonly repo: Repository,
     private readonly vault: Vault,
     private readonly now: () => Date = () => new Date(),
   ) {
+    this.keys = new ProviderKeys(repo, vault, this);
     // A store from before header values and proxy URL userinfo were sealed gets them sealed on its first open.
     sealLegacyNetworkValues(repo, vault);
     // A store from before the one health model gets every provider's health computed on its first open.
@@ -255,59 +237,9 @@ export class ProviderService {
       }
     });
   }
-
   /** The rows create() writes (secrets sealed, config hash computed), before any SQL; a draft check probes them unstored. */
   buildNew(input: ProviderCreateInput): { row: Omit<ProviderRow, 'seq'>; keys: KeyRow[] } {
-    const entry = catalogEntry(input.type);
-    const id = randomUUID();
-    const now = this.timestamp();
-    const { plain, secrets } = applySettings(entry, {}, {}, input.settings);
-    const proxy = applyProxy({ ...PROXY_DEFAULTS }, secrets, input.proxy_config);
-    const network = initialNetwork(entry, input.network_config, secrets);
-    const row = finishProviderRow(
-      this.vault,
-      {
-        id,
-        name: input.name,
-        display_name: input.display_name ?? '',
-        type: entry.id,
-        base_url: resolveBaseUrl(entry, input.base_url, plain),
-        enabled: input.enabled === false ? 0 : 1,
-        description: input.description ?? '',
-        settings: settingsJson(plain, secrets),
-        network_config: JSON.stringify(network),
-        proxy_config: JSON.stringify(proxy),
-        concurrency: JSON.stringify(input.concurrency_and_buffer_size ?? concurrencyOf({ concurrency: '{}' } as ProviderRow)),
-        custom_provider_config: normaliseCustom(input.custom_provider_config, null),
-        send_back_raw_request: input.send_back_raw_request ? 1 : 0,
-        send_back_raw_response: input.send_back_raw_response ? 1 : 0,
-        store_raw_request_response: input.store_raw_request_response ? 1 : 0,
-        health: 'untested',
-        status: 'untested',
-        state: 'unknown',
-        last_check: null,
-        models_status: 'none',
-        models_error: null,
-        revision: 1,
-        created_at: now,
-        updated_at: now,
-      },
-      secrets,
-    );
-    const keys: KeyRow[] = [];
-    (input.api_keys ?? []).forEach((keyInput, index) => {
-      try {
-        keys.push(newKeyRow(this.vault, id, keyInput, keys, now));
-      } catch (error) {
-        if (error instanceof DeskError && error.fields) {
-          throw new DeskError(error.code, error.message, {
-            fields: error.fields.map((f) => ({ ...f, path: `api_keys[${index}].${f.path}` })),
-          });
-        }
-        throw error;
-      }
-    });
-    return { row, keys };
+    return buildNewProviderRows(this.vault, input, this.timestamp());
   }
 
   /**
@@ -323,37 +255,8 @@ export class ProviderService {
           fields: [{ path: 'name', message: 'is already used' }],
         });
       }
-      const entry = catalogEntry(row.type);
-      const touchesSecrets =
-        patch.settings !== undefined || patch.proxy_config !== undefined || patch.network_config?.extra_headers !== undefined;
-      const previousSecrets = touchesSecrets ? openProviderSecrets(this.vault, row) : {};
-      const { plain, secrets } = touchesSecrets
-        ? applySettings(entry, settingsOf(row), previousSecrets, patch.settings)
-        : { plain: settingsOf(row), secrets: {} };
-      const proxy = applyProxy(proxyOf(row), secrets, patch.proxy_config);
-      const base: Omit<ProviderRow, 'seq' | 'secrets' | 'config_hash'> = {
-        ...row,
-        name: patch.name ?? row.name,
-        display_name: patch.display_name ?? row.display_name,
-        base_url: patch.base_url !== undefined ? resolveBaseUrl(entry, patch.base_url, plain) : row.base_url,
-        enabled: patch.enabled === undefined ? row.enabled : patch.enabled ? 1 : 0,
-        description: patch.description ?? row.description,
-        network_config: JSON.stringify(applyNetwork(parseJson(row.network_config, {}), patch.network_config, secrets)),
-        proxy_config: JSON.stringify(proxy),
-        concurrency: patch.concurrency_and_buffer_size ? JSON.stringify(patch.concurrency_and_buffer_size) : row.concurrency,
-        custom_provider_config: normaliseCustom(patch.custom_provider_config, row.custom_provider_config),
-        send_back_raw_request: flag(patch.send_back_raw_request, row.send_back_raw_request),
-        send_back_raw_response: flag(patch.send_back_raw_response, row.send_back_raw_response),
-        store_raw_request_response: flag(patch.store_raw_request_response, row.store_raw_request_response),
-        revision: row.revision + 1,
-        updated_at: this.timestamp(),
-      };
-      const finished = touchesSecrets
-        ? finishProviderRow(this.vault, { ...base, settings: settingsJson(plain, secrets) }, secrets)
-        : finishProviderRow(this.vault, base, row.secrets ? openProviderSecrets(this.vault, row) : {}, row.secrets);
-      // Secrets not touched are the same on both sides; touched ones are compared opened (sealing is randomised).
-      const moved = requestDestination(row, previousSecrets) !== requestDestination(finished, touchesSecrets ? secrets : previousSecrets);
-      if (moved) this.clearVerdicts(row.id);
+      const { row: finished, moved } = patchedProviderRow(this.vault, row, patch, () => this.timestamp());
+      if (moved) this.keys.clearVerdicts(row.id);
       const next = this.withHealth({ ...finished, seq: row.seq, ...(moved ? { last_check: null } : {}) });
       if (!this.repo.updateProvider(next, row.revision)) {
         throw new DeskError('precondition_failed', `Provider "${row.name}" was changed by someone else; reload and retry`);
@@ -388,95 +291,28 @@ export class ProviderService {
     return removed;
   }
 
-  // --- keys -----------------------------------------------------------------------
-  private requireKey(row: ProviderRow, keyId: string): { key: KeyRow; siblings: KeyRow[] } {
-    const siblings = this.repo.keysOf(row.id);
-    const key = siblings.find((k) => k.id === keyId || k.name === keyId);
-    if (!key) throw new DeskError('not_found', `Key "${keyId}" not found for provider "${row.name}"`);
-    return { key, siblings };
-  }
-
+  // --- keys (ProviderKeys does the work) -------------------------------------------
   /** The row with its health recomputed from its keys as stored now (call after writing the keys, in the same transaction). */
   withHealth(row: ProviderRow): ProviderRow {
-    return { ...row, ...healthColumns(row, this.repo.keysOf(row.id)) };
+    return this.keys.withHealth(row);
   }
 
-  /** Clears every key's verdict of a provider to untested: where its requests go changed, so none of them is current. */
-  private clearVerdicts(providerId: string): void {
-    for (const key of this.repo.keysOf(providerId)) {
-      if (key.last_check !== null || key.status !== 'untested') this.repo.updateKey(clearedKeyVerdict(key));
-    }
-  }
-
-  /**
-   * Bumps the provider's revision and timestamp when its keys change, so If-Match covers keys too, and recomputes its
-   * health from the keys as they are now (a removed, disabled or changed key no longer counts with its old verdict).
-   */
-  private touch(row: ProviderRow): void {
-    const next = this.withHealth({ ...row, revision: row.revision + 1, updated_at: this.timestamp() });
-    if (!this.repo.updateProvider(next, row.revision))
-      throw new DeskError('precondition_failed', `Provider "${row.name}" was changed by someone else; retry`);
-  }
-
-  // Key writes carry the owning provider's revision: a key change bumps it (touch), so If-Match covers keys too.
+  // Key writes carry the owning provider's revision: a key change bumps it, so If-Match covers keys too.
   addKey(idOrName: string, input: ApiKeyCreateInput, expectedRevision?: number): ApiKey {
-    const key = this.repo.transaction(() => {
-      const row = this.requireRow(idOrName);
-      this.checkRevision(row, expectedRevision);
-      const siblings = this.repo.keysOf(row.id);
-      if (input.id !== undefined && siblings.some((k) => k.id === input.id)) {
-        throw new DeskError('conflict', `A key with id "${input.id}" already exists`, {
-          fields: [{ path: 'id', message: 'is already used' }],
-        });
-      }
-      const created = newKeyRow(this.vault, row.id, input, siblings, this.timestamp());
-      this.repo.insertKey(created);
-      this.touch(row);
-      return created;
-    });
-    this.emit('keys', key.provider_id, key.id);
-    return toApiKey(key);
+    return this.keys.add(idOrName, input, expectedRevision);
   }
 
   /** Several new keys in one transaction (a paste of one key per line): all are stored, or none. */
   addKeys(idOrName: string, inputs: readonly ApiKeyCreateInput[], expectedRevision?: number): ApiKey[] {
-    const created = this.repo.transaction(() => {
-      const row = this.requireRow(idOrName);
-      this.checkRevision(row, expectedRevision);
-      const rows = newKeyRows(this.vault, row.id, inputs, this.repo.keysOf(row.id), this.timestamp());
-      for (const key of rows) this.repo.insertKey(key);
-      this.touch(row);
-      return { providerId: row.id, rows };
-    });
-    this.emit('keys', created.providerId);
-    return created.rows.map(toApiKey);
+    return this.keys.addMany(idOrName, inputs, expectedRevision);
   }
 
   updateKey(idOrName: string, keyId: string, patch: ApiKeyPatch, expectedRevision?: number): ApiKey {
-    const key = this.repo.transaction(() => {
-      const row = this.requireRow(idOrName);
-      this.checkRevision(row, expectedRevision);
-      const { key: current, siblings } = this.requireKey(row, keyId);
-      const next = patchKeyRow(this.vault, current, patch, siblings, this.timestamp());
-      this.repo.updateKey(next);
-      this.touch(row);
-      return next;
-    });
-    this.emit('keys', key.provider_id, key.id);
-    return toApiKey(key);
+    return this.keys.update(idOrName, keyId, patch, expectedRevision);
   }
 
   removeKey(idOrName: string, keyId: string, expectedRevision?: number): ApiKey {
-    const key = this.repo.transaction(() => {
-      const row = this.requireRow(idOrName);
-      this.checkRevision(row, expectedRevision);
-      const { key: current } = this.requireKey(row, keyId);
-      this.repo.deleteKey(current.id);
-      this.touch(row);
-      return current;
-    });
-    this.emit('keys', key.provider_id, key.id);
-    return toApiKey(key);
+    return this.keys.remove(idOrName, keyId, expectedRevision);
   }
 
   /**
@@ -519,67 +355,26 @@ export class ProviderService {
     return this.get(id);
   }
 
-  /**
-   * Makes the provider's keys exactly `entries` (Coder's PATCH): `{id}` keeps a key, `{value}` inserts one, the rest are deleted.
-   * Runs inside the caller's transaction when there is one.
-   */
   /** replaceKeys() for the provider with this id or name (callers that hold its output, not its row). */
   replaceKeysOf(idOrName: string, entries: Array<{ id: string } | { value: string }>): void {
     this.replaceKeys(this.requireRow(idOrName), entries);
   }
 
+  /**
+   * Makes the provider's keys exactly `entries` (Coder's PATCH): `{id}` keeps a key, `{value}` inserts one, the rest are deleted.
+   * Runs inside the caller's transaction when there is one.
+   */
   replaceKeys(row: ProviderRow, entries: Array<{ id: string } | { value: string }>): void {
-    const siblings = this.repo.keysOf(row.id);
-    const keep = new Set<string>();
-    entries.forEach((entry, index) => {
-      if ('id' in entry) {
-        if (keep.has(entry.id)) throw validationError([{ path: `api_keys[${index}].id`, message: 'is listed twice' }]);
-        if (!siblings.some((k) => k.id === entry.id)) {
-          throw validationError([{ path: `api_keys[${index}].id`, message: 'api_keys references an unknown id for this provider' }]);
-        }
-        keep.add(entry.id);
-      }
-    });
-    for (const key of siblings) if (!keep.has(key.id)) this.repo.deleteKey(key.id);
-    const remaining = siblings.filter((k) => keep.has(k.id));
-    const now = this.timestamp();
-    entries.forEach((entry, position) => {
-      if ('value' in entry) {
-        const created = newKeyRow(this.vault, row.id, { value: entry.value }, remaining, now);
-        created.position = position;
-        this.repo.insertKey(created);
-        remaining.push(created);
-      } else {
-        const existing = remaining.find((k) => k.id === entry.id);
-        if (existing && existing.position !== position) this.repo.updateKey({ ...existing, position });
-      }
-    });
-    const current = this.repo.findProvider(row.id);
-    if (current) this.repo.updateProvider(this.withHealth(current), current.revision);
+    this.keys.replace(row, entries);
   }
 
   /** Mask inputs for a key's typed-config secrets by dotted path (an `env.VAR` reference as written), for surfaces that show them masked. */
   keyConfigSecretMasks(key: KeyRow): Record<string, { ref: string | null; parts: MaskParts }> {
-    if (!key.key_config_secrets) return {};
-    const secrets = JSON.parse(this.vault.openText(key.key_config_secrets, keyConfigAad(key.id))) as Record<string, string>;
-    return Object.fromEntries(
-      Object.entries(secrets).map(([path, value]) => [
-        path,
-        isEnvRef(value) ? { ref: value, parts: { head: '', tail: '', length: 0 } } : { ref: null, parts: maskParts(value) },
-      ]),
-    );
+    return this.keys.configSecretMasks(key);
   }
 
   /** Decrypts one key for the desktop app's "Copy key" (IPC only; the HTTP API never reveals keys). */
   revealKey(idOrName: string, keyId: string): { value: string } {
-    const row = this.requireRow(idOrName);
-    const { key } = this.requireKey(row, keyId);
-    const { secret } = openKey(this.vault, key);
-    if (secret === null) throw new DeskError('not_found', 'This key has no secret');
-    return { value: secret };
+    return this.keys.reveal(idOrName, keyId);
   }
-}
-
-function flag(value: boolean | undefined, previous: number): number {
-  return value === undefined ? previous : value ? 1 : 0;
 }
