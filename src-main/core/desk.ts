@@ -207,6 +207,7 @@ export class Desk {
     // Counters still in memory are written while the store is open.
     if (this.db.open) this.usage.close();
     await this.probe.close?.();
+    this.repo.closeVersion();
     if (this.db.open) this.db.close();
   }
 }

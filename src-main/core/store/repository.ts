@@ -68,6 +68,11 @@ export class Repository implements EditableKeySlotStore {
     return this.storeVersion.current();
   }
 
+  /** Lets go of what the version reads keep open; call before closing the database. */
+  closeVersion(): void {
+    this.storeVersion.close();
+  }
+
   /** Runs `work` with version() read once and reused until this connection writes (StoreVersion.sharing). */
   sharingVersion<T>(work: () => T): T {
     return this.storeVersion.sharing(work);
