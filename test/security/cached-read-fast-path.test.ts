@@ -109,6 +109,11 @@ describe('the cached-read fast path', () => {
       ['no token', PAGE, { host: '127.0.0.1:{port}' }],
       ['a wrong token', PAGE, { host: '127.0.0.1:{port}', authorization: 'Bearer pd_not-the-token' }],
       ['a token under another scheme', PAGE, { host: '127.0.0.1:{port}', authorization: `Token ${token}` }],
+      // Forms the full path reads as the token too: only it answers them.
+      ['a lower-case scheme', PAGE, { host: '127.0.0.1:{port}', authorization: `bearer ${token}` }],
+      ['two spaces after the scheme', PAGE, { host: '127.0.0.1:{port}', authorization: `Bearer  ${token}` }],
+      ['the token with a prefix of it', PAGE, { host: '127.0.0.1:{port}', authorization: `Bearer ${token}${token.slice(0, 4)}` }],
+      ['the token cut short', PAGE, { host: '127.0.0.1:{port}', authorization: `Bearer ${token.slice(0, -1)}` }],
       ['a gateway token', PAGE, { host: '127.0.0.1:{port}', authorization: `Bearer ${gateway.token}` }],
       ['a wrong Coder-Session-Token beside a good Bearer', PAGE, { ...good(), 'coder-session-token': 'pd_wrong' }],
       ['the token as Coder-Session-Token', PAGE, { host: '127.0.0.1:{port}', 'coder-session-token': token }],
@@ -136,7 +141,14 @@ describe('the cached-read fast path', () => {
         throw new Error(`${why}: ${error.message}`);
       });
       expect(hits, `${why}: answered by the fast path`).toBe(0);
-      if (why.startsWith('a wrong') || why === 'no token' || why.includes('another scheme')) expect(answer.status, why).toBe(401);
+      if (
+        why.startsWith('a wrong') ||
+        why === 'no token' ||
+        why.includes('another scheme') ||
+        ['the token with a prefix of it', 'the token cut short'].includes(why)
+      )
+        expect(answer.status, why).toBe(401);
+      if (why === 'a lower-case scheme' || why === 'two spaces after the scheme') expect(answer.status, why).toBe(200);
       if (why.includes('Host') || why.includes('another port') || why.includes('foreign Origin') || why.includes('"null"'))
         expect(answer.status, why).toBe(403);
       if (why === 'a gateway token') expect(answer.status, why).toBe(403);

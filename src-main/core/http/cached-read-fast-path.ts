@@ -9,14 +9,15 @@
  *   that check are functions of the target alone, so a hit is a target the router matches to that route;
  * - the Host is one of ours (the same check as server.ts);
  * - no Origin header (a browser's request goes the full way: CORS headers, the Origin allow-list);
- * - the token the request presents (read as server.ts reads it) is the main API token; anything else — no token,
- *   a wrong one, a gateway token, a browser session — goes the full way, which gives the 401 or 403;
+ * - the request presents the main API token as exactly `Authorization: Bearer <token>` and nothing else (no Coder
+ *   session header): the full way accepts that form too. Anything else — another form, no token, a wrong one, a
+ *   gateway token, a browser session — goes the full way, which gives the 401 or 403 or accepts it;
  * - no request body, a GET (a HEAD or any other method goes the full way);
  * - the server is not closing (the full way then answers 503).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpDeps } from './deps.js';
-import { isAllowedHost, presentedToken } from './guard.js';
+import { isAllowedHost } from './guard.js';
 import type { ResponseCache } from './response-cache.js';
 
 /** The headers every answer of the full path carries (server.ts's onSend hook and native-routes' sendJson). */
@@ -30,6 +31,7 @@ export class CachedReadFastPath {
   /** Requests answered here (tests assert that a request took this path). */
   hits = 0;
   private open = true;
+  private hosts: { port: number; seen: Map<string, boolean> } | undefined;
 
   constructor(
     private readonly deps: Pick<HttpDeps, 'store' | 'token' | 'logger'>,
@@ -49,23 +51,38 @@ export class CachedReadFastPath {
     const headers = request.headers;
     if (url === undefined || headers.origin !== undefined) return false;
     if (headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined) return false;
-    if (!isAllowedHost(headers.host, this.port())) return false;
+    const authorization = headers.authorization;
+    if (authorization === undefined || headers['coder-session-token'] !== undefined) return false;
+    if (!this.isOurHost(headers.host)) return false;
     const started = performance.now();
     // One version read for the token (ApiToken.current() notices a rotation by another process) and the lookup.
-    return this.deps.store.sharingVersion(() => {
-      if (!this.deps.token.verify(presentedToken(headers))) return false;
-      const hit = this.cache.lookup(url, this.deps.store.version());
-      if (!hit) return false;
-      this.hits++;
-      response.writeHead(200, { ...CACHED_HEADERS, 'content-length': hit.body.length });
-      response.end(hit.body);
-      this.deps.logger.debug('request', {
-        method: 'GET',
-        route: hit.route,
-        status: 200,
-        duration_ms: Math.round(performance.now() - started),
-      });
-      return true;
+    const version = this.deps.store.version();
+    if (!this.deps.token.verifyBearer(authorization, version)) return false;
+    const hit = this.cache.lookup(url, version);
+    if (!hit) return false;
+    this.hits++;
+    response.writeHead(200, { ...CACHED_HEADERS, 'content-length': hit.body.length });
+    response.end(hit.body);
+    this.deps.logger.debug('request', {
+      method: 'GET',
+      route: hit.route,
+      status: 200,
+      duration_ms: Math.round(performance.now() - started),
     });
+    return true;
+  }
+
+  /** isAllowedHost for the Host values clients send, remembered per port (the port is known once listening). */
+  private isOurHost(host: string | undefined): boolean {
+    const port = this.port();
+    if (this.hosts?.port !== port) this.hosts = { port, seen: new Map() };
+    if (host === undefined) return false;
+    let allowed = this.hosts.seen.get(host);
+    if (allowed === undefined) {
+      allowed = isAllowedHost(host, port);
+      // Bounded: a client sending ever new Host values costs a full check each, not memory.
+      if (this.hosts.seen.size < 16) this.hosts.seen.set(host, allowed);
+    }
+    return allowed;
   }
 }

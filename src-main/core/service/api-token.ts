@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual, createHash, hash } from 'node:crypto';
+import { randomBytes, createHash } from 'node:crypto';
 import { writeFileSync, chmodSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
@@ -19,7 +19,7 @@ export class ApiToken {
   /** The store version the cached token was read at: another process (the CLI) may rotate it, which changes the version. */
   private cachedAt = '';
   /** What verify() and generation() derive from the current token, computed once per token rather than per request. */
-  private derived: { token: string; digest: Buffer; generation: string } | undefined;
+  private derived: { token: string; generation: string; bearer: string | null } | undefined;
 
   constructor(
     private readonly repo: Repository,
@@ -36,10 +36,10 @@ export class ApiToken {
     return join(this.dataDir, TOKEN_FILE);
   }
 
-  current(): string {
+  /** The token, as of the store's `version` when the caller has just read it (the API's fast path does). */
+  current(version = this.repo.version()): string {
     const fromEnv = this.env[TOKEN_ENV];
     if (fromEnv) return fromEnv;
-    const version = this.repo.version();
     if (this.cached && version === this.cachedAt) return this.cached;
     const stored = this.repo.getMeta(META_KEY);
     if (stored?.sealed) {
@@ -77,20 +77,28 @@ export class ApiToken {
     return this.derivedFrom(this.current()).generation;
   }
 
-  /** Constant-time comparison (hashing first makes the lengths equal). */
-  verify(candidate: string | undefined): boolean {
+  /** Whether `candidate` is the token (as of the store's `version`, when given), in constant time. */
+  verify(candidate: string | undefined, version?: string): boolean {
     if (!candidate) return false;
-    const expected = this.derivedFrom(this.current()).digest;
-    // One-shot hash: no Hash object per request (this runs on every API call).
-    return timingSafeEqual(expected, hash('sha256', candidate, 'buffer'));
+    return equalInConstantTime(candidate, this.current(version));
   }
 
-  /** The expected digest and the generation of `token`, kept until the token changes (current() notices a rotation). */
-  private derivedFrom(token: string): { digest: Buffer; generation: string } {
+  /**
+   * Whether an Authorization value is exactly `Bearer <token>` (as of the store's `version`), in constant time: a form
+   * presentedToken() reads as this token. Never for a token with whitespace in it (an odd PROVIDER_DESK_TOKEN), which
+   * presentedToken() would read differently: that one is checked by verify() only.
+   */
+  verifyBearer(authorization: string, version?: string): boolean {
+    const expected = this.derivedFrom(this.current(version)).bearer;
+    return expected !== null && equalInConstantTime(authorization, expected);
+  }
+
+  /** What is derived from `token` (its generation, its Authorization value), kept until the token changes (current() notices a rotation). */
+  private derivedFrom(token: string): { generation: string; bearer: string | null } {
     if (this.derived?.token !== token) {
       this.derived = {
         token,
-        digest: hash('sha256', token, 'buffer'),
+        bearer: /\s/.test(token) ? null : `Bearer ${token}`,
         generation: createHash('sha256').update('provider-desk:token-generation:').update(token).digest('base64url').slice(0, 22),
       };
     }
@@ -110,6 +118,17 @@ export class ApiToken {
     chmodSync(temp, 0o600);
     renameSync(temp, this.filePath);
   }
+}
+
+/**
+ * Compares a presented secret with the expected one: the time taken depends only on the expected one's length, never
+ * on how much of it the candidate got right. No hashing or buffers: it runs on every API request.
+ */
+export function equalInConstantTime(candidate: string, expected: string): boolean {
+  let difference = candidate.length ^ expected.length;
+  // Past the candidate's end charCodeAt gives NaN, which `^` reads as 0: the length difference above already counts.
+  for (let i = 0; i < expected.length; i++) difference |= candidate.charCodeAt(i) ^ expected.charCodeAt(i);
+  return difference === 0;
 }
 
 function generateToken(): string {
