@@ -27,6 +27,23 @@ describe('the usage scanner', () => {
     for (const size of [1, 3, 17, body.length]) expect(scan('text/event-stream', body, size)).toEqual({ input: 7, output: 3 });
   });
 
+  it('finds a usage marker cut between two pieces at any byte, after a long line without one', () => {
+    const content = { choices: [{ delta: { content: 'x'.repeat(3000) } }] };
+    const usage = { pad: 'y'.repeat(40), usage: { prompt_tokens: 11, completion_tokens: 5 } };
+    const body = Buffer.from(sse([content, usage]));
+    const marker = body.indexOf('usage');
+    for (let cut = marker - 12; cut <= marker + 12; cut++) {
+      const scanner = usageScanner({ 'content-type': 'text/event-stream' });
+      scanner?.push(body.subarray(0, 1000));
+      scanner?.push(body.subarray(1000, cut));
+      scanner?.push(body.subarray(cut));
+      expect(scanner?.finish(), `cut at ${cut - marker}`).toEqual({ input: 11, output: 5 });
+    }
+    // Pieces of every size from 1 to 12 bytes too.
+    for (let size = 1; size <= 12; size++)
+      expect(scan('text/event-stream', body, size), `pieces of ${size}`).toEqual({ input: 11, output: 5 });
+  });
+
   it('combines Anthropic’s message_start (input, cache) and message_delta (output) events', () => {
     const body = [
       'event: message_start\ndata: {"type":"message_start","message":{"usage":{"input_tokens":20,"cache_read_input_tokens":100,"output_tokens":1}}}\n\n',

@@ -90,10 +90,21 @@ function marked(buffer: Buffer): boolean {
   return MARKERS.some((marker) => buffer.includes(marker));
 }
 
-/** SSE (`data: {…}` lines) and NDJSON (one object per line): each complete line carrying usage is parsed on its own. */
+/** The most bytes of a marker that can end one piece of a line while the rest begins the next. */
+const MARKER_OVERLAP = Math.max(...MARKERS.map((marker) => marker.length)) - 1;
+
+/**
+ * SSE (`data: {…}` lines) and NDJSON (one object per line): each complete line carrying usage is parsed on its own.
+ * The start of a line that continues in the next chunk is copied into one buffer the scanner owns and reuses, so no
+ * relayed chunk is kept alive past its relay (a kept slice would hold its whole socket read); a line is joined and
+ * parsed only if it carries a marker, looked for in each piece and across the seams.
+ */
 class LineScanner implements UsageScanner {
-  private pending: Buffer[] = [];
-  private pendingSize = 0;
+  /** The pending start of the current line: `held[0, heldSize)`. */
+  private held: Buffer = Buffer.alloc(0);
+  private heldSize = 0;
+  /** Whether the pending bytes hold a marker, so the line needs parsing once it is complete. */
+  private heldMarked = false;
   private skipping = false;
 
   constructor(private readonly tally: Tally) {}
@@ -107,33 +118,52 @@ class LineScanner implements UsageScanner {
         return;
       }
       const piece = chunk.subarray(start, newline);
-      if (!this.skipping) this.line(this.pendingSize > 0 ? Buffer.concat([...this.pending, piece]) : piece);
-      this.pending = [];
-      this.pendingSize = 0;
+      if (!this.skipping) {
+        if (this.heldSize === 0) {
+          if (marked(piece)) this.parse(piece);
+        } else if (this.heldMarked || this.markedAcrossSeam(piece) || marked(piece)) {
+          this.parse(Buffer.concat([this.held.subarray(0, this.heldSize), piece]));
+        }
+      }
+      this.heldSize = 0;
+      this.heldMarked = false;
       this.skipping = false;
       start = newline + 1;
     }
   }
 
   finish(): TokenUsage {
-    if (!this.skipping && this.pendingSize > 0) this.line(Buffer.concat(this.pending));
+    if (!this.skipping && this.heldMarked) this.parse(this.held.subarray(0, this.heldSize));
     return this.tally.result();
   }
 
   private hold(part: Buffer): void {
     if (this.skipping || part.length === 0) return;
-    if (this.pendingSize + part.length > MAX_EVENT) {
+    const size = this.heldSize + part.length;
+    if (size > MAX_EVENT) {
+      this.heldSize = 0;
+      this.heldMarked = false;
       this.skipping = true;
-      this.pending = [];
-      this.pendingSize = 0;
       return;
     }
-    this.pending.push(part);
-    this.pendingSize += part.length;
+    this.heldMarked ||= this.markedAcrossSeam(part) || marked(part);
+    if (size > this.held.length) {
+      const grown = Buffer.allocUnsafe(Math.min(MAX_EVENT, Math.max(size, this.held.length * 2, 4096)));
+      this.held.copy(grown, 0, 0, this.heldSize);
+      this.held = grown;
+    }
+    part.copy(this.held, this.heldSize);
+    this.heldSize = size;
   }
 
-  private line(line: Buffer): void {
-    if (!marked(line)) return;
+  /** Whether a marker begins in the held bytes' end and ends in `next`. */
+  private markedAcrossSeam(next: Buffer): boolean {
+    if (this.heldSize === 0) return false;
+    const seam = this.held.subarray(Math.max(0, this.heldSize - MARKER_OVERLAP), this.heldSize);
+    return marked(Buffer.concat([seam, next.subarray(0, MARKER_OVERLAP)]));
+  }
+
+  private parse(line: Buffer): void {
     let text = line.toString('utf8').trim();
     if (text.startsWith('data:')) text = text.slice(5).trim();
     if (!text.startsWith('{')) return;
