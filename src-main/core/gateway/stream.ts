@@ -5,6 +5,7 @@ import type { ErrorClass } from '../contract/domain-schemas.js';
 import { classifyNetworkError } from '../probe/classify.js';
 import { SecretScrubber } from '../probe/scrub.js';
 import { outcomeOfStatus } from './outcome.js';
+import { relayedMemory } from './relayed-memory.js';
 import type { UpstreamResponse } from './upstream.js';
 import { usageScanner, type TokenUsage, type UsageScanner } from './usage-scanner.js';
 
@@ -84,6 +85,7 @@ export function relayBody(
       if (decoder.writableLength > MAX_DECODER_BACKLOG) scan = null;
       else decoder.write(chunk);
     } else scan?.push(chunk);
+    relayedMemory.relayed(chunk.length);
     if (!client.write(chunk)) {
       body.pause();
       client.once('drain', resume);
