@@ -11,6 +11,7 @@ import { LOG_FILE } from '../../src-main/core/log/logger.js';
 import { providerSignature } from '../../src-main/core/gateway/providers.js';
 import type { KeyRow, ProviderRow } from '../../src-main/core/store/rows.js';
 import type { LlmUpstream } from '../fakes/llm-upstreams.js';
+import { openTestDesk } from '../helpers/desk.js';
 import { startGateway, type Gateway } from './harness.js';
 
 let g: Gateway;
@@ -99,6 +100,19 @@ describe('the gateway’s opened providers', () => {
     expect((await chat()).status).toBe(403);
     g.desk.providers.update('cached', { enabled: true });
     expect(await chat()).toEqual({ status: 200, upstream: 'second', key: 'sk-cache-three' });
+  });
+
+  it('follow a change another process committed from the next request on (the store version the request arrived at)', async () => {
+    expect((await chat()).status).toBe(200);
+    const other = openTestDesk({ dataDir: g.desk.options.dataDir });
+    try {
+      other.providers.update('cached', { enabled: false });
+      expect((await chat()).status).toBe(403);
+      other.providers.update('cached', { enabled: true, base_url: `${first.url}/v1` });
+      expect(await chat()).toEqual({ status: 200, upstream: 'first', key: 'sk-cache-three' });
+    } finally {
+      await other.close();
+    }
   });
 });
 

@@ -61,11 +61,11 @@ export class Gateway {
     });
   }
 
-  /** The enabled provider named `name`, if the caller may use it. */
-  provider(name: string, caller: GatewayCaller): GatewayProvider {
+  /** The enabled provider named `name`, if the caller may use it (as of the store's `version`, when the caller read it). */
+  provider(name: string, caller: GatewayCaller, version?: string): GatewayProvider {
     if (caller?.providers && !caller.providers.includes(name))
       throw forbidden('provider_not_allowed', `This token may not use provider "${name}"`);
-    return this.directory.resolve(name);
+    return this.directory.resolve(name, version);
   }
 
   /**

@@ -82,9 +82,13 @@ export class ProviderDirectory {
     private readonly health: HealthService,
   ) {}
 
-  /** The enabled provider named `name`; a GatewayError when there is none, it is off, or its settings name an unset variable. */
-  resolve(name: string): GatewayProvider {
-    const version = this.providers.storeVersion();
+  /**
+   * The enabled provider named `name`; a GatewayError when there is none, it is off, or its settings name an unset
+   * variable. `version` is the store's version read when the request arrived (by default: now). An older version than
+   * the rows read here only makes the next request read them again; rows are never labelled newer than they are.
+   */
+  resolve(name: string, version = this.providers.storeVersion()): GatewayProvider {
+    if (version === '') version = this.providers.storeVersion();
     const cached = this.cache.get(name);
     if (cached?.version === version) return cached.provider;
     const row = this.providers.findRow(name);

@@ -18,6 +18,11 @@ declare module 'fastify' {
      * provider names, null = all), or null for the main API token or a browser session.
      */
     gatewayToken: GatewayIdentity | null;
+    /**
+     * The store version the auth hook read when the request arrived (the same read as its token check): the gateway
+     * resolves the provider against it rather than reading it again. '' before the hook ran.
+     */
+    storeVersion: string;
   }
 }
 

@@ -73,7 +73,7 @@ export function createGatewayHandlers(deps: GatewayRouteDeps): GatewayHandlers {
       const raw = request.raw.url ?? '/';
       const prefix = `/proxy/${name}`;
       const rest = raw.startsWith(prefix) ? raw.slice(prefix.length) : '/';
-      const provider = gateway.provider(name, callerOf(request));
+      const provider = gateway.provider(name, callerOf(request), request.storeVersion);
       const plan = passthroughPlan(
         provider,
         { method: request.method, rest, headers: request.headers, body: bodyOf(request) },
@@ -90,7 +90,7 @@ export function createGatewayHandlers(deps: GatewayRouteDeps): GatewayHandlers {
     },
     async compat(operation, request, reply) {
       const parsed = parseCompatBody(bodyOf(request), request.headers);
-      const provider = gateway.provider(parsed.provider, callerOf(request));
+      const provider = gateway.provider(parsed.provider, callerOf(request), request.storeVersion);
       if (gateway.directory.modelDisabled(provider, parsed.model)) throw modelDisabled(`${parsed.provider}/${parsed.model}`);
       return answer(gateway, request, reply, compatPlan(provider, operation, parsed, request.headers, gateway.credentials));
     },

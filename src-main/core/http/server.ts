@@ -134,6 +134,7 @@ export async function startApiServer(deps: HttpDeps, options: ApiServerOptions =
 
   // Filled in by the auth hook (http/gateway-auth.ts); null until then and for the main token.
   app.decorateRequest('gatewayToken', null);
+  app.decorateRequest('storeVersion', '');
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     try {
@@ -194,6 +195,7 @@ export async function startApiServer(deps: HttpDeps, options: ApiServerOptions =
       const decision = authenticate(request, deps, () => sessionAllowed(request));
       if (decision.ok) {
         request.gatewayToken = decision.gatewayToken;
+        request.storeVersion = deps.store.version();
         if (decision.gatewayToken) deps.usage.touchToken(decision.gatewayToken.id);
         return done();
       }
