@@ -129,10 +129,20 @@ describe('the OpenAI-compatible endpoint', () => {
   it('lists every stored model of every enabled provider as provider/model', async () => {
     const ids = (await client().models.list()).data.map((m) => m.id);
     expect(ids).toEqual(expect.arrayContaining(['openai/gpt-4o-mini', 'claude/claude-sonnet-4-5']));
-    // The SDK's retrieve() encodes the slash (%2F), which the server refuses for every route; the plain path works.
+    // The SDK's retrieve() encodes the slash (/v1/models/openai%2Fgpt-4o-mini); the plain path works too.
+    expect(await client().models.retrieve('openai/gpt-4o-mini')).toMatchObject({ id: 'openai/gpt-4o-mini', object: 'model' });
     const one = await g.request('/v1/models/openai/gpt-4o-mini');
     expect(one.body).toMatchObject({ id: 'openai/gpt-4o-mini', object: 'model' });
     expect((await g.request('/v1/models/openai/nope')).body.error.code).toBe('model_not_found');
+    await expect(client().models.retrieve('openai/nope')).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
+    // Only there: an encoded slash anywhere else, an encoded backslash, or a dot segment it spells, is still refused.
+    for (const target of [
+      '/v1/models%2Fopenai',
+      '/v1/models/openai%5Cgpt-4o-mini',
+      '/v1/models/openai%2F..%2F..%2Fapi%2Fv1%2Ftoken',
+      '/proxy/openai%2Fv1/models',
+    ])
+      expect((await g.request(target)).status, target).toBe(400);
   });
 
   it('routes by prefix to each provider’s own OpenAI-compatible endpoint with the bare model id', async () => {

@@ -290,7 +290,14 @@ describe('the session store', () => {
 
 describe('the request-target rule', () => {
   it('accepts normal-form origin targets and refuses the rest', () => {
-    for (const ok of ['/', '/api/v1/providers', '/api/v1/providers/a-b?x=%2F', '/api/providers/%F0%9F%94%91', '/a%20b'])
+    for (const ok of [
+      '/',
+      '/api/v1/providers',
+      '/api/v1/providers/a-b?x=%2F',
+      '/api/providers/%F0%9F%94%91',
+      '/a%20b',
+      '/v1/models/openai%2Fgpt-4o',
+    ])
       expect(requestTargetProblem(ok), ok).toBeNull();
     for (const bad of [
       '',
@@ -299,6 +306,10 @@ describe('the request-target rule', () => {
       '/%61pi',
       '/a%2Fb',
       '/a%5cb',
+      '/v1/models%2Fx',
+      '/v1/models/x%5Cy',
+      '/v1/models/x%2F..%2Fy',
+      '/api/v1/models/x%2Fy',
       '//a',
       '/a/./b',
       '/a/../b',

@@ -11,6 +11,12 @@
 const ENCODED_UNRESERVED = /%(?:3[0-9]|4[1-9A-F]|5[0-9A]|6[1-9A-F]|7[0-9A]|2D|2E|5F|7E)/i;
 /** Escapes of `/` and `\`, which would change how the path splits into segments once decoded. */
 const ENCODED_SEPARATOR = /%(?:2F|5C)/i;
+/**
+ * The one place an encoded `/` is routed: a model id of the gateway's model list (`provider/model`), which the OpenAI
+ * SDKs' models.retrieve() encodes as one path segment. That route's wildcard takes the rest of the path whole, and the
+ * id is only looked up in the list, so the escape cannot move the request to another route; `\` stays refused.
+ */
+const ENCODED_SLASH_ALLOWED_UNDER = '/v1/models/';
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
@@ -22,7 +28,8 @@ export function requestTargetProblem(target: string | undefined): string | null 
   const path = queryAt === -1 ? target : target.slice(0, queryAt);
   if (path.includes('\\')) return 'backslash in path';
   if (path.includes('//')) return 'empty path segment ("//")';
-  if (ENCODED_SEPARATOR.test(path)) return 'encoded "/" or "\\" in path';
+  const separatorsChecked = path.startsWith(ENCODED_SLASH_ALLOWED_UNDER) ? path.replace(/%2F/gi, '/') : path;
+  if (ENCODED_SEPARATOR.test(separatorsChecked)) return 'encoded "/" or "\\" in path';
   if (ENCODED_UNRESERVED.test(path)) return 'percent-encoded unreserved character in path (send it unencoded)';
   let decoded: string;
   try {
