@@ -8,7 +8,7 @@ import { HeadroomCollector } from './headroom.js';
 import { DispatcherPool } from './network/dispatchers.js';
 import { systemResolver, type Resolver } from './network/guarded-connect.js';
 import { ProviderHttp } from './network/http-client.js';
-import { SecretScrubber, scrubModel } from './scrub.js';
+import { SecretScrubber, scrubModels } from './scrub.js';
 import { isSecretHeaderName } from '../service/secret-fields.js';
 import type { ClosableProbeEngine, KeyCheckOutcome, ModelCheckOutcome, ProbeKey, ProbeOptions, ProbeTarget } from './types.js';
 
@@ -41,12 +41,14 @@ function collectSecrets(target: ProbeTarget, key: ProbeKey, scrubber: SecretScru
   };
   scrubber.add(key.secret);
   scrubber.add(target.proxy.password);
-  try {
-    const url = new URL(target.proxy.url);
-    // A userinfo without a password is a token (`http://TOKEN@host`): secret too.
-    scrubber.add(decodeURIComponent(url.password || url.username));
-  } catch {
-    /* no proxy URL */
+  // A userinfo without a password is a token (`http://TOKEN@host`): secret too. (No URL, no parse: a throw per probe.)
+  const proxyUrl = target.proxy.url ? URL.parse(target.proxy.url) : null;
+  if (proxyUrl) {
+    try {
+      scrubber.add(decodeURIComponent(proxyUrl.password || proxyUrl.username));
+    } catch {
+      /* malformed escapes: nothing more to collect */
+    }
   }
   for (const [name, value] of Object.entries(target.network.extra_headers)) if (isSecretHeaderName(name)) scrubber.add(value);
   const secretSettings = new Set(target.entry.settings.filter((s) => s.secret).map((s) => s.name));
@@ -150,7 +152,7 @@ export function createProbeEngine(options: ProbeEngineOptions = {}): ClosablePro
       const found = Array.isArray(answer) ? answer : answer.models;
       if (!Array.isArray(answer)) unverified ??= answer.unverified;
       // Every adapter's output passes here: an upstream that echoes the key into its model list never gets it stored.
-      models = dedupe(found.flatMap((m) => scrubModel(m, ctx.scrubber) ?? [])).map((m) => ({
+      models = dedupe(scrubModels(found, ctx.scrubber)).map((m) => ({
         ...m,
         key_id: key.keyId,
         fetched_at: checkedAt,

@@ -10,12 +10,15 @@ export class SecretScrubber {
   private readonly exact = new Set<string>();
   private readonly windows = new Set<string>();
   private readonly raw: string[] = [];
+  /** `exact`, longest first (a secret containing another is replaced whole); made once per set of secrets. */
+  private longestFirst: string[] | null = null;
 
   add(value: unknown): void {
     if (typeof value !== 'string') return;
     const secret = value.trim();
     if (secret.length < 4) return;
     this.raw.push(secret);
+    this.longestFirst = null;
     this.exact.add(secret);
     this.exact.add(encodeURIComponent(secret));
     this.exact.add(Buffer.from(secret).toString('base64'));
@@ -40,15 +43,15 @@ export class SecretScrubber {
 
   scrub(text: string): string {
     let out = text;
-    const exact = [...this.exact].sort((a, b) => b.length - a.length);
-    for (const secret of exact) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    this.longestFirst ??= [...this.exact].sort((a, b) => b.length - a.length);
+    for (const secret of this.longestFirst) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     if (this.raw.length === 0) return out;
     return out.replace(/[^\s"'`,;()<>[\]{}]+/g, (word) => (this.echoes(word) ? REDACTED : word));
   }
 
   private echoes(word: string): boolean {
     // A masked echo such as "sk-****…cdef": the visible ends are the secret's own.
-    const masked = /^([^*]*)\*{3,}([^*.]*)\.?$/.exec(word);
+    const masked = word.includes('***') ? /^([^*]*)\*{3,}([^*.]*)\.?$/.exec(word) : null;
     if (
       masked &&
       this.raw.some(
@@ -114,4 +117,17 @@ export function scrubModel(model: ModelInfo, scrubber: SecretScrubber): ModelInf
   if (scrubber.scrub(model.id) !== model.id) return null;
   const fields = Object.entries(model).map(([name, value]) => [name, typeof value === 'string' ? scrubber.scrub(value) : value]);
   return Object.fromEntries(fields) as ModelInfo;
+}
+
+/**
+ * scrubModel for a whole list, the usual case first: when the list's JSON has no escape in it and scrubbing it changes
+ * nothing, no field of any model holds a secret or an echo of one (each field's text is in that JSON verbatim, between
+ * quotes, which split words as they do in the field; a field with a quote, backslash or control character, as any
+ * secret holding one would need, is escaped), and the list is kept as it is — one pass instead of one per field.
+ * Otherwise model by model.
+ */
+export function scrubModels(models: ModelInfo[], scrubber: SecretScrubber): ModelInfo[] {
+  const text = JSON.stringify(models);
+  if (!text.includes('\\') && scrubber.scrub(text) === text) return models;
+  return models.flatMap((model) => scrubModel(model, scrubber) ?? []);
 }

@@ -1,3 +1,4 @@
+import type { ModelInfo } from '../../../src-main/core/contract/domain-schemas.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { configuredDeployments } from '../../../src-main/core/probe/adapters/azure.js';
@@ -7,7 +8,7 @@ import { createLimiter, runWithConcurrency } from '../../../src-main/core/probe/
 import { addressKind, blockedReason } from '../../../src-main/core/probe/network/ip-policy.js';
 import { mergeHeaders } from '../../../src-main/core/probe/network/http-client.js';
 import { backoffDelay, retryAfterDelay } from '../../../src-main/core/probe/network/retry.js';
-import { SecretScrubber, bodyExcerpt } from '../../../src-main/core/probe/scrub.js';
+import { SecretScrubber, bodyExcerpt, scrubModel, scrubModels } from '../../../src-main/core/probe/scrub.js';
 import { hasVersionSegment, stripTrailing } from '../../../src-main/core/probe/urls.js';
 
 const scrubber = new SecretScrubber();
@@ -189,6 +190,53 @@ describe('secret scrubbing', () => {
         },
       ),
     );
+  });
+
+  it('scrubs a model list at once exactly as model by model (property)', () => {
+    const secret = 'sk-proj-Q8v2LmN4pR7sT1wX9yZ3aB6c';
+    const fragments = [
+      'gpt-4o',
+      'text-embedding-3-small',
+      'openai',
+      ' ',
+      '\n',
+      '"',
+      '\\',
+      ',',
+      secret,
+      secret.slice(3, 14),
+      `${secret.slice(0, 6)}****${secret.slice(-4)}`,
+      encodeURIComponent(secret),
+      'sk-****',
+      '***',
+    ];
+    const text = fc.array(fc.constantFrom(...fragments), { maxLength: 4 }).map((parts) => parts.join(''));
+    const model = fc.record({
+      id: text.filter((id) => id.length > 0),
+      display_name: text,
+      owned_by: fc.option(text, { nil: null }),
+      context_window: fc.option(fc.integer({ min: 0, max: 2_000_000 }), { nil: null }),
+      capabilities: fc.constant({ chat: true }),
+    });
+    // The cases the one-pass check must leave to the field-by-field one: words glued by a JSON escape.
+    const glued = new SecretScrubber();
+    glued.add(secret);
+    for (const display_name of [`${secret.slice(0, 6)}****${secret.slice(-4)}\n`, `"${secret.slice(0, 6)}****${secret.slice(-4)}`]) {
+      const list = [{ id: 'gpt-4o', display_name, owned_by: null, context_window: null, capabilities: {} }] as unknown as ModelInfo[];
+      expect(scrubModels(list, glued)[0]?.display_name, JSON.stringify(display_name)).toContain('[redacted]');
+    }
+    for (const extra of ['', 'odd"secret\\with-escapes-1234']) {
+      fc.assert(
+        fc.property(fc.array(model, { maxLength: 5 }), (models) => {
+          const s = new SecretScrubber();
+          s.add(secret);
+          if (extra) s.add(extra);
+          const list = models as unknown as ModelInfo[];
+          expect(scrubModels(list, s)).toEqual(list.flatMap((m) => scrubModel(m, s) ?? []));
+        }),
+        { numRuns: 1000 },
+      );
+    }
   });
 
   it('service-account JSON: the private key is scrubbed, public fields are not', () => {

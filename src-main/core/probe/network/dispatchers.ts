@@ -1,4 +1,4 @@
-import { X509Certificate, createHash } from 'node:crypto';
+import { X509Certificate, hash } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
 import { Agent, EnvHttpProxyAgent, ProxyAgent, Socks5ProxyAgent, buildConnector, type Dispatcher } from 'undici';
 import type { NetworkConfig, ProxyConfig } from '../../contract/config-schemas.js';
@@ -77,21 +77,21 @@ export class DispatcherPool {
 
   get(network: NetworkConfig, proxy: ProxyConfig): RoutedDispatcher {
     const timeoutMs = network.default_request_timeout_in_seconds * 1000;
-    const key = createHash('sha256')
-      .update(
-        JSON.stringify([
-          network.ca_cert_pem,
-          network.insecure_skip_verify,
-          network.allow_private_network,
-          timeoutMs,
-          proxy.type,
-          proxy.url,
-          proxy.username,
-          proxy.password,
-          proxy.ca_cert_pem,
-        ]),
-      )
-      .digest('hex');
+    const key = hash(
+      'sha256',
+      JSON.stringify([
+        network.ca_cert_pem,
+        network.insecure_skip_verify,
+        network.allow_private_network,
+        timeoutMs,
+        proxy.type,
+        proxy.url,
+        proxy.username,
+        proxy.password,
+        proxy.ca_cert_pem,
+      ]),
+      'hex',
+    );
     const cached = this.cache.get(key);
     if (cached) {
       this.cache.delete(key);
