@@ -275,3 +275,86 @@ describe('provider-desk import: destination changes', () => {
     expect(run.stdout).not.toContain('--confirm-destinations');
   });
 });
+
+describe('config import: settings that name where a kept key goes', () => {
+  const AZURE_KEY = 'azure-victim-key-0123456789abcdef0123';
+  const WATSONX_KEY = 'watsonx-victim-apikey-0123456789abcdef';
+  let t: TestServer;
+  beforeEach(async () => {
+    t = await startTestServer();
+    const seeded = await t.request('/api/v1/config/import', {
+      method: 'POST',
+      json: {
+        providers: {
+          azure: {
+            keys: [
+              {
+                name: 'east',
+                value: AZURE_KEY,
+                models: [],
+                weight: 1,
+                azure_key_config: { endpoint: 'https://victim.openai.azure.com', api_version: '2024-10-21' },
+              },
+            ],
+            network_config: { base_url: 'https://victim.openai.azure.com' },
+          },
+          wx: {
+            provider_desk: { type: 'watsonx', settings: { iam_url: 'https://iam.cloud.ibm.com', project_id: 'p1' } },
+            keys: [{ name: 'main', value: WATSONX_KEY, models: [], weight: 1 }],
+            network_config: { base_url: 'https://us-south.ml.cloud.ibm.com' },
+          },
+        },
+      },
+    });
+    expect(seeded.status, seeded.text).toBe(200);
+  });
+  afterEach(async () => t.close());
+
+  const importDoc = (doc: object, query = '') => t.request(`/api/v1/config/import${query}`, { method: 'POST', json: doc });
+
+  it("lists a kept key's new Azure endpoint and a provider's new IAM URL, refuses them unconfirmed, applies them confirmed", async () => {
+    const doc = (await t.request('/api/v1/config/export')).body;
+    expect(doc.providers.azure.keys[0].value).toBe('<REDACTED>');
+    doc.providers.azure.keys[0].azure_key_config.endpoint = 'https://collector.attacker.example';
+    doc.providers.wx.provider_desk.settings.iam_url = 'https://iam.attacker.example/identity/token';
+
+    const dry = await importDoc(doc, '?dry_run=true');
+    expect(dry.status, dry.text).toBe(200);
+    expect(dry.body.destinations).toEqual([
+      {
+        provider: 'azure',
+        field: 'keys[0].azure_key_config.endpoint',
+        from: 'https://victim.openai.azure.com',
+        to: 'https://collector.attacker.example',
+      },
+      { provider: 'wx', field: 'settings.iam_url', from: 'https://iam.cloud.ibm.com', to: 'https://iam.attacker.example/identity/token' },
+    ]);
+
+    const refused = await importDoc(doc);
+    expect(refused.status, refused.text).toBe(409);
+    expect(refused.body.error.code).toBe('destination_change_unconfirmed');
+    expect(refused.body.error.fields.map((f: { path: string }) => f.path)).toEqual([
+      'providers.azure.keys[0].azure_key_config.endpoint',
+      'providers.wx.settings.iam_url',
+    ]);
+    expect(refused.text).not.toContain(AZURE_KEY);
+    const stillThere = (await t.request('/api/v1/config/export?secrets=plain')).body;
+    expect(stillThere.providers.azure.keys[0].azure_key_config.endpoint).toBe('https://victim.openai.azure.com');
+    expect(stillThere.providers.wx.provider_desk.settings.iam_url).toBe('https://iam.cloud.ibm.com');
+
+    const confirmed = await importDoc({ ...doc, confirm_destinations: true });
+    expect(confirmed.status, confirmed.text).toBe(200);
+    const applied = (await t.request('/api/v1/config/export?secrets=plain')).body;
+    expect(applied.providers.azure.keys[0].azure_key_config.endpoint).toBe('https://collector.attacker.example');
+    expect(applied.providers.azure.keys[0].value).toBe(AZURE_KEY);
+  });
+
+  it('needs no confirmation when the file gives the key itself, or only changes the path', async () => {
+    const doc = (await t.request('/api/v1/config/export?secrets=plain')).body;
+    doc.providers.azure.keys[0].azure_key_config.endpoint = 'https://elsewhere.openai.azure.com';
+    doc.providers.wx.provider_desk.settings.iam_url = 'https://iam.cloud.ibm.com/identity/token';
+    const answer = await importDoc(doc);
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.body.destinations).toEqual([]);
+  });
+});

@@ -103,11 +103,19 @@ async function importDocument(store: ConfigStore, document: JsonObject | Documen
   };
 }
 
+/** A destination's field as path segments: `keys[0].azure_key_config.endpoint` → keys, 0, azure_key_config, endpoint. */
+function fieldPath(field: string): Array<string | number> {
+  return field.split('.').flatMap((segment) => {
+    const indexed = /^(.+)\[(\d+)\]$/.exec(segment);
+    return indexed ? [indexed[1] as string, Number(indexed[2])] : [segment];
+  });
+}
+
 /** A 409 that names every provider and field, with the changes as `details` for clients that show them. */
 function unconfirmed(plan: ImportPlan): DeskError {
   return new DeskError('destination_change_unconfirmed', unconfirmedMessage(plan.destinations), {
     fields: plan.destinations.map((d) => ({
-      path: jsonPath(['providers', d.provider, ...d.field.split('.')]),
+      path: jsonPath(['providers', d.provider, ...fieldPath(d.field)]),
       message: `changes from ${d.from} to ${d.to}; the kept keys of ${d.provider} would be sent there (not confirmed)`,
     })),
     details: { destinations: plan.destinations },

@@ -5,12 +5,12 @@
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import type { DestinationChange } from '../contract/config-schemas.js';
-import { networkOf, proxyOf, type StoredProxy } from '../service/codec.js';
+import { networkOf, proxyOf, settingsOf, type StoredProxy } from '../service/codec.js';
 import { proxyUrlKeepsSecret } from '../service/network-secrets.js';
 import type { ProviderRow } from '../store/rows.js';
 import { isEnvRef, isObject, REDACTED } from './format.js';
 import type { ParsedProvider } from './parse.js';
-import type { KeyOps } from './plan-keys.js';
+import type { KeyOps, KeyUpdate } from './plan-keys.js';
 import type { ProviderTarget } from './plan-provider.js';
 
 export type { DestinationChange };
@@ -80,6 +80,27 @@ function caLabel(pem: string): string {
   return blocks.length > 3 ? `${shown} (+${blocks.length - 3} more)` : shown;
 }
 
+/**
+ * Settings that name where a key is sent, read from the key's config first and then the provider's settings: Azure's
+ * `endpoint`, the STS endpoint Bedrock exchanges credentials at, the IAM URL watsonx exchanges its API key at.
+ */
+const DESTINATION_SETTINGS = ['endpoint', 'sts_endpoint', 'iam_url'] as const;
+
+/**
+ * A destination setting in a config — flat or in a typed `*_key_config` block, unwrapped from `{value}` — and where
+ * it was found (`endpoint`, `azure_key_config.endpoint`); empty when the config does not set it.
+ */
+function destinationIn(config: unknown, name: string): { value: string; at: string } {
+  if (!isObject(config)) return { value: '', at: name };
+  const blocks = Object.entries(config).filter(([field, value]) => field.endsWith('_key_config') && isObject(value));
+  for (const [prefix, source] of [['', config] as const, ...blocks.map(([field, value]) => [`${field}.`, value] as const)]) {
+    let value: unknown = isObject(source) ? source[name] : undefined;
+    if (isObject(value)) value = value.value;
+    if (typeof value === 'string' && value.trim() !== '') return { value: value.trim(), at: `${prefix}${name}` };
+  }
+  return { value: '', at: name };
+}
+
 /** A proxy is used only for these types; for the others its URL and CA decide nothing. */
 function routesThroughUrl(proxy: StoredProxy): boolean {
   return proxy.type === 'http' || proxy.type === 'socks5';
@@ -112,6 +133,38 @@ export function destinationChanges(provider: string, row: ProviderRow, next: Pro
   // Turning verification on sends nothing anywhere new; turning it off lets anyone on the path read the key.
   if (!networkFrom.insecure_skip_verify && next.network.insecure_skip_verify === true)
     add('network_config.insecure_skip_verify', 'false (certificates verified)', 'true (certificates not verified)');
+
+  const settingsFrom = settingsOf(row);
+  for (const name of DESTINATION_SETTINGS) {
+    const from = endpoint(destinationIn(settingsFrom, name).value, true);
+    const to = endpoint(destinationIn(next.settings, name).value, true);
+    if (from.key !== to.key) add(`settings.${name}`, from.shown, to.shown);
+  }
+  return changes;
+}
+
+/**
+ * The destination settings an import changes in the configs of keys that keep their stored secret (the file gives
+ * `<REDACTED>`, a mask or an `env.VAR` reference): each would send that secret somewhere new.
+ */
+export function keyDestinationChanges(
+  provider: string,
+  keys: Pick<KeyOps, 'updateKeys' | 'keptSecrets'>,
+  storedConfig: (update: KeyUpdate) => unknown,
+): DestinationChange[] {
+  const changes: DestinationChange[] = [];
+  for (const update of keys.updateKeys) {
+    const { patch } = update;
+    if (patch.key_config === undefined || !keys.keptSecrets.includes(patch.name ?? update.key.name)) continue;
+    const before = storedConfig(update);
+    const index = update.path[update.path.length - 1];
+    for (const name of DESTINATION_SETTINGS) {
+      const from = endpoint(destinationIn(before, name).value, true);
+      const next = destinationIn(patch.key_config, name);
+      const to = endpoint(next.value, true);
+      if (from.key !== to.key) changes.push({ provider, field: `keys[${String(index)}].${next.at}`, from: from.shown, to: to.shown });
+    }
+  }
   return changes;
 }
 

@@ -15,7 +15,7 @@ import type { JsonObject, Path } from './format.js';
 import type { ParsedDocument, ParsedProvider } from './parse.js';
 import { providerFieldChanges } from './plan-changes.js';
 import { PlanContext } from './plan-context.js';
-import { destinationChanges, keepsSecrets } from './plan-destinations.js';
+import { destinationChanges, keepsSecrets, keyDestinationChanges } from './plan-destinations.js';
 import { KeyPlanner, type KeyOps } from './plan-keys.js';
 import { desiredProvider } from './plan-provider.js';
 import { planSections, type SectionDiff } from './plan-sections.js';
@@ -128,6 +128,7 @@ export function buildPlan(store: PlanStore, parsed: ParsedDocument, prune: boole
       if (curationChanged) plan.changes[p.name] = [...(plan.changes[p.name] ?? []), 'provider_desk.models'];
       if (desired.changed && desired.next && keepsSecrets(p, keyOps))
         plan.destinations.push(...destinationChanges(p.name, row, desired.next));
+      plan.destinations.push(...keyDestinationChanges(p.name, keyOps, (update) => ctx.storedKeyConfig(update.key).plain));
     } else {
       plan.unchanged.push(p.name);
     }
