@@ -73,6 +73,9 @@ describe('model curation in the store', () => {
     expect(after.get('o3-mini')).toMatchObject({ enabled: true, custom: false, gone_at: null });
     const gone = after.get('gpt-4o-mini');
     expect(gone?.gone_at).toEqual(expect.any(String));
+    // The provider's count is what it offers: 5 stored rows, one turned off, one gone.
+    expect(after.size).toBe(5);
+    expect((await call('providers.get', { idOrName: 'curated' })).models_count).toBe(3);
 
     // A later refresh that still does not list it keeps the first time it went missing.
     fake.setModels(['gpt-4o', 'whisper-1']);

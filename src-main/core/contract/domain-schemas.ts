@@ -195,7 +195,10 @@ export const ProviderSchema = z
       description:
         "The check that explains the health: the first failing enabled key's, else a passing one's (the endpoint's when keyless).",
     }),
-    models_count: z.number().int(),
+    models_count: z
+      .number()
+      .int()
+      .meta({ description: 'How many models the provider offers: listed or added, not turned off, not gone from its listing.' }),
     config_hash: z.string(),
     revision: z.number().int(),
     api_keys: z.array(ApiKeySchema),

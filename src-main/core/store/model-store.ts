@@ -18,11 +18,13 @@ export class ModelStore {
     return this.statement('SELECT * FROM models WHERE provider_id = ? ORDER BY model_id').all(providerId) as StoredModelRow[];
   }
 
+  /** How many models each provider offers: listed or added, not turned off, not gone from its listing. */
   modelCounts(providerIds: string[]): Map<string, number> {
     const counts = new Map<string, number>();
     if (providerIds.length === 0) return counts;
     const rows = this.statement(
-      'SELECT provider_id, COUNT(*) AS n FROM models WHERE provider_id IN (SELECT value FROM json_each(?)) GROUP BY provider_id',
+      `SELECT provider_id, COUNT(*) AS n FROM models
+         WHERE provider_id IN (SELECT value FROM json_each(?)) AND enabled = 1 AND gone_at IS NULL GROUP BY provider_id`,
     ).all(JSON.stringify(providerIds)) as Array<{ provider_id: string; n: number }>;
     for (const row of rows) counts.set(row.provider_id, row.n);
     return counts;
