@@ -65,6 +65,9 @@ describe('provider-desk list over a large store', () => {
         })),
       ),
     );
+    // One model turned off by the user, one no longer listed by the provider.
+    desk.repo.db.prepare("UPDATE models SET enabled = 0 WHERE model_id = 'model-00001'").run();
+    desk.repo.db.prepare("UPDATE models SET gone_at = ? WHERE model_id = 'model-00002'").run(fetchedAt);
     await desk.close();
   }, 60_000);
   afterAll(() => dir.remove());
@@ -150,8 +153,11 @@ describe('provider-desk list over a large store', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(MODELS + 3);
-    expect(lines[2]).toMatch(/^model-00000\s+chat\s+128000\s+lean$/);
-    expect(lines.at(-1)).toMatch(new RegExp(`^${MODELS} models, fetched `));
+    expect(lines[0]).toMatch(/^MODEL\s+CAPABILITIES\s+CONTEXT\s+OWNER\s+STATE$/);
+    expect(lines[2]).toMatch(/^model-00000\s+chat\s+128000\s+lean\s+on$/);
+    expect(lines[3]).toMatch(/^model-00001\s+chat\s+128000\s+lean\s+off$/);
+    expect(lines[4]).toMatch(/^model-00002\s+chat\s+128000\s+lean\s+gone$/);
+    expect(lines.at(-1)).toMatch(new RegExp(`^${MODELS} models \\(${MODELS - 2} on\\), fetched `));
   });
 });
 

@@ -83,7 +83,14 @@ const test: ExtraCommand = {
 /** Model lines written at a time. */
 const MODELS_PAGE = 1000;
 
-/** `provider-desk models <name> [--refresh]`: the provider's models with capabilities. */
+/** A model's state as the Models tab shows it: offered (on), turned off by the user, or no longer listed (gone). */
+function modelState(model: { enabled: boolean; custom: boolean; gone_at: string | null }): string {
+  if (model.gone_at) return 'gone';
+  const state = model.enabled ? 'on' : 'off';
+  return model.custom ? `${state}, added` : state;
+}
+
+/** `provider-desk models <name> [--refresh]`: the provider's models with capabilities and whether each is offered. */
 const models: ExtraCommand = {
   name: 'models',
   usage: 'models <name> [--refresh]',
@@ -100,8 +107,9 @@ const models: ExtraCommand = {
         m.capabilities.join(','),
         m.context_window ? String(m.context_window) : '',
         m.owned_by ?? '',
+        modelState(m),
       ]);
-      const layout = new TableLayout(['MODEL', 'CAPABILITIES', 'CONTEXT', 'OWNER'], rows);
+      const layout = new TableLayout(['MODEL', 'CAPABILITIES', 'CONTEXT', 'OWNER', 'STATE'], rows);
       await output.write(layout.head());
       for (let start = 0; start < rows.length && output.open; start += MODELS_PAGE) {
         await output.write(
@@ -111,7 +119,9 @@ const models: ExtraCommand = {
             .join('\n'),
         );
       }
-      await output.write(`${list.models.length} models${list.fetched_at ? `, fetched ${list.fetched_at}` : ''}`);
+      const offered = list.models.filter((m) => m.enabled && !m.gone_at).length;
+      const summary = offered === list.models.length ? `${list.models.length} models` : `${list.models.length} models (${offered} on)`;
+      await output.write(`${summary}${list.fetched_at ? `, fetched ${list.fetched_at}` : ''}`);
     });
     output.finish();
     return 0;
