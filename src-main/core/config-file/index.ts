@@ -73,7 +73,12 @@ async function openedDocument(input: JsonObject | DocumentEntries, passphrase: s
 }
 
 async function importDocument(store: ConfigStore, document: JsonObject | DocumentEntries, options: ImportOptions): Promise<ImportResult> {
-  const { parsed, errors } = parseDocument(document);
+  // findProvider matches ids too: only an exact name lends its type.
+  const storedType = (name: string) => {
+    const row = store.repo.findProvider(name);
+    return row?.name === name ? row.type : undefined;
+  };
+  const { parsed, errors } = parseDocument(document, storedType);
   if (options.prune && !parsed.hasProviders) {
     errors.push({ path: 'providers', message: 'is required when pruning (without it every provider would be removed)' });
   }

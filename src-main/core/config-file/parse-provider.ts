@@ -63,7 +63,15 @@ export interface ParsedProvider {
 const DESK_FIELDS = ['type', 'display_name', 'description', 'enabled', 'settings', 'base_url', 'models'];
 
 /** A valid provider, or undefined once its errors are reported (its keys are read either way, to report theirs too). */
-export function parseProvider(c: Collector, name: string, value: unknown): ParsedProvider | undefined {
+/** The type of the stored provider of that name, if there is one: a file may leave out what the store already knows. */
+export type StoredType = (name: string) => string | undefined;
+
+export function parseProvider(
+  c: Collector,
+  name: string,
+  value: unknown,
+  storedType: StoredType = () => undefined,
+): ParsedProvider | undefined {
   const path: Path = ['providers', name];
   const before = c.errors.length;
   if (!NAME_PATTERN.test(name) || name.length > 64) c.add(path, `is not a valid provider name: it ${NAME_MESSAGE}, at most 64 characters`);
@@ -128,7 +136,7 @@ export function parseProvider(c: Collector, name: string, value: unknown): Parse
     store_raw_request_response: c.boolean(value.store_raw_request_response, path, 'store_raw_request_response') ?? false,
   };
 
-  const type = resolveType(c, name, path, desk.type, customBlock, custom);
+  const type = resolveType(c, name, path, desk.type, customBlock, custom, storedType);
 
   const customExtras = nonEmpty(customExtra);
   const blockExtras: JsonObject = {
@@ -223,7 +231,10 @@ function dropNulls(value: JsonObject): JsonObject {
   return out;
 }
 
-/** Standard names are their catalog type; other names need a base_provider_type, or our explicit `provider_desk.type`. */
+/**
+ * Standard names are their catalog type; other names need a base_provider_type, or our explicit `provider_desk.type`,
+ * unless a provider of that name is stored already: it keeps its type (a hand-edited Bifrost file rarely repeats it).
+ */
 function resolveType(
   c: Collector,
   name: string,
@@ -231,6 +242,7 @@ function resolveType(
   explicit: string | undefined,
   customBlock: JsonObject | undefined,
   custom: z.output<typeof CustomProviderConfigInput> | null | undefined,
+  storedType: StoredType,
 ): string | undefined {
   if (explicit !== undefined) {
     const id = resolveTypeId(explicit);
@@ -239,6 +251,8 @@ function resolveType(
   }
   if (STANDARD_PROVIDERS.has(name)) return bifrostStandardType(name);
   if (custom) return bifrostStandardType(custom.base_provider_type) ?? custom.base_provider_type;
+  const stored = customBlock ? undefined : storedType(name);
+  if (stored !== undefined) return stored;
   if (!customBlock) {
     c.add(
       [...path, 'custom_provider_config', 'base_provider_type'],

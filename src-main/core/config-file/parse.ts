@@ -7,7 +7,7 @@ import type { FieldError } from '../contract/errors.js';
 import { DOCUMENT_ENTRIES, documentEntries, type DocumentEntries } from './file-document.js';
 import { jsonPath, type JsonObject, type Path } from './format.js';
 import { Collector } from './parse-collector.js';
-import { parseProvider, type ParsedProvider } from './parse-provider.js';
+import { parseProvider, type ParsedProvider, type StoredType } from './parse-provider.js';
 
 // The plan (and its tests) read these from here: the parsed document's types in one place.
 export type { ParsedKey } from './parse-key.js';
@@ -32,7 +32,10 @@ export interface ParsedDocument {
  * Reads a whole document: one in memory, or the entries view of one (a file read as it is needed, see
  * file-document.ts). Returns what it could read and every error found.
  */
-export function parseDocument(document: JsonObject | DocumentEntries): { parsed: ParsedDocument; errors: FieldError[] } {
+export function parseDocument(
+  document: JsonObject | DocumentEntries,
+  storedType: StoredType = () => undefined,
+): { parsed: ParsedDocument; errors: FieldError[] } {
   const source = isEntries(document) ? document : documentEntries(document);
   const c = new Collector();
   c.errors.push(...source.errors);
@@ -47,7 +50,7 @@ export function parseDocument(document: JsonObject | DocumentEntries): { parsed:
   const keyIds = new KeyIds();
   for (const [name, value] of source.entries) {
     providerNames.push(name);
-    const provider = parseProvider(c, name, value);
+    const provider = parseProvider(c, name, value, storedType);
     if (provider) keyIds.check(provider);
   }
   keyIds.report(c);
@@ -56,7 +59,7 @@ export function parseDocument(document: JsonObject | DocumentEntries): { parsed:
       // The same reading again; its errors were collected above, so a fresh collector only serves the memo.
       const again = new Collector();
       for (const [name, value] of source.entries) {
-        const provider = parseProvider(again, name, value);
+        const provider = parseProvider(again, name, value, storedType);
         if (provider) yield provider;
       }
     },

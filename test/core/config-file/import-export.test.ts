@@ -324,6 +324,25 @@ describe('config.json import', () => {
     expect(error.fields).toEqual([{ path: 'providers.embark', message: expect.stringMatching(/type cannot change/) }]);
   });
 
+  it('lets a file leave out the type of a provider stored under a non-standard name, and asks it of a new one', async () => {
+    desk.providers.create({ name: 'team-llm', type: 'groq', api_keys: [{ name: 'main', value: 'gsk_team_llm_0123456789abcdef' }] });
+    const edited = {
+      providers: {
+        'team-llm': { keys: [{ name: 'main', value: '<REDACTED>', models: [], weight: 1 }], network_config: { max_retries: 5 } },
+      },
+    };
+    const applied = (await importDoc(edited)) as { changed: string[] };
+    expect(applied.changed).toEqual(['team-llm']);
+    expect(desk.providers.get('team-llm')).toMatchObject({ type: 'groq', network_config: { max_retries: 5 } });
+    expect(reveal('team-llm', 'main')).toBe('gsk_team_llm_0123456789abcdef');
+    // A new non-standard name still has to say what it is; a stored provider's id is not its name.
+    const fresh = { providers: { 'other-llm': edited.providers['team-llm'] } };
+    const error = await failure('config.import', fresh);
+    expect(error.fields.map((f) => f.path)).toContain('providers.other-llm.custom_provider_config.base_provider_type');
+    const byId = { providers: { [desk.providers.get('team-llm').id]: edited.providers['team-llm'] } };
+    expect((await failure('config.import', byId)).code).toBe('validation_failed');
+  });
+
   it('gives a key a fresh id when the file reuses one held by another provider', async () => {
     await importDoc(realWorldConfig());
     const doc = {
