@@ -19,7 +19,7 @@ import { removeServerFile } from '../core/server-file.js';
 import { ensureDataDir } from '../core/data-dir.js';
 import { isRealKeychain, keychainBackend, keychainWrapper } from './keychain-wrapper.js';
 import { forwardEvents, registerIpc, trustedSender } from './ipc.js';
-import { createMainWindow } from './window.js';
+import { createMainWindow, DISCARD_QUESTION } from './window.js';
 import { keepWindowBounds, restoredBounds } from './window-state.js';
 import { notifyKeyFailures } from './notifications.js';
 import { startLocalApi, type LocalApi } from './local-api.js';
@@ -174,6 +174,8 @@ export async function startShell(deps: ShellDeps = electronDeps, options: ShellO
       devUrl,
       indexHtml: join(here, '../renderer/index.html'),
       restored: restoredBounds(preferences.get('windowBounds'), deps.screen.getAllDisplays()),
+      confirmDiscard: (target) =>
+        deps.dialog.showMessageBoxSync(target, { ...DISCARD_QUESTION, buttons: [...DISCARD_QUESTION.buttons] }) === 0,
     });
     window = mainWindow;
     closers.push(keepWindowBounds(mainWindow, preferences));

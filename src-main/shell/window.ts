@@ -9,7 +9,24 @@ export interface WindowOptions {
   indexHtml: string;
   /** Where the window was last (window-state.ts); the default size, centred, without. */
   restored?: RestoredBounds | undefined;
+  /**
+   * Asked (synchronously) when the page refuses to unload — it has unsaved edits — because the window is closing or
+   * the app quitting: true lets it go and the edits are lost, false keeps the window open. Without it, it stays open.
+   */
+  confirmDiscard?: (window: BrowserWindowType) => boolean;
 }
+
+/** The question asked before a window with unsaved edits closes: "Discard" (0) or "Keep editing" (1, the default). */
+export const DISCARD_QUESTION = {
+  type: 'question',
+  buttons: ['Discard changes', 'Keep editing'],
+  defaultId: 1,
+  cancelId: 1,
+  title: 'Unsaved changes',
+  message: 'You have unsaved changes',
+  detail: 'Closing Provider Desk now discards the edits you have not saved.',
+  noLink: true,
+} as const;
 
 /** The one window: isolated, sandboxed, no Node, no navigation, no new windows. */
 export function createMainWindow(BrowserWindow: typeof BrowserWindowType, options: WindowOptions): BrowserWindowType {
@@ -31,6 +48,10 @@ export function createMainWindow(BrowserWindow: typeof BrowserWindowType, option
   });
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   window.webContents.on('will-navigate', (event) => event.preventDefault());
+  // The renderer refuses to unload while it holds unsaved edits (use-draft-guards.ts); here the user decides.
+  window.webContents.on('will-prevent-unload', (event) => {
+    if (options.confirmDiscard?.(window)) event.preventDefault();
+  });
   if (!options.devUrl) {
     // The built page carries the policy in its <meta>; the header adds what a <meta> cannot say (frame-ancestors).
     // Not in dev: the dev server's page carries the dev policy, which allows its refresh preamble.

@@ -30,6 +30,8 @@ interface WindowRecord {
   options: any;
   openHandler?: () => unknown;
   navigateListeners: Array<(e: { preventDefault(): void }) => void>;
+  /** The page's refused unloads go here: `will-prevent-unload` listeners. */
+  unloadListeners: Array<(e: { preventDefault(): void }) => void>;
   /** The filter and listener of `webRequest.onHeadersReceived`, when the shell set one. */
   headersReceived?: { filter: unknown; listener: (details: any, callback: (response: any) => void) => void };
   loaded?: string;
@@ -75,6 +77,7 @@ export function fakeElectron(dataDir: string, options: FakeElectronOptions = {})
       this.record = {
         options,
         navigateListeners: [],
+        unloadListeners: [],
         maximized: false,
         bounds: { x: options.x ?? 100, y: options.y ?? 80, width: options.width, height: options.height },
         listeners,
@@ -84,8 +87,10 @@ export function fakeElectron(dataDir: string, options: FakeElectronOptions = {})
       const record = this.record;
       this.webContents = {
         setWindowOpenHandler: (h: () => unknown) => (record.openHandler = h),
-        on: (name: string, listener: (e: { preventDefault(): void }) => void) =>
-          name === 'will-navigate' && record.navigateListeners.push(listener),
+        on: (name: string, listener: (e: { preventDefault(): void }) => void) => {
+          if (name === 'will-navigate') record.navigateListeners.push(listener);
+          if (name === 'will-prevent-unload') record.unloadListeners.push(listener);
+        },
         session: {
           webRequest: {
             onHeadersReceived: (filter: unknown, listener: (details: any, callback: (response: any) => void) => void) =>
@@ -187,6 +192,7 @@ export function fakeElectron(dataDir: string, options: FakeElectronOptions = {})
       dialog: {
         showErrorBox: vi.fn(),
         showMessageBox: vi.fn(async () => ({ response: options.dialogResponse ?? 1, checkboxChecked: false })),
+        showMessageBoxSync: vi.fn(() => options.dialogResponse ?? 1),
       },
       shell: { openPath: vi.fn(async () => '') },
       screen: {

@@ -60,4 +60,27 @@ describe('Electron shell wiring (with a stand-in electron module)', () => {
     expect(existsSync(dir.path)).toBe(true);
     dir.remove();
   });
+
+  it('asks before a window with unsaved edits closes: "Discard changes" lets it close, "Keep editing" keeps it', async () => {
+    for (const [response, closes] of [
+      [0, true],
+      [1, false],
+    ] as const) {
+      const dir = tempDir();
+      const fake = fakeElectron(dir.path, { dialogResponse: response });
+      const running = (await startShell(fake.deps as never))!;
+      const win = fake.windows[0]!;
+      expect(win.unloadListeners).toHaveLength(1);
+      let allowed = false;
+      // Electron emits this when the page's beforeunload refused; preventDefault() lets the unload go on.
+      win.unloadListeners[0]!({ preventDefault: () => (allowed = true) });
+      expect(allowed).toBe(closes);
+      expect(fake.deps.dialog.showMessageBoxSync).toHaveBeenCalledWith(
+        expect.anything(),
+        expect.objectContaining({ message: 'You have unsaved changes', buttons: ['Discard changes', 'Keep editing'], cancelId: 1 }),
+      );
+      await running.quit();
+      dir.remove();
+    }
+  });
 });

@@ -6,7 +6,7 @@ import { hasDrafts } from '../../stores/drafts-store';
 
 /**
  * What keeps the open provider's unsaved edits safe: leaving it asks first (the ui store holds the leave back),
- * Ctrl+S (⌘S) submits the current tab's form, and in a browser closing the page asks too.
+ * Ctrl+S (⌘S) submits the current tab's form, and closing the page or the window asks too.
  */
 export function useDraftGuards(provider: Provider | null, tab: DetailTab, container: RefObject<HTMLElement | null>): void {
   const { drafts, ui } = useStores();
@@ -34,19 +34,18 @@ export function useDraftGuards(provider: Provider | null, tab: DetailTab, contai
       }
       form.requestSubmit();
     });
-    // In a browser, closing or reloading the page asks too. (In the desktop app a refused unload would silently keep the
-    // window open, so the shell's own close handling decides there.)
+    // Closing or reloading the page asks too: the browser asks itself; in the desktop app the refused unload reaches the
+    // shell (window.ts, will-prevent-unload), which asks with a native dialog.
     const onBeforeUnload = (event: BeforeUnloadEvent) => {
       if (!hasDrafts(drafts.getState(), id)) return;
       event.preventDefault();
       event.returnValue = '';
     };
-    const inBrowser = !('desk' in window && window.desk);
-    if (inBrowser) window.addEventListener('beforeunload', onBeforeUnload);
+    window.addEventListener('beforeunload', onBeforeUnload);
     return () => {
       ui.getState().setLeaveGuard(null);
       ui.getState().setSaveShortcut(null);
-      if (inBrowser) window.removeEventListener('beforeunload', onBeforeUnload);
+      window.removeEventListener('beforeunload', onBeforeUnload);
     };
   }, [id, name, drafts, ui, container]);
 }
