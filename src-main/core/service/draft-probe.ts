@@ -1,12 +1,11 @@
 import { catalogEntry } from '../catalog/catalog.js';
-import { DeskError } from '../contract/errors.js';
 import type { CheckResult, ProviderHealth } from '../contract/domain-schemas.js';
 import type { ProviderCreateInput } from '../contract/provider-inputs.js';
 import { runWithConcurrency } from '../probe/concurrency.js';
 import type { KeyCheckOutcome, ProbeEngine, ProbeTarget } from '../probe/types.js';
 import type { KeyRow, ProviderRow } from '../store/rows.js';
 import { customOf } from './codec.js';
-import { MissingEnvError, missingEnvResult } from './env-refs.js';
+import { unreadableSecretResult } from './env-refs.js';
 import { providerHealth } from './health-model.js';
 import type { HealthService } from './health-service.js';
 import type { ProviderService } from './provider-service.js';
@@ -27,18 +26,7 @@ export interface DraftCheck {
 
 /** A check that could not run because a secret could not be opened (an unset `env.VAR`, above all). */
 function unreadable(keyId: string | null, error: unknown): CheckResult {
-  const checkedAt = new Date().toISOString();
-  if (error instanceof MissingEnvError) return missingEnvResult(keyId, error, checkedAt);
-  return {
-    key_id: keyId,
-    ok: false,
-    latency_ms: 0,
-    http_status: null,
-    error_class: 'missing_credentials',
-    message: error instanceof DeskError ? error.message : 'The key could not be read',
-    hint: 'Check the key (or the environment variable it names) and try again',
-    checked_at: checkedAt,
-  };
+  return unreadableSecretResult(keyId, error, new Date().toISOString());
 }
 
 function needsKey(row: ProviderRow): CheckResult {

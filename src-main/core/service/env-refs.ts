@@ -44,3 +44,21 @@ export function missingEnvResult(keyId: string | null, error: MissingEnvError, c
     checked_at: checkedAt,
   };
 }
+
+/**
+ * The check result of a key whose secret could not be opened for a check, so nothing was sent: an unset `env.VAR`
+ * (what to set, and where), or a value that does not open (replace the key).
+ */
+export function unreadableSecretResult(keyId: string | null, error: unknown, checkedAt: string): CheckResult {
+  if (error instanceof MissingEnvError) return missingEnvResult(keyId, error, checkedAt);
+  return {
+    key_id: keyId,
+    ok: false,
+    latency_ms: 0,
+    http_status: null,
+    error_class: 'missing_credentials',
+    message: error instanceof DeskError ? error.message : 'The key could not be read from the vault',
+    hint: 'Set the referenced environment variable or replace the key',
+    checked_at: checkedAt,
+  };
+}

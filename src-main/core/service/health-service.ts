@@ -13,7 +13,7 @@ import { mergeSecrets } from './secret-fields.js';
 import { keyConfigAad, openKey, openProviderSecrets, resolveEnvRefs, resolvePlainEnvRefs } from './provider-writer.js';
 import { openHeaders, openProxyUrl, withoutNetworkValues } from './network-secrets.js';
 import type { ProviderService } from './provider-service.js';
-import { MissingEnvError, missingEnvResult, requireEnvRefs } from './env-refs.js';
+import { requireEnvRefs, unreadableSecretResult } from './env-refs.js';
 import { TestsInFlight, type RunningTest, type TestRequest } from './tests-in-flight.js';
 import { TEST_ALL_DEFAULT_TIMEOUT_MS } from '../contract/operation-schemas.js';
 import { timeCapResult, untilAborted } from './test-all-run.js';
@@ -93,18 +93,7 @@ export class HealthService {
   }
 
   private failure(keyId: string | null, error: unknown): CheckResult {
-    if (error instanceof MissingEnvError) return missingEnvResult(keyId, error, new Date().toISOString());
-    const message = error instanceof DeskError ? error.message : 'The key could not be read from the vault';
-    return {
-      key_id: keyId,
-      ok: false,
-      latency_ms: 0,
-      http_status: null,
-      error_class: 'missing_credentials',
-      message,
-      hint: 'Set the referenced environment variable or replace the key',
-      checked_at: new Date().toISOString(),
-    };
+    return unreadableSecretResult(keyId, error, new Date().toISOString());
   }
 
   private keysToCheck(row: ProviderRow, onlyKey?: string, stored?: KeyRow[]): Array<KeyRow | null> {

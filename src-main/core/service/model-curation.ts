@@ -8,7 +8,7 @@ import type { KeyRow, ProviderRow } from '../store/rows.js';
 import { customOf, parseJson, toModel } from './codec.js';
 import type { HealthService } from './health-service.js';
 import type { ProviderService } from './provider-service.js';
-import { MissingEnvError } from './env-refs.js';
+import { unreadableSecretResult } from './env-refs.js';
 
 export interface ModelList {
   models: StoredModel[];
@@ -123,30 +123,19 @@ export class ModelCuration {
       checked_at: checkedAt,
       ...fields,
     });
+    /** A check that sent nothing: it failed (or could not be made) before any request. */
+    const notSent = (status: 'error' | 'unsupported', fields: Pick<ModelCheck, 'error_class' | 'message' | 'hint'>): ModelCheck =>
+      answer({ status, ok: false, billed: false, latency_ms: 0, http_status: null, ...fields });
     const entry = catalogEntry(row.type);
     if (!key && entry.keyRequired && customOf(row)?.is_key_less !== true) {
-      return answer({
-        status: 'error',
-        ok: false,
-        billed: false,
-        latency_ms: 0,
-        http_status: null,
+      return notSent('error', {
         error_class: 'missing_credentials',
         message: `${entry.label} needs an API key and this provider has no enabled key`,
         hint: 'Add a key (or enable one) and check again',
       });
     }
     if (!this.probe.checkModel) {
-      return answer({
-        status: 'unsupported',
-        ok: false,
-        billed: false,
-        latency_ms: 0,
-        http_status: null,
-        error_class: 'unsupported',
-        message: 'This backend cannot check a single model',
-        hint: null,
-      });
+      return notSent('unsupported', { error_class: 'unsupported', message: 'This backend cannot check a single model', hint: null });
     }
     let probeKey: ProbeKey;
     let target;
@@ -154,18 +143,8 @@ export class ModelCuration {
       target = this.health.target(row);
       probeKey = this.health.probeKey(row, target, key);
     } catch (error) {
-      const message =
-        error instanceof MissingEnvError || error instanceof DeskError ? error.message : 'The key could not be read from the vault';
-      return answer({
-        status: 'error',
-        ok: false,
-        billed: false,
-        latency_ms: 0,
-        http_status: null,
-        error_class: error instanceof MissingEnvError ? 'missing_env' : 'missing_credentials',
-        message,
-        hint: 'Set the referenced environment variable or replace the key',
-      });
+      const { error_class, message, hint } = unreadableSecretResult(key?.id ?? null, error, checkedAt);
+      return notSent('error', { error_class, message, hint: hint ?? null });
     }
     const { supported, result } = await this.probe.checkModel(target, probeKey, model);
     return answer({
