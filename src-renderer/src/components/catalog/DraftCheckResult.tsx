@@ -2,6 +2,7 @@ import type { CheckResult } from '@contract/domain-schemas';
 import type { OperationOutput } from '@contract/operations';
 import { formatLatency } from '../../lib/format';
 import { verdictOf } from '../../lib/health';
+import { CheckFailure } from '../common/CheckFailure';
 
 export type DraftCheck = OperationOutput<'providers.testDraft'>;
 
@@ -24,12 +25,7 @@ export function DraftCheckResult({ check, keyLabels }: { check: DraftCheck; keyL
             <span className="test-result-key">{label(result, index)}</span>
             <span className="test-result-verdict">{verdictOf(result)}</span>
             <span className="latency">{formatLatency(result.latency_ms)}</span>
-            {!result.ok && (
-              <span className="test-result-message">
-                {result.message}
-                {result.hint && !result.message.includes(result.hint) && <span className="test-result-hint"> {result.hint}</span>}
-              </span>
-            )}
+            {!result.ok && <CheckFailure result={result} />}
           </li>
         ))}
       </ul>

@@ -2,6 +2,7 @@ import type { CheckResult, Provider } from '@contract/domain-schemas';
 import { formatLatency } from '../../lib/format';
 import { resultHealth, verdictOf } from '../../lib/health';
 import { HealthBadge } from '../common/HealthBadge';
+import { CheckFailure } from '../common/CheckFailure';
 
 /** The verdict of the last test, per key, with latency and (for failures) what to do about it. */
 export function TestResults({ results, provider }: { results: CheckResult[]; provider: Provider }) {
@@ -21,12 +22,7 @@ export function TestResults({ results, provider }: { results: CheckResult[]; pro
               {formatLatency(result.latency_ms)}
             </span>
             {result.http_status !== null && <span className="muted small">HTTP {result.http_status}</span>}
-            {!result.ok && (
-              <span className="test-result-message">
-                {result.message}
-                {result.hint && !result.message.includes(result.hint) && <span className="test-result-hint"> {result.hint}</span>}
-              </span>
-            )}
+            {!result.ok && <CheckFailure result={result} />}
           </li>
         ))}
       </ul>
