@@ -9,6 +9,8 @@ const MAX_EXCERPT = 160;
 export class SecretScrubber {
   private readonly exact = new Set<string>();
   private readonly windows = new Set<string>();
+  /** The first two characters of every window, as one number: most places in a text start no window, and this says so without a slice. */
+  private readonly windowStarts = new Set<number>();
   private readonly raw: string[] = [];
   /** `exact`, longest first (a secret containing another is replaced whole); made once per set of secrets. */
   private longestFirst: string[] | null = null;
@@ -37,7 +39,10 @@ export class SecretScrubber {
     }
     for (const part of secret.split(/\s+/)) {
       if (part.startsWith('-----')) continue;
-      for (let i = 0; i + ECHO_WINDOW <= part.length; i++) this.windows.add(part.slice(i, i + ECHO_WINDOW));
+      for (let i = 0; i + ECHO_WINDOW <= part.length; i++) {
+        this.windows.add(part.slice(i, i + ECHO_WINDOW));
+        this.windowStarts.add(startOf(part, i));
+      }
     }
   }
 
@@ -45,8 +50,20 @@ export class SecretScrubber {
     let out = text;
     this.longestFirst ??= [...this.exact].sort((a, b) => b.length - a.length);
     for (const secret of this.longestFirst) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    if (this.raw.length === 0) return out;
+    if (this.raw.length === 0 || !this.mayEcho(out)) return out;
     return out.replace(/[^\s"'`,;()<>[\]{}]+/g, (word) => (this.echoes(word) ? REDACTED : word));
+  }
+
+  /**
+   * Whether any word of `text` could echo a secret: a word can only if the text holds a masked run ("***") or one of
+   * the secrets' windows. Most texts hold neither, and are then kept without splitting them into words.
+   */
+  private mayEcho(text: string): boolean {
+    if (text.includes('***')) return true;
+    for (let i = 0; i + ECHO_WINDOW <= text.length; i++) {
+      if (this.windowStarts.has(startOf(text, i)) && this.windows.has(text.slice(i, i + ECHO_WINDOW))) return true;
+    }
+    return false;
   }
 
   private echoes(word: string): boolean {
@@ -63,6 +80,11 @@ export class SecretScrubber {
     for (let i = 0; i + ECHO_WINDOW <= word.length; i++) if (this.windows.has(word.slice(i, i + ECHO_WINDOW))) return true;
     return false;
   }
+}
+
+/** The two characters of `text` at `index` as one number (the key of SecretScrubber's window index). */
+function startOf(text: string, index: number): number {
+  return text.charCodeAt(index) * 0x10000 + text.charCodeAt(index + 1);
 }
 
 function pick(value: unknown, ...path: string[]): unknown {

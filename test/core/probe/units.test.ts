@@ -239,6 +239,39 @@ describe('secret scrubbing', () => {
     }
   });
 
+  it('keeps a text it finds no echo in exactly as the word-by-word pass would (property)', () => {
+    // A trailing " ***" sends any text down the word-by-word pass and is itself no echo (too short, nothing visible),
+    // so scrubbing with and without it must agree, whether the text held an echo or not.
+    const secret = 'sk-proj-Q8v2LmN4pR7sT1wX9yZ3aB6c';
+    const fragments = [
+      'gpt-4o',
+      ' ',
+      '"',
+      'sk-proj',
+      secret.slice(3, 14),
+      secret.slice(9, 16),
+      `${secret.slice(0, 6)}****${secret.slice(-4)}`,
+      '**',
+      '*',
+      'ZZZ',
+      'xyzwvuts',
+    ];
+    const text = fc.array(fc.constantFrom(...fragments), { maxLength: 8 }).map((parts) => parts.join(''));
+    const s = new SecretScrubber();
+    s.add(secret);
+    s.add('xyzwvutsrq');
+    let echoed = 0;
+    fc.assert(
+      fc.property(text, (t) => {
+        const whole = s.scrub(`${t} ***`);
+        if (whole.includes('[redacted]')) echoed += 1;
+        expect(s.scrub(t)).toBe(whole.slice(0, -' ***'.length));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(echoed).toBeGreaterThan(100); // the texts did exercise echoes, not only clean words
+  });
+
   it('service-account JSON: the private key is scrubbed, public fields are not', () => {
     const s = new SecretScrubber();
     s.add(
