@@ -216,6 +216,30 @@ describe('failures by cause, and retesting the failed', () => {
   });
 });
 
+describe('which providers a run covers', () => {
+  it('every enabled provider, in name order; `only` picks by name or id; a disabled one is never tested', async () => {
+    desk = openTestDesk();
+    const d = desk;
+    create(d, 'b-second', good.baseUrl);
+    const offId = create(d, 'a-off', good.baseUrl, 'sk-testall-off-000000000001');
+    d.providers.update('a-off', { enabled: false });
+    const cId = create(d, 'c-third', good.baseUrl);
+    create(d, 'a-first', good.baseUrl);
+    const requestsBefore = good.requests.length;
+
+    const all = await d.health.testAll({ concurrency: 1 });
+    expect(all.providers.map((p) => p.name)).toEqual(['a-first', 'b-second', 'c-third']);
+    expect(all).toMatchObject({ total: 3, passed: 3 });
+    const keysSent = good.requests.slice(requestsBefore).map((r) => r.headers.authorization);
+    expect(keysSent).not.toContain('Bearer sk-testall-off-000000000001');
+    expect(d.providers.get('a-off').health).toBe('untested');
+
+    const some = await d.health.testAll({ only: ['b-second', cId, offId] });
+    expect(some.providers.map((p) => p.name)).toEqual(['b-second', 'c-third']);
+    expect(some.total).toBe(2);
+  });
+});
+
 describe('test-all over HTTP', () => {
   /** Starts a streamed test-all and resolves once the upstream holds `open` requests, with the pending response. */
   async function startStream(body: unknown, open: number, abort?: AbortController): Promise<{ response: Promise<Response> }> {

@@ -8,7 +8,7 @@ import type { TestAllProgress } from '../contract/operations.js';
 import { TEST_ALL_DEFAULT_TIMEOUT_MS, type TestAllCause } from '../contract/operation-schemas.js';
 import { runWithConcurrency } from '../probe/concurrency.js';
 import type { KeyRow, ProviderRow } from '../store/rows.js';
-import type { Repository } from '../store/repository.js';
+import type { ProviderRef, Repository } from '../store/repository.js';
 import { outcomeOf, writeCheck, type Checked, type TestOutcome } from './check-verdicts.js';
 import type { ProviderService } from './provider-service.js';
 import { RunTimeCaps, TestAllRuns, failureCause } from './test-all-run.js';
@@ -63,13 +63,11 @@ export class TestAllRunner {
     const capMs = options.timeout_ms ?? TEST_ALL_DEFAULT_TIMEOUT_MS;
     const caps = new RunTimeCaps(run.signal, capMs);
     try {
-      const rows = repo
-        .allProviders()
-        .filter((r) => r.enabled === 1 && (!options.only || options.only.includes(r.name) || options.only.includes(r.id)));
+      const rows = repo.enabledProviderNames().filter((r) => !options.only || options.only.includes(r.name) || options.only.includes(r.id));
       const writer = this.batchedWriter();
       const fresh = this.freshRows(rows, options.concurrency ?? 16);
       let done = 0;
-      const finish = (row: ProviderRow, outcome: { ok: boolean; health: ProviderHealth; results: CheckResult[] }) => {
+      const finish = (row: ProviderRef, outcome: { ok: boolean; health: ProviderHealth; results: CheckResult[] }) => {
         done += 1;
         const provider = { id: row.id, name: row.name };
         const cause = outcome.ok ? null : failureCause(outcome.results);
@@ -85,7 +83,7 @@ export class TestAllRunner {
         });
         return { ...provider, ok: outcome.ok, health: outcome.health, cause, results: outcome.results };
       };
-      const failed = (row: ProviderRow, error: unknown) => ({
+      const failed = (row: ProviderRef, error: unknown) => ({
         ok: false,
         health: (repo.findProvider(row.id)?.health ?? 'untested') as ProviderHealth,
         results: [this.host.failure(null, error)],
@@ -95,7 +93,7 @@ export class TestAllRunner {
       // A worker holds its slot while its provider is probed, then hands back the promise of the written outcome.
       const probing = runWithConcurrency(rows, options.concurrency ?? 16, async (listed) => {
         if (run.signal.aborted) return notTested;
-        let row = listed;
+        let row: ProviderRef = listed;
         let probed = (): void => undefined;
         const answered = new Promise<void>((resolve) => (probed = resolve));
         // The provider's check is its test in flight: a providers.test of it meanwhile joins it (one probe) and
@@ -106,10 +104,12 @@ export class TestAllRunner {
           try {
             if (run.signal.aborted) throw new CheckAbandoned();
             let checked: Checked;
+            let current: { row: ProviderRow; keys: KeyRow[] };
             try {
-              const current = fresh(listed);
+              current = fresh(listed);
               row = current.row;
-              checked = await caps.run((capped) => this.host.check(current.row, { signal: capped, capMs, storedKeys: current.keys }));
+              const { row: read, keys } = current;
+              checked = await caps.run((capped) => this.host.check(read, { signal: capped, capMs, storedKeys: keys }));
             } catch (error) {
               if (run.signal.aborted) throw new CheckAbandoned();
               return failed(row, error);
@@ -118,7 +118,7 @@ export class TestAllRunner {
             }
             if (run.signal.aborted) throw new CheckAbandoned();
             try {
-              const health = await writer.add({ row, checked });
+              const health = await writer.add({ row: current.row, checked });
               announced = true; // the writer announced the verdict
               return outcomeOf(checked, health);
             } catch (error) {
@@ -177,7 +177,7 @@ export class TestAllRunner {
    * time in one transaction when the first of them is due (a read outside a transaction costs WAL's shared-memory lock
    * each time, which is most of a read). A provider deleted since the run listed it is not found, as with requireRow.
    */
-  private freshRows(rows: ProviderRow[], chunk: number): (listed: ProviderRow) => { row: ProviderRow; keys: KeyRow[] } {
+  private freshRows(rows: ProviderRef[], chunk: number): (listed: ProviderRef) => { row: ProviderRow; keys: KeyRow[] } {
     const repo = this.host.repo;
     const position = new Map(rows.map((row, index) => [row.id, index]));
     let read = new Map<string, { row: ProviderRow; keys: KeyRow[] } | undefined>();

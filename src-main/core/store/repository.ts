@@ -25,6 +25,9 @@ export interface ProviderListRow {
   key_count: number;
 }
 
+/** A provider named, not read: its id and name. */
+export type ProviderRef = Pick<ProviderRow, 'id' | 'name'>;
+
 /** A key row without its sealed blobs: everything an output may show. */
 export type KeyView = Omit<KeyRow, 'secret_sealed' | 'key_config_secrets'>;
 
@@ -142,6 +145,11 @@ export class Repository implements EditableKeySlotStore {
 
   allProviders(): ProviderRow[] {
     return this.statement('SELECT * FROM providers ORDER BY name').all() as ProviderRow[];
+  }
+
+  /** The enabled providers' ids and names, by name: what test-all walks (it reads each full row when its turn comes). */
+  enabledProviderNames(): ProviderRef[] {
+    return this.statement('SELECT id, name FROM providers WHERE enabled = 1 ORDER BY name').all() as ProviderRef[];
   }
 
   nameExists(name: string): boolean {
