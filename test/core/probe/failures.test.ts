@@ -77,6 +77,45 @@ describe('wrong places and wrong answers', () => {
     }
   });
 
+  it('an answer past 32 MB is refused, not read whole; one sent in many pieces is read whole', async () => {
+    const piece = Buffer.alloc(1024 * 1024, 0x20);
+    let stopped = false;
+    const huge = await createHttpServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.on('close', () => (stopped = true));
+      // 40 MB of whitespace, a piece at a time, as long as the reader keeps reading.
+      let sent = 0;
+      const more = (): void => {
+        while (sent < 40 && !res.destroyed) {
+          sent += 1;
+          if (!res.write(piece)) return void res.once('drain', more);
+        }
+        res.end();
+      };
+      more();
+    });
+    const pieces = await createHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const ids = Array.from({ length: 300 }, (_, i) => JSON.stringify({ id: `model-${i}`, object: 'model' }));
+      res.write('{"object":"list","data":[');
+      ids.forEach((id, i) => res.write(i === 0 ? id : `,${id}`));
+      res.end(']}');
+    });
+    try {
+      const refused = await engine.checkKey(target('openai', `${huge.url}/v1`), key('k'));
+      expect(refused.result).toMatchObject({ ok: false, error_class: 'invalid_response' });
+      expect(refused.result.message).toContain('/v1/models is larger than 32 MB');
+      await expect.poll(() => stopped).toBe(true);
+      const read = await engine.checkKey(target('openai', `${pieces.url}/v1`), key('k'));
+      expect(read.result.ok).toBe(true);
+      expect(read.models?.map((m) => m.id)).toHaveLength(300);
+      expect(read.models?.at(-1)?.id).toBe('model-299');
+    } finally {
+      await huge.close();
+      await pieces.close();
+    }
+  });
+
   it('a redirect is reported, not followed (it could carry the key elsewhere)', async () => {
     const server = await createHttpServer((_req, res) => res.writeHead(301, { location: 'https://elsewhere.example/v1/models' }).end());
     try {
