@@ -78,7 +78,7 @@ export async function testAllEfficiency(providers = 200, concurrency = 16, delay
   };
 }
 
-export async function testAll1kEfficiency(providers = 1000, concurrency = 32, delayMs = 50, rounds = 3): Promise<Figure> {
+export async function testAll1kEfficiency(providers = 1000, concurrency = 32, delayMs = 50, rounds = 5): Promise<Figure> {
   log(`testall: ${providers} providers × ${delayMs} ms upstream, ${concurrency} at a time, vs a bare undici loop…`);
   const { ourMs, floorMs } = await measure(providers, concurrency, delayMs, rounds, true);
   const ideal = Math.ceil(providers / concurrency) * delayMs;
