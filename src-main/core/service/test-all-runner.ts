@@ -104,12 +104,11 @@ export class TestAllRunner {
           try {
             if (run.signal.aborted) throw new CheckAbandoned();
             let checked: Checked;
-            let current: { row: ProviderRow; keys: KeyRow[] };
+            let read: ProviderRow;
             try {
-              current = fresh(listed);
-              row = current.row;
-              const { row: read, keys } = current;
-              checked = await caps.run((capped) => this.host.check(read, { signal: capped, capMs, storedKeys: keys }));
+              const current = fresh(listed);
+              row = read = current.row;
+              checked = await caps.run((capped) => this.host.check(current.row, { signal: capped, capMs, storedKeys: current.keys }));
             } catch (error) {
               if (run.signal.aborted) throw new CheckAbandoned();
               return failed(row, error);
@@ -118,7 +117,7 @@ export class TestAllRunner {
             }
             if (run.signal.aborted) throw new CheckAbandoned();
             try {
-              const health = await writer.add({ row: current.row, checked });
+              const health = await writer.add({ row: read, checked });
               announced = true; // the writer announced the verdict
               return outcomeOf(checked, health);
             } catch (error) {

@@ -59,6 +59,7 @@ interface ResponseBody {
   on(event: 'data', listener: (chunk: Buffer) => void): unknown;
   once(event: 'end', listener: () => void): unknown;
   once(event: 'error', listener: (error: Error) => void): unknown;
+  once(event: 'close', listener: () => void): unknown;
   destroy(): unknown;
 }
 
@@ -92,6 +93,8 @@ function readLimited(body: ResponseBody, path: string): Promise<string> {
     });
     body.once('end', () => resolve(Buffer.concat(chunks, size).toString('utf8')));
     body.once('error', reject);
+    // Closed without an end or an error (destroyed quietly): never leave the probe waiting. After either, a no-op.
+    body.once('close', () => reject(new Error('the connection closed before the answer ended')));
   });
 }
 
