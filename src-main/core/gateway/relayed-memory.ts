@@ -1,24 +1,7 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { collectGarbage } from '../v8-collector.js';
 
 /** Bytes relayed between two minor GCs: what the dead chunks of a long answer may add to the server's memory at most. */
 export const RECLAIM_EVERY_BYTES = 8 * 1024 * 1024;
-
-type Collect = (options: { type: 'minor' | 'major'; execution: 'sync' | 'async' }) => void;
-
-/**
- * V8's own collector, asked for explicitly: `--expose-gc` set at run time gives it to a new context only. Undefined
- * where V8 refuses (then relayed chunks are freed whenever V8 collects on its own).
- */
-function exposedCollector(): Collect | undefined {
-  try {
-    setFlagsFromString('--expose-gc');
-    const collect: unknown = runInNewContext('gc');
-    return typeof collect === 'function' ? (collect as Collect) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Frees the buffers of relayed chunks soon after they were relayed. Every chunk read from a provider is a fresh
@@ -28,7 +11,6 @@ function exposedCollector(): Collect | undefined {
  */
 export class RelayedMemory {
   private sinceCollect = 0;
-  private collect: Collect | null | undefined;
 
   constructor(private readonly everyBytes = RECLAIM_EVERY_BYTES) {}
 
@@ -37,8 +19,7 @@ export class RelayedMemory {
     this.sinceCollect += bytes;
     if (this.sinceCollect < this.everyBytes) return;
     this.sinceCollect = 0;
-    if (this.collect === undefined) this.collect = exposedCollector() ?? null;
-    this.collect?.({ type: 'minor', execution: 'sync' });
+    collectGarbage({ type: 'minor', execution: 'sync' });
   }
 }
 
