@@ -24,7 +24,7 @@ import { listFigures100k, listMissFigure } from './list.js';
 import { ROOT, serveProfiles, stopAll } from './processes.js';
 import { renderer10kVs100 } from './renderer.js';
 import { rss10k, rssModelsGrowth } from './rss.js';
-import { testAll1kEfficiency, testAllEfficiency } from './test-all.js';
+import { rssTestAllGrowth, testAll1kEfficiency, testAllEfficiency } from './test-all.js';
 import { ensureWrk } from './wrk.js';
 import { gatewayFigures } from './gateway.js';
 
@@ -42,6 +42,7 @@ const FIGURES = {
   import_100k_peak_rss_mb: { group: 'import', label: 'provider-desk import 100k, peak RSS (MB)', target: { op: '<=', value: 300 } },
   test_all_efficiency: { group: 'testall', label: 'test-all 200 × 200 ms, 16 at a time (ms)', target: { op: '>=', value: 0.75 } },
   test_all_1k_efficiency: { group: 'testall', label: 'test-all 1k × 50 ms, 32 at a time (efficiency)', target: { op: '>=', value: 0.9 } },
+  rss_test_all_growth_mb: { group: 'testall', label: 'serve RSS growth, test-all of 1k × 15 (MB)', target: { op: '<=', value: 50 } },
   rss_mb_10k: { group: 'rss', label: 'serve RSS after listing 10k (MB)', target: { op: '<=', value: 200 } },
   rss_models_growth_mb: { group: 'rss', label: 'serve RSS growth, 5k-model list repeated (MB)', target: { op: '<=', value: 50 } },
   renderer_10k_vs_100_ratio: { group: 'renderer', label: 'GUI list interactive, 10k vs 100 (ms)', target: { op: '<=', value: 3 } },
@@ -169,6 +170,7 @@ try {
   await measure(['import_100k_peak_rss_mb'], async () => [await import100kPeakRss()]);
   await measure(['test_all_efficiency'], async () => [await testAllEfficiency()]);
   await measure(['test_all_1k_efficiency'], async () => [await testAll1kEfficiency()]);
+  await measure(['rss_test_all_growth_mb'], async () => [await rssTestAllGrowth()]);
   await measure(['rss_mb_10k'], async () => [await rss10k()]);
   await measure(['rss_models_growth_mb'], async () => [await rssModelsGrowth()]);
   await measure(['renderer_10k_vs_100_ratio'], async () => [await renderer10kVs100({ build: !skipBuild })]);

@@ -6,16 +6,34 @@
  *   test_all_efficiency     200 providers × 200 ms, 16 at a time
  *   test_all_1k_efficiency  1,000 providers × 50 ms, 32 at a time; the baseline column is the efficiency of a bare
  *                           undici loop making the same upstream requests (floors/undici-loop.ts)
+ *   rss_test_all_growth_mb  growth of `provider-desk serve`'s RSS over 15 test-alls of 1,000 providers through the API
+ *                           (POST /api/v1/test-all, read to its summary): the highest RSS seen during runs 2–15 minus
+ *                           the RSS after the first run (the baseline column)
  */
 import type { ProviderCreateInput } from '../../src-main/core/contract/provider-inputs.js';
 import { undiciLoop } from './floors/undici-loop.js';
 import { freshDataDir } from './datasets.js';
 import { log, median, openBenchDesk, timed, type Figure } from './lib.js';
-import { RUN_TS, childEnv, startServer } from './processes.js';
+import { RUN_TS, childEnv, startServe, startServer } from './processes.js';
+import { request } from 'undici';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const FAKE = fileURLToPath(new URL('./fake-upstream.ts', import.meta.url));
 const KEY = 'test-key';
+
+function startFakeUpstream(delayMs: number) {
+  return startServer('the fake upstream', process.execPath, [RUN_TS, FAKE, 'openai', String(delayMs)], childEnv());
+}
+
+function upstreamProviders(count: number, baseUrl: string): ProviderCreateInput[] {
+  return Array.from({ length: count }, (_, i) => ({
+    name: `upstream-${i}`,
+    type: 'openai',
+    base_url: baseUrl,
+    api_keys: [{ value: KEY }],
+  }));
+}
 
 interface Measured {
   ourMs: number[];
@@ -23,16 +41,10 @@ interface Measured {
 }
 
 async function measure(providers: number, concurrency: number, delayMs: number, rounds: number, withFloor: boolean): Promise<Measured> {
-  const fake = await startServer('the fake upstream', process.execPath, [RUN_TS, FAKE, 'openai', String(delayMs)], childEnv());
+  const fake = await startFakeUpstream(delayMs);
   const desk = openBenchDesk(freshDataDir(`test-all-${providers}`));
   try {
-    const inputs: ProviderCreateInput[] = Array.from({ length: providers }, (_, i) => ({
-      name: `upstream-${i}`,
-      type: 'openai',
-      base_url: fake.url,
-      api_keys: [{ value: KEY }],
-    }));
-    desk.providers.insertMany(inputs);
+    desk.providers.insertMany(upstreamProviders(providers, fake.url));
     const testAll = async (): Promise<number> => {
       const run = await timed(() => desk.dispatch('providers.testAll', { concurrency }, { transport: 'cli' }));
       if (!run.value.ok) throw new Error(`testAll failed: ${run.value.error.message}`);
@@ -97,4 +109,64 @@ export async function testAll1kEfficiency(providers = 1000, concurrency = 32, de
       `ideal ceil(${providers}/${concurrency}) × ${delayMs} ms = ${ideal} ms; ours ${Math.round(ours)} ms, bare undici loop ${Math.round(floor)} ms ` +
       `(medians of ${rounds} alternating runs; later runs re-test, as users do); baseline column = the loop's efficiency`,
   };
+}
+
+/** One test-all through `serve`'s API, its NDJSON stream read to the summary; throws unless every provider passed. */
+async function testAllOverApi(server: { url: string; token: string }, providers: number, concurrency: number): Promise<void> {
+  const response = await request(`${server.url}/api/v1/test-all`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ concurrency }),
+  });
+  const text = await response.body.text();
+  if (response.statusCode !== 200) throw new Error(`POST /api/v1/test-all answered ${response.statusCode}: ${text.slice(0, 200)}`);
+  const summary = JSON.parse(text.trimEnd().split('\n').at(-1) ?? '{}') as { type?: string; result?: { passed?: number } };
+  if (summary.type !== 'result' || summary.result?.passed !== providers)
+    throw new Error(`test-all over the API did not pass all ${providers}: ${JSON.stringify(summary).slice(0, 200)}`);
+}
+
+export async function rssTestAllGrowth(providers = 1000, runs = 15, concurrency = 32, delayMs = 10): Promise<Figure> {
+  log(`testall: serve running test-all over ${providers} providers ${runs} times, RSS sampled…`);
+  const fake = await startFakeUpstream(delayMs);
+  try {
+    const dir = freshDataDir('test-all-rss');
+    const desk = openBenchDesk(dir);
+    try {
+      desk.providers.insertMany(upstreamProviders(providers, fake.url));
+    } finally {
+      await desk.close();
+    }
+    const server = await startServe(dir);
+    try {
+      await testAllOverApi(server, providers, concurrency);
+      await sleep(200);
+      const baseline = server.rssMb();
+      let highest = baseline;
+      const sampler = setInterval(() => (highest = Math.max(highest, server.rssMb())), 100);
+      try {
+        for (let run = 1; run < runs; run++) await testAllOverApi(server, providers, concurrency);
+      } finally {
+        clearInterval(sampler);
+      }
+      const last = server.rssMb();
+      highest = Math.max(highest, last);
+      return {
+        key: 'rss_test_all_growth_mb',
+        label: `serve RSS growth, test-all of ${providers / 1000}k × ${runs} (MB)`,
+        ours: highest - baseline,
+        baseline,
+        unit: 'MB',
+        value: highest - baseline,
+        absolute: true,
+        target: { op: '<=', value: 50 },
+        note:
+          `${runs} runs of POST /api/v1/test-all (${concurrency} at a time, upstream answering in ${delayMs} ms); RSS after the first ` +
+          `${baseline.toFixed(0)} MB (baseline column), highest ${highest.toFixed(0)} MB, after the last ${last.toFixed(0)} MB`,
+      };
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await fake.stop();
+  }
 }
