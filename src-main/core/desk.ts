@@ -54,6 +54,11 @@ export interface DeskOptions {
    * The app gives a short one: its dispatcher waits out the rest without blocking the event loop.
    */
   busyTimeoutMs?: number;
+  /**
+   * A process that lives on after the command that opened the store (`serve`, the app): it frees what a large
+   * test-all run left in memory once the run has answered (see TestAllRunner). A one-command CLI process exits instead.
+   */
+  longLived?: boolean;
 }
 
 export interface Clipboard {
@@ -111,7 +116,7 @@ export class Desk {
     this.probe = options.probe ?? lazyProbeEngine(async () => (await import('./probe/engine.js')).createProbeEngine());
     this.providers = new ProviderService(this.repo, this.vault);
     // env.VAR references resolve with the environment this process (the store's owner when it serves) was started with.
-    this.health = new HealthService(this.repo, this.vault, this.providers, this.probe, { env });
+    this.health = new HealthService(this.repo, this.vault, this.providers, this.probe, { env, collectAfterLargeRuns: options.longLived });
     this.token = new ApiToken(this.repo, this.vault, options.dataDir, env);
     const tokenRows = new TokenRepository(this.db);
     this.tokens = new TokenService(this.repo, tokenRows, this.vault);

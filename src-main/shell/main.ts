@@ -129,6 +129,7 @@ export async function startShell(deps: ShellDeps = electronDeps, options: ShellO
       preferences,
       // The window must not freeze while a CLI import holds the write lock: writes wait asynchronously instead.
       busyTimeoutMs: UI_BUSY_TIMEOUT_MS,
+      longLived: true,
       clipboard: {
         writeText: (text) => deps.clipboard.writeText(text),
         readText: () => deps.clipboard.readText(),

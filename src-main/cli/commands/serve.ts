@@ -106,7 +106,7 @@ export async function serve(flags: ServeFlags, io: Io): Promise<void> {
   const preferences = observablePreferences({ get: (key) => openConf().get(key), set: (key, value) => openConf().set(key, value) });
   let desk: Desk;
   try {
-    desk = new Desk({ dataDir, env: io.env, logger, preferences });
+    desk = new Desk({ dataDir, env: io.env, logger, preferences, longLived: true });
   } catch (error) {
     if (isKeychainOnlyStore(error)) throw new CliError(keychainOnlyMessage(dataDir, 'serve'));
     if (error instanceof DeskError) throw new CliError(error.message);

@@ -39,6 +39,8 @@ export interface HealthServiceOptions {
   keyConcurrency?: number;
   /** The environment of the process that owns the store: `env.VAR` references resolve here, and nowhere else. */
   env?: NodeJS.ProcessEnv;
+  /** Free what a large test-all run left in memory once it has answered (a process that lives on: see TestAllRunner). */
+  collectAfterLargeRuns?: boolean | undefined;
 }
 
 /** Connection tests, model listing and test-all: probes through the engine, results stored by the service. */
@@ -59,13 +61,16 @@ export class HealthService {
   ) {
     this.keyConcurrency = options.keyConcurrency ?? 4;
     this.env = options.env ?? process.env;
-    this.testAllRunner = new TestAllRunner({
-      repo,
-      providers,
-      check: (row, checkOptions) => this.check(row, checkOptions),
-      failure: (keyId, error) => this.failure(keyId, error),
-      inFlight: (providerId, request, start, wanted) => this.inFlight(providerId, request, start, wanted),
-    });
+    this.testAllRunner = new TestAllRunner(
+      {
+        repo,
+        providers,
+        check: (row, checkOptions) => this.check(row, checkOptions),
+        failure: (keyId, error) => this.failure(keyId, error),
+        inFlight: (providerId, request, start, wanted) => this.inFlight(providerId, request, start, wanted),
+      },
+      { collectAfterLargeRuns: options.collectAfterLargeRuns ?? false },
+    );
   }
 
   /** Builds what the probe (or the gateway) needs, with secrets opened in memory for the duration of the use. */
