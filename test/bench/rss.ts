@@ -19,6 +19,25 @@ async function getJson(url: string, token: string): Promise<unknown> {
   return body;
 }
 
+/** `serve`'s RSS while `work` runs, sampled every 100 ms: the highest seen (the RSS once it ended included) and the last. */
+export async function rssDuring(server: { rssMb(): number }, work: () => Promise<void>): Promise<{ highest: number; last: number }> {
+  let highest = server.rssMb();
+  const sampler = setInterval(() => (highest = Math.max(highest, server.rssMb())), 100);
+  try {
+    await work();
+  } finally {
+    clearInterval(sampler);
+  }
+  const last = server.rssMb();
+  return { highest: Math.max(highest, last), last };
+}
+
+/** A growth figure of `serve`'s RSS: the highest seen minus `baseline` (the baseline column), at most 50 MB. */
+export function rssGrowthFigure(key: string, label: string, baseline: number, highest: number, note: string): Figure {
+  const growth = highest - baseline;
+  return { key, label, ours: growth, baseline, unit: 'MB', value: growth, absolute: true, target: { op: '<=', value: 50 }, note };
+}
+
 /** Starts `serve` over dataDir, lists every page with `pageSize`, and returns the server's RSS afterwards. */
 async function serveAndList(dataDir: string, pageSize: number): Promise<{ rss: number; listed: number }> {
   const server = await startServe(dataDir);
@@ -97,7 +116,6 @@ export async function rssModelsGrowth(models = 5000, perSecond = 100, seconds = 
     if (first.models.length !== models) throw new Error(`the model list has ${first.models.length} models, not ${models}`);
     await sleep(200);
     const baseline = server.rssMb();
-    let highest = baseline;
     let served = 0;
     // Two clients, each on its own schedule (a slow answer delays only its own next request; a missed slot is skipped).
     const started = performance.now();
@@ -111,26 +129,17 @@ export async function rssModelsGrowth(models = 5000, perSecond = 100, seconds = 
         served++;
       }
     };
-    const sampler = setInterval(() => (highest = Math.max(highest, server.rssMb())), 100);
-    try {
+    const { highest, last } = await rssDuring(server, async () => {
       await Promise.all([client(0), client(interval / 2)]);
-    } finally {
-      clearInterval(sampler);
-    }
+    });
     const elapsed = (performance.now() - started) / 1000;
-    highest = Math.max(highest, server.rssMb());
-    const last = server.rssMb();
-    return {
-      key: 'rss_models_growth_mb',
-      label: `serve RSS growth, ${models / 1000}k-model list repeated (MB)`,
-      ours: highest - baseline,
+    return rssGrowthFigure(
+      'rss_models_growth_mb',
+      `serve RSS growth, ${models / 1000}k-model list repeated (MB)`,
       baseline,
-      unit: 'MB',
-      value: highest - baseline,
-      absolute: true,
-      target: { op: '<=', value: 50 },
-      note: `${served} answers in ${elapsed.toFixed(0)} s (${(served / elapsed).toFixed(0)}/s); RSS after the first answer ${baseline.toFixed(0)} MB (baseline column), highest ${highest.toFixed(0)} MB, at the end ${last.toFixed(0)} MB`,
-    };
+      highest,
+      `${served} answers in ${elapsed.toFixed(0)} s (${(served / elapsed).toFixed(0)}/s); RSS after the first answer ${baseline.toFixed(0)} MB (baseline column), highest ${highest.toFixed(0)} MB, at the end ${last.toFixed(0)} MB`,
+    );
   } finally {
     await server.stop();
   }

@@ -14,6 +14,7 @@ import type { ProviderCreateInput } from '../../src-main/core/contract/provider-
 import { undiciLoop } from './floors/undici-loop.js';
 import { freshDataDir } from './datasets.js';
 import { log, median, openBenchDesk, timed, type Figure } from './lib.js';
+import { rssDuring, rssGrowthFigure } from './rss.js';
 import { RUN_TS, childEnv, startServe, startServer } from './processes.js';
 import { request } from 'undici';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -141,28 +142,17 @@ export async function rssTestAllGrowth(providers = 1000, runs = 15, concurrency 
       await testAllOverApi(server, providers, concurrency);
       await sleep(200);
       const baseline = server.rssMb();
-      let highest = baseline;
-      const sampler = setInterval(() => (highest = Math.max(highest, server.rssMb())), 100);
-      try {
+      const { highest, last } = await rssDuring(server, async () => {
         for (let run = 1; run < runs; run++) await testAllOverApi(server, providers, concurrency);
-      } finally {
-        clearInterval(sampler);
-      }
-      const last = server.rssMb();
-      highest = Math.max(highest, last);
-      return {
-        key: 'rss_test_all_growth_mb',
-        label: `serve RSS growth, test-all of ${providers / 1000}k × ${runs} (MB)`,
-        ours: highest - baseline,
+      });
+      return rssGrowthFigure(
+        'rss_test_all_growth_mb',
+        `serve RSS growth, test-all of ${providers / 1000}k × ${runs} (MB)`,
         baseline,
-        unit: 'MB',
-        value: highest - baseline,
-        absolute: true,
-        target: { op: '<=', value: 50 },
-        note:
-          `${runs} runs of POST /api/v1/test-all (${concurrency} at a time, upstream answering in ${delayMs} ms); RSS after the first ` +
+        highest,
+        `${runs} runs of POST /api/v1/test-all (${concurrency} at a time, upstream answering in ${delayMs} ms); RSS after the first ` +
           `${baseline.toFixed(0)} MB (baseline column), highest ${highest.toFixed(0)} MB, after the last ${last.toFixed(0)} MB`,
-      };
+      );
     } finally {
       await server.stop();
     }
