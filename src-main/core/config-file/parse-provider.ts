@@ -62,10 +62,10 @@ export interface ParsedProvider {
 
 const DESK_FIELDS = ['type', 'display_name', 'description', 'enabled', 'settings', 'base_url', 'models'];
 
-/** A valid provider, or undefined once its errors are reported (its keys are read either way, to report theirs too). */
 /** The type of the stored provider of that name, if there is one: a file may leave out what the store already knows. */
 export type StoredType = (name: string) => string | undefined;
 
+/** A valid provider, or undefined once its errors are reported (its keys are read either way, to report theirs too). */
 export function parseProvider(
   c: Collector,
   name: string,

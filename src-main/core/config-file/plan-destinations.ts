@@ -101,6 +101,18 @@ function destinationIn(config: unknown, name: string): { value: string; at: stri
   return { value: '', at: name };
 }
 
+/** The destination settings whose server differs from `before` to `after`: each by name, where `after` sets it, and both shown. */
+function changedDestinations(before: unknown, after: unknown): Array<{ name: string; at: string; from: string; to: string }> {
+  const changed: Array<{ name: string; at: string; from: string; to: string }> = [];
+  for (const name of DESTINATION_SETTINGS) {
+    const from = endpoint(destinationIn(before, name).value, true);
+    const next = destinationIn(after, name);
+    const to = endpoint(next.value, true);
+    if (from.key !== to.key) changed.push({ name, at: next.at, from: from.shown, to: to.shown });
+  }
+  return changed;
+}
+
 /** A proxy is used only for these types; for the others its URL and CA decide nothing. */
 function routesThroughUrl(proxy: StoredProxy): boolean {
   return proxy.type === 'http' || proxy.type === 'socks5';
@@ -134,12 +146,7 @@ export function destinationChanges(provider: string, row: ProviderRow, next: Pro
   if (!networkFrom.insecure_skip_verify && next.network.insecure_skip_verify === true)
     add('network_config.insecure_skip_verify', 'false (certificates verified)', 'true (certificates not verified)');
 
-  const settingsFrom = settingsOf(row);
-  for (const name of DESTINATION_SETTINGS) {
-    const from = endpoint(destinationIn(settingsFrom, name).value, true);
-    const to = endpoint(destinationIn(next.settings, name).value, true);
-    if (from.key !== to.key) add(`settings.${name}`, from.shown, to.shown);
-  }
+  for (const changed of changedDestinations(settingsOf(row), next.settings)) add(`settings.${changed.name}`, changed.from, changed.to);
   return changes;
 }
 
@@ -156,14 +163,9 @@ export function keyDestinationChanges(
   for (const update of keys.updateKeys) {
     const { patch } = update;
     if (patch.key_config === undefined || !keys.keptSecrets.includes(patch.name ?? update.key.name)) continue;
-    const before = storedConfig(update);
     const index = update.path[update.path.length - 1];
-    for (const name of DESTINATION_SETTINGS) {
-      const from = endpoint(destinationIn(before, name).value, true);
-      const next = destinationIn(patch.key_config, name);
-      const to = endpoint(next.value, true);
-      if (from.key !== to.key) changes.push({ provider, field: `keys[${String(index)}].${next.at}`, from: from.shown, to: to.shown });
-    }
+    for (const { at, from, to } of changedDestinations(storedConfig(update), patch.key_config))
+      changes.push({ provider, field: `keys[${String(index)}].${at}`, from, to });
   }
   return changes;
 }

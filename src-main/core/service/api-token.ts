@@ -77,10 +77,10 @@ export class ApiToken {
     return this.derivedFrom(this.current()).generation;
   }
 
-  /** Whether `candidate` is the token (as of the store's `version`, when given), in constant time. */
-  verify(candidate: string | undefined, version?: string): boolean {
+  /** Whether `candidate` is the token, in constant time. */
+  verify(candidate: string | undefined): boolean {
     if (!candidate) return false;
-    return equalInConstantTime(candidate, this.current(version));
+    return equalInConstantTime(candidate, this.current());
   }
 
   /**
