@@ -1,22 +1,11 @@
 // RelayedMemory (gateway/relayed-memory.ts) asks V8 for a minor GC after every so many relayed bytes, so the socket
 // buffers of a long answer are freed as it streams. Observed through the GC entries V8 reports.
-import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { RelayedMemory } from '../../src-main/core/gateway/relayed-memory.js';
+import { collectionsDuring } from '../helpers/gc-entries.js';
 
 /** Minor GCs V8 reports while `work` runs (and until its entries are delivered). */
-async function minorCollections(work: () => void): Promise<number> {
-  let minor = 0;
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries())
-      if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) minor++;
-  });
-  observer.observe({ entryTypes: ['gc'] });
-  work();
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  observer.disconnect();
-  return minor;
-}
+const minorCollections = (work: () => void) => collectionsDuring('minor', work, { ms: 20 });
 
 describe('relayed memory', () => {
   it('collects once per threshold of relayed bytes, not before', async () => {
